@@ -1,0 +1,59 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+JS_STAMP := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup demo test lint format bench messages clean
+
+## setup: virtual environment in .venv with the dev extra, front-end libraries from npm
+setup: $(PY_STAMP) $(JS_STAMP)
+
+$(PY_STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0])'
+	@scripts/system-packages.sh libharfbuzz-subset0 gettext
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(JS_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || scripts/system-packages.sh npm
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## demo: set up, migrate, create the demo edition and its logins, serve on 127.0.0.1:8000
+demo: setup
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: the whole suite (services used when reachable; REQUIRE_SERVICES=1 makes them mandatory)
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## lint: ruff, formatting, migrations in step with models, types of services and selectors
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## bench: the benchmarks under bench/, printing their numbers
+bench: setup
+	$(BIN)/python bench/run.py
+
+## messages: extract translatable strings into locale/ and compile them
+messages: setup
+	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache .mypy_cache

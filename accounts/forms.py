@@ -1,0 +1,52 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.template import loader
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .services import queue_email
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    username = auth_forms.UsernameField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        "invalid_login": _(
+            "That email address and password do not match an account. "
+            "Both are checked as typed; the password is case-sensitive."
+        ),
+        "inactive": _("This account has been deactivated."),
+    }
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Sends the reset link in the account holder's own language, through the worker."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        with translation.override(context["user"].preferred_language):
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
+            html_body = (
+                loader.render_to_string(html_email_template_name, context)
+                if html_email_template_name
+                else None
+            )
+        queue_email(subject=subject, body=body, to=to_email, html_body=html_body)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "preferred_language"]

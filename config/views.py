@@ -1,0 +1,73 @@
+"""Pages that span the apps: the public home, the signed-in dashboard and the health probe.
+
+Each section of the dashboard is read from the app that owns it; no business logic lives here.
+"""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from awards import selectors as award_selectors
+from jury import selectors as jury_selectors
+
+
+@login_not_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    edition = award_selectors.editions_overview().first()
+    return render(request, "home.html", {"edition": edition})
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context: dict = {
+        "memberships": award_selectors.memberships_for_user(user),
+        "jury_memberships": jury_selectors.jury_memberships_for_user(user),
+    }
+    if user.has_perm("accounts.view_secretariat_dashboard"):
+        context["editions"] = jury_selectors.editions_with_jury_size(
+            award_selectors.editions_overview()
+        )
+        context["organisation_counts"] = award_selectors.organisation_counts()
+        context["pending_memberships"] = award_selectors.pending_memberships()
+    return render(request, "dashboard.html", context)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers and compose: the database, and the broker when configured."""
+    checks = {"database": _check_database(), "broker": _check_broker()}
+    healthy = all(state in ("ok", "not configured") for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )
+
+
+def _check_database() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # any failure means unhealthy; the probe must still answer
+        return f"error: {type(error).__name__}"
+    return "ok"
+
+
+def _check_broker() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return "not configured"
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as error:
+        return f"error: {type(error).__name__}"
+    return "ok"
