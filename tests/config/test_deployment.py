@@ -70,3 +70,11 @@ def test_docker_compose_runs_every_service_with_a_health_check():
 
     assert set(compose["services"]) == {"web", "worker", "beat", "postgres", "redis"}
     assert all("healthcheck" in service for service in compose["services"].values())
+
+
+def test_suite_runs_on_postgresql_when_services_are_required(postgresql):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        assert cursor.fetchone()[0].startswith("PostgreSQL")
