@@ -1,13 +1,28 @@
 import datetime
 import zoneinfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+
+
+# The languages PLATFORMA has relayed its calls in; an edition offers a subset of them.
+ENTRY_LANGUAGES = [
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("es", _("Spanish")),
+    ("de", _("German")),
+    ("it", _("Italian")),
+    ("pl", _("Polish")),
+    ("cs", _("Czech")),
+    ("nl", _("Dutch")),
+]
+
+
+def default_entry_languages() -> list[str]:
+    return ["en", "fr", "es"]
 
 
 def validate_timezone(value: str) -> None:
@@ -37,6 +52,24 @@ class Edition(models.Model):
     announcement_at = models.DateTimeField(_("announcement of results"))
     rules_text = models.TextField(_("rules"), blank=True)
     shortlist_size = models.PositiveSmallIntegerField(_("shortlist size"), default=8)
+    languages = models.JSONField(
+        _("languages of entries"),
+        default=default_entry_languages,
+        help_text=_("The languages applicants may write their entry in."),
+    )
+    projects_since = models.DateField(
+        _("projects ongoing or ended since"),
+        null=True,
+        blank=True,
+        help_text=_("Linked projects that ended before this date are not eligible."),
+    )
+    summary_word_limit = models.PositiveSmallIntegerField(_("summary word limit"), default=200)
+    max_attachments = models.PositiveSmallIntegerField(_("attachments per entry"), default=5)
+    max_attachment_mb = models.PositiveSmallIntegerField(
+        _("largest attachment (MB)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     # The order in which the programme's milestones must fall.
@@ -61,6 +94,9 @@ class Edition(models.Model):
     def clean(self) -> None:
         super().clean()
         errors = {}
+        known = dict(ENTRY_LANGUAGES)
+        if not self.languages or not all(code in known for code in self.languages):
+            errors["languages"] = _("Choose one or more of the offered languages.")
         for earlier, later in zip(self.TIMELINE, self.TIMELINE[1:], strict=False):
             first, second = getattr(self, earlier), getattr(self, later)
             if first and second and second < first:
@@ -69,6 +105,15 @@ class Edition(models.Model):
                 }
         if errors:
             raise ValidationError(errors)
+
+    def entry_language_choices(self) -> list[tuple[str, str]]:
+        return [(code, label) for code, label in ENTRY_LANGUAGES if code in self.languages]
+
+    def submission_deadline_for(self, extension: datetime.datetime | None) -> datetime.datetime:
+        """An entry's own deadline: the edition's, or a later one the secretariat granted."""
+        if extension and extension > self.submission_deadline:
+            return extension
+        return self.submission_deadline
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -91,62 +136,21 @@ class Edition(models.Model):
         return next(((label, at) for label, at in self.milestones() if at > now), None)
 
 
-class Organisation(models.Model):
-    """A local or regional government (or an association of them) that applies."""
+class Question(models.Model):
+    """What an entry must answer: by default one question per selection criterion."""
 
-    class Kind(models.TextChoices):
-        MUNICIPALITY = "municipality", _("Municipality (town or city)")
-        REGION = "region", _("Region or province")
-        ASSOCIATION = "association", _("Association of local or regional governments")
-        OTHER = "other", _("Other")
-
-    name = models.CharField(_("name"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    country = CountryField(_("country"))
-    website = models.URLField(_("website"), blank=True)
-    members: models.ManyToManyField = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        through="OrganisationMembership",
-        related_name="organisations",
-        verbose_name=_("members"),
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("question"), max_length=200)
+    guidance = models.TextField(_("guidance"), blank=True)
+    word_limit = models.PositiveSmallIntegerField(
+        _("word limit"), default=500, validators=[MinValueValidator(1)]
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                "country",
-                Lower("name"),
-                name="organisation_unique_name_per_country",
-                violation_error_message=_("An organisation with this name exists in this country."),
-            )
-        ]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["edition", "position", "pk"]
 
     def __str__(self) -> str:
-        return self.name
-
-
-class OrganisationMembership(models.Model):
-    """A person acting for an organisation; joining needs an existing member's approval."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organisation_memberships"
-    )
-    is_approved = models.BooleanField(_("approved"), default=False)
-    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("organisation membership")
-        verbose_name_plural = _("organisation memberships")
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} ({self.organisation})"
+        return self.title

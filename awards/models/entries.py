@@ -1,0 +1,278 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from ..workflow import EntryState, EntryWorkflow
+from .editions import ENTRY_LANGUAGES, Edition, Question
+from .organisations import Organisation
+
+
+class SustainableDevelopmentGoal(models.Model):
+    """One of the 17 UN goals; the rows are made by a migration, the names live in SDG_NAMES."""
+
+    number = models.PositiveSmallIntegerField(
+        _("number"), primary_key=True, validators=[MinValueValidator(1), MaxValueValidator(17)]
+    )
+
+    class Meta:
+        verbose_name = _("sustainable development goal")
+        verbose_name_plural = _("sustainable development goals")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    @property
+    def name(self) -> str:
+        return str(SDG_NAMES[self.number])
+
+
+SDG_NAMES = {
+    1: _("No poverty"),
+    2: _("Zero hunger"),
+    3: _("Good health and well-being"),
+    4: _("Quality education"),
+    5: _("Gender equality"),
+    6: _("Clean water and sanitation"),
+    7: _("Affordable and clean energy"),
+    8: _("Decent work and economic growth"),
+    9: _("Industry, innovation and infrastructure"),
+    10: _("Reduced inequalities"),
+    11: _("Sustainable cities and communities"),
+    12: _("Responsible consumption and production"),
+    13: _("Climate action"),
+    14: _("Life below water"),
+    15: _("Life on land"),
+    16: _("Peace, justice and strong institutions"),
+    17: _("Partnerships for the goals"),
+}
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+class Entry(EntryWorkflow):
+    """A partnership put forward by a lead local or regional government for one edition."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="entries")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("lead applicant"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    number = models.PositiveIntegerField(_("number"), editable=False)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    language = models.CharField(
+        _("language of the entry"), max_length=8, choices=ENTRY_LANGUAGES, blank=True
+    )
+    sdgs = models.ManyToManyField(
+        SustainableDevelopmentGoal,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("sustainable development goals served"),
+    )
+    deadline_extension = models.DateTimeField(_("extended deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        ordering = ["edition", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "number"], name="entry_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("awards:entry_detail", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"PA{self.edition.year}-{self.number:04d}"
+
+    @property
+    def deadline(self):
+        return self.edition.submission_deadline_for(self.deadline_extension)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == EntryState.DRAFT
+
+    def missing_items(self) -> list[str]:
+        """What still stops submission, in the order of the form (uses prefetched relations)."""
+        missing: list[str] = []
+        if not self.title.strip():
+            missing.append(_("a title"))
+        if not self.summary.strip():
+            missing.append(_("a summary"))
+        elif word_count(self.summary) > self.edition.summary_word_limit:
+            missing.append(_("a summary within the word limit"))
+        if not self.language:
+            missing.append(_("the language of the entry"))
+        if not self.sdgs.all():
+            missing.append(_("at least one Sustainable Development Goal"))
+        partners = list(self.partners.all())
+        if not partners:
+            missing.append(_("at least one partner government"))
+        if not self.projects.all():
+            missing.append(_("at least one linked project"))
+        answers = {answer.question_id: answer for answer in self.answers.all()}
+        for question in self.edition.questions.all():
+            answer = answers.get(question.pk)
+            if answer is None or not answer.text.strip():
+                missing.append(_("an answer to “%(question)s”") % {"question": question.title})
+            elif word_count(answer.text) > question.word_limit:
+                missing.append(
+                    _("an answer to “%(question)s” within its word limit")
+                    % {"question": question.title}
+                )
+        return missing
+
+
+class Partner(models.Model):
+    """A partner government taking part in the entry; it confirms through a signed link."""
+
+    class Status(models.TextChoices):
+        NOT_ASKED = "not_asked", _("Not asked yet")
+        PENDING = "pending", _("Awaiting reply")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DECLINED = "declined", _("Declined")
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(_("partner government"), max_length=200)
+    country = CountryField(_("country"))
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    contact_email = models.EmailField(_("contact email"))
+    status = models.CharField(
+        _("confirmation"), max_length=12, choices=Status.choices, default=Status.NOT_ASKED
+    )
+    requested_at = models.DateTimeField(_("confirmation requested"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("replied"), null=True, blank=True)
+    response_note = models.TextField(_("note from the partner"), blank=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["entry", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LinkedProject(models.Model):
+    """A project the partnership ran; one entry may describe several linked projects."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(_("project title"), max_length=200)
+    start_year = models.PositiveSmallIntegerField(
+        _("start year"), validators=[MinValueValidator(1950), MaxValueValidator(2100)]
+    )
+    end_year = models.PositiveSmallIntegerField(
+        _("end year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1950), MaxValueValidator(2100)],
+        help_text=_("Leave empty if the project is ongoing."),
+    )
+    budget = models.DecimalField(
+        _("budget"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    funding_sources = models.TextField(_("funding sources"), blank=True)
+
+    class Meta:
+        verbose_name = _("linked project")
+        verbose_name_plural = _("linked projects")
+        ordering = ["entry", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Answer(models.Model):
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "question"], name="answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry.reference}: {self.question}"
+
+
+def attachment_path(attachment: "Attachment", filename: str) -> str:
+    # Never reuse the uploaded name on disk: it is kept in `original_name` for display only.
+    return f"entries/{attachment.entry_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class Attachment(models.Model):
+    """A supporting document, stored outside the web root and served only to those allowed."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["entry", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EntryTransition(models.Model):
+    """The audit trail: one row for every move of an entry, written by the transition service."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="transitions")
+    transition = models.CharField(_("transition"), max_length=50)
+    source_state = models.CharField(_("from"), max_length=30, choices=EntryState.choices)
+    target_state = models.CharField(_("to"), max_length=30, choices=EntryState.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+    internal_note = models.TextField(_("internal note"), blank=True)
+
+    class Meta:
+        verbose_name = _("entry transition")
+        verbose_name_plural = _("entry transitions")
+        ordering = ["entry", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.source_state} → {self.target_state}"

@@ -1,0 +1,54 @@
+from django.urls import path
+
+from .views import editions, entries, organisations, partners
+
+app_name = "awards"
+
+urlpatterns = [
+    # The secretariat's management of editions.
+    path("editions/", editions.edition_list, name="edition_list"),
+    path("editions/new/", editions.edition_create, name="edition_create"),
+    path("editions/<slug:slug>/", editions.edition_update, name="edition_update"),
+    path("editions/<slug:slug>/clone/", editions.edition_clone, name="edition_clone"),
+    # Organisations: create, join, approve, invite colleagues.
+    path("organisations/new/", organisations.organisation_create, name="organisation_create"),
+    path("organisations/join/", organisations.organisation_join, name="organisation_join"),
+    path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),
+    path(
+        "organisations/<int:pk>/members/<int:membership_pk>/",
+        organisations.membership_decide,
+        name="membership_decide",
+    ),
+    path(
+        "organisations/<int:pk>/invite/", organisations.colleague_invite, name="colleague_invite"
+    ),
+    path(
+        "invitations/<str:token>/", organisations.invitation_accept, name="invitation_accept"
+    ),
+    # Entries: the applicant's form, its review and submission, the read-only copy.
+    path("entries/new/", entries.entry_create, name="entry_create"),
+    path("entries/<int:pk>/", entries.entry_detail, name="entry_detail"),
+    path("entries/<int:pk>/edit/<slug:step>/", entries.entry_edit, name="entry_edit"),
+    path("entries/<int:pk>/autosave/<slug:step>/", entries.entry_autosave, name="entry_autosave"),
+    path("entries/<int:pk>/review/", entries.entry_review, name="entry_review"),
+    path("entries/<int:pk>/transition/<slug:name>/", entries.entry_transition, name="entry_transition"),
+    path("entries/<int:pk>/pdf/", entries.entry_pdf, name="entry_pdf"),
+    path("entries/<int:pk>/extension/", entries.entry_extension, name="entry_extension"),
+    path(
+        "entries/<int:pk>/attachments/<int:attachment_pk>/",
+        entries.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "entries/<int:pk>/attachments/<int:attachment_pk>/remove/",
+        entries.attachment_remove,
+        name="attachment_remove",
+    ),
+    path(
+        "entries/<int:pk>/partners/ask/",
+        partners.partners_ask,
+        name="partners_ask",
+    ),
+    # A partner's contact confirms through a signed link, without an account.
+    path("partners/<str:token>/", partners.partner_respond, name="partner_respond"),
+]
