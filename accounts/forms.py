@@ -50,3 +50,21 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "preferred_language"]
+
+
+class SignUpForm(auth_forms.BaseUserCreationForm):
+    """An account for an official of a town, city or region; the email is the login."""
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "preferred_language"]
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                _("An account already uses this address. Sign in, or reset your password."),
+                code="duplicate_email",
+            )
+        return email

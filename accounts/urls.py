@@ -7,6 +7,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-up/", views.sign_up, name="sign_up"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

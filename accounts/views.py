@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import PasswordResetForm, ProfileForm, SignInForm
+from .forms import PasswordResetForm, ProfileForm, SignInForm, SignUpForm
 
 
 class SignInView(auth_views.LoginView):
@@ -23,6 +24,31 @@ class SignInView(auth_views.LoginView):
         response = super().form_valid(form)
         _set_language_cookie(response, self.request.user.preferred_language)
         return response
+
+
+@login_not_required
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    form = SignUpForm(request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        user = services.sign_up(
+            email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"],
+            preferred_language=form.cleaned_data["preferred_language"],
+            password=form.cleaned_data["password1"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = reverse("dashboard")
+        response = redirect(next_url)
+        _set_language_cookie(response, user.preferred_language)
+        return response
+    return render(request, "accounts/sign_up.html", {"form": form, "next": next_url})
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = _("Awards")
+
+    def ready(self) -> None:
+        # Registers what follows each transition (receipts, partner requests).
+        from .services import entries, partners  # noqa: F401

@@ -19,19 +19,19 @@ urlpatterns = [
         organisations.membership_decide,
         name="membership_decide",
     ),
-    path(
-        "organisations/<int:pk>/invite/", organisations.colleague_invite, name="colleague_invite"
-    ),
-    path(
-        "invitations/<str:token>/", organisations.invitation_accept, name="invitation_accept"
-    ),
+    path("organisations/<int:pk>/invite/", organisations.colleague_invite, name="colleague_invite"),
+    path("invitations/<str:token>/", organisations.invitation_accept, name="invitation_accept"),
     # Entries: the applicant's form, its review and submission, the read-only copy.
     path("entries/new/", entries.entry_create, name="entry_create"),
     path("entries/<int:pk>/", entries.entry_detail, name="entry_detail"),
     path("entries/<int:pk>/edit/<slug:step>/", entries.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/autosave/<slug:step>/", entries.entry_autosave, name="entry_autosave"),
     path("entries/<int:pk>/review/", entries.entry_review, name="entry_review"),
-    path("entries/<int:pk>/transition/<slug:name>/", entries.entry_transition, name="entry_transition"),
+    path(
+        "entries/<int:pk>/transition/<slug:name>/",
+        entries.entry_transition,
+        name="entry_transition",
+    ),
     path("entries/<int:pk>/pdf/", entries.entry_pdf, name="entry_pdf"),
     path("entries/<int:pk>/extension/", entries.entry_extension, name="entry_extension"),
     path(

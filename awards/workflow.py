@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -19,7 +20,7 @@ class EntryState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-def refusal(message: str) -> Callable:
+def refusal(message: str | Promise) -> Callable:
     """Attach the message a person sees when this condition stops a transition."""
 
     def mark(condition: Callable) -> Callable:
@@ -43,6 +44,7 @@ class EntryWorkflow(ConcurrentTransitionMixin, models.Model):
     state = FSMField(
         _("state"), default=EntryState.DRAFT, choices=EntryState.choices, protected=True
     )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 
     class Meta:
         abstract = True

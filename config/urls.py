@@ -8,5 +8,6 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("", include("awards.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict = {
         "memberships": award_selectors.memberships_for_user(user),
+        "entries": award_selectors.entries_for_user(user),
+        "open_editions": award_selectors.open_editions(),
         "jury_memberships": jury_selectors.jury_memberships_for_user(user),
     }
     if user.has_perm("accounts.view_secretariat_dashboard"):

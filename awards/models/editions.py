@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-
 
 # The languages PLATFORMA has relayed its calls in; an edition offers a subset of them.
 ENTRY_LANGUAGES = [
@@ -93,7 +93,7 @@ class Edition(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
+        errors: dict[str, str | Promise] = {}
         known = dict(ENTRY_LANGUAGES)
         if not self.languages or not all(code in known for code in self.languages):
             errors["languages"] = _("Choose one or more of the offered languages.")
@@ -106,7 +106,7 @@ class Edition(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def entry_language_choices(self) -> list[tuple[str, str]]:
+    def entry_language_choices(self) -> list[tuple[str, str | Promise]]:
         return [(code, label) for code, label in ENTRY_LANGUAGES if code in self.languages]
 
     def submission_deadline_for(self, extension: datetime.datetime | None) -> datetime.datetime:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -84,7 +85,6 @@ class Entry(EntryWorkflow):
         verbose_name=_("sustainable development goals served"),
     )
     deadline_extension = models.DateTimeField(_("extended deadline"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
 
@@ -114,9 +114,14 @@ class Entry(EntryWorkflow):
     def is_editable(self) -> bool:
         return self.state == EntryState.DRAFT
 
-    def missing_items(self) -> list[str]:
+    def answered_questions(self) -> list[tuple[Question, str]]:
+        """Every question of the edition in order, with this entry's answer ("" if none)."""
+        answers = {answer.question_id: answer.text for answer in self.answers.all()}
+        return [(q, answers.get(q.pk, "")) for q in self.edition.questions.all()]
+
+    def missing_items(self) -> list[str | Promise]:
         """What still stops submission, in the order of the form (uses prefetched relations)."""
-        missing: list[str] = []
+        missing: list[str | Promise] = []
         if not self.title.strip():
             missing.append(_("a title"))
         if not self.summary.strip():
@@ -218,9 +223,7 @@ class Answer(models.Model):
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
-        constraints = [
-            models.UniqueConstraint(fields=["entry", "question"], name="answer_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["entry", "question"], name="answer_unique")]
 
     def __str__(self) -> str:
         return f"{self.entry.reference}: {self.question}"

@@ -1,9 +1,22 @@
-"""Writes of editions. Creating an edition gives it the programme's default questions."""
+"""Writes of editions: creating (with the programme's default questions), changing, cloning."""
 
+import copy
+import datetime
+import zoneinfo
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from ..models import Edition, Question
+from accounts.models import User
+
+from ..models import Answer, Edition, Question
+from ..workflow import EntryState
 
 # The five selection criteria of the 2024 edition; each becomes a question with a word limit.
 # Stored in English as written by the secretariat, who can edit them per edition.
@@ -49,3 +62,167 @@ def add_default_questions(*, edition: Edition, word_limit: int = 500) -> list[Qu
         Question(edition=edition, position=i, title=title, guidance=guidance, word_limit=word_limit)
         for i, (title, guidance) in enumerate(DEFAULT_QUESTIONS, start=1)
     )
+
+
+# The settings a clone takes over unchanged from its source edition.
+CLONED_SETTINGS = (
+    "timezone",
+    "rules_text",
+    "shortlist_size",
+    "languages",
+    "summary_word_limit",
+    "max_attachments",
+    "max_attachment_mb",
+)
+
+
+def questions_locked(edition: Edition) -> bool:
+    """Once an entry has been submitted its answers refer to the questions as they were."""
+    return edition.entries.filter(state=EntryState.SUBMITTED).exists()
+
+
+def _check_field_names(fields: dict[str, Any]) -> None:
+    editable = {f.name for f in Edition._meta.concrete_fields if f.editable and not f.primary_key}
+    unknown = sorted(set(fields) - editable)
+    if unknown:
+        raise TypeError(f"Not editable fields of an edition: {', '.join(unknown)}")
+
+
+@transaction.atomic
+def create_edition(*, by: User, **fields: Any) -> Edition:
+    """Create an edition from `fields` on behalf of `by`.
+
+    Side effects, in order: the edition validated (ValidationError naming the fields) and saved;
+    the programme's five default questions added to it.
+    """
+    _check_field_names(fields)
+    edition = Edition(**fields)
+    edition.full_clean()
+    edition.save()
+    add_default_questions(edition=edition)
+    return edition
+
+
+@transaction.atomic
+def update_edition(
+    *,
+    edition: Edition,
+    by: User,
+    questions: Iterable[Question] = (),
+    removed_questions: Iterable[Question] = (),
+    **fields: Any,
+) -> Edition:
+    """Change an edition's `fields`, and save or remove some of its questions, for `by`.
+
+    Side effects, in order: question changes refused (ValidationError) once an entry of the
+    edition has been submitted, or when a removed question has answers; the edition validated
+    and saved; each question in `questions` validated and saved; `removed_questions` deleted.
+    """
+    _check_field_names(fields)
+    questions, removed_questions = list(questions), list(removed_questions)
+    if any(q.edition_id not in (None, edition.pk) for q in [*questions, *removed_questions]):
+        raise ValueError("A question of another edition was given.")
+    if (questions or removed_questions) and questions_locked(edition):
+        raise ValidationError(
+            _("The questions can no longer be changed: an entry has been submitted.")
+        )
+    if Answer.objects.filter(question__in=[q.pk for q in removed_questions]).exists():
+        raise ValidationError(
+            _("A question that applicants have started to answer cannot be removed.")
+        )
+    for name, value in fields.items():
+        setattr(edition, name, value)
+    edition.full_clean()
+    edition.save()
+    for question in questions:
+        question.edition = edition
+        question.full_clean()
+        question.save()
+    for question in removed_questions:
+        question.delete()
+    return edition
+
+
+def _copy_questions(source: Edition, target: Edition) -> None:
+    Question.objects.bulk_create(
+        Question(
+            edition=target,
+            position=question.position,
+            title=question.title,
+            guidance=question.guidance,
+            word_limit=question.word_limit,
+        )
+        for question in source.questions.all()
+    )
+
+
+# What a clone takes over from its source after the edition row exists, in order. Each step
+# receives (source, target). Criteria, reminder rules and the jury pool plug in here.
+CLONE_STEPS: list[Callable[[Edition, Edition], None]] = [
+    _copy_questions,
+]
+
+
+@transaction.atomic
+def clone_edition(*, source: Edition, by: User, year: int | None = None) -> Edition:
+    """A new edition for `year` (default: two years after `source`) prepared from `source`.
+
+    Side effects, in order: refused (ValidationError) when an edition for that year exists or
+    the dates cannot be moved there; the new edition saved, with the title's year replaced, a
+    unique slug, every milestone and `projects_since` moved by the same number of calendar years
+    (wall-clock time kept in the edition's time zone) and the CLONED_SETTINGS copied; then every
+    step of CLONE_STEPS (the questions, ...).
+    """
+    year = source.year + 2 if year is None else year
+    if Edition.objects.filter(year=year).exists():
+        raise ValidationError(
+            _("An edition for %(year)s exists already."), code="duplicate", params={"year": year}
+        )
+    shift = relativedelta(years=year - source.year)
+    title = _title_for_year(source.title, source.year, year)
+    try:
+        moved = {
+            name: _shift(getattr(source, name), shift, source.tzinfo) for name in Edition.TIMELINE
+        }
+        projects_since = source.projects_since and source.projects_since + shift
+    except (OverflowError, ValueError) as error:
+        raise ValidationError(
+            _("The dates cannot be moved to %(year)s."), code="year", params={"year": year}
+        ) from error
+    target = Edition(
+        year=year,
+        title=title,
+        slug=_unique_slug(title),
+        projects_since=projects_since,
+        **moved,
+        **{name: copy.deepcopy(getattr(source, name)) for name in CLONED_SETTINGS},
+    )
+    target.full_clean()
+    target.save()
+    for step in CLONE_STEPS:
+        step(source, target)
+    return target
+
+
+def _shift(
+    instant: datetime.datetime, shift: relativedelta, zone: zoneinfo.ZoneInfo
+) -> datetime.datetime:
+    # Adding to a zone-aware datetime is wall-clock arithmetic: 23:59 stays 23:59 even when
+    # daylight saving time starts or ends between the two dates; the offset is recomputed.
+    local = instant.astimezone(zone)
+    return (local + shift).astimezone(datetime.UTC)
+
+
+def _title_for_year(title: str, old_year: int, new_year: int) -> str:
+    if str(old_year) in title:
+        return title.replace(str(old_year), str(new_year))
+    return f"{title} {new_year}"
+
+
+def _unique_slug(title: str) -> str:
+    max_length = Edition._meta.get_field("slug").max_length or 50
+    base = slugify(title)[: max_length - 4].strip("-") or "edition"
+    slug, number = base, 2
+    while Edition.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug

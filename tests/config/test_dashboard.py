@@ -76,3 +76,25 @@ def test_navigation_offers_management_only_to_secretariat(client):
 
     client.force_login(SecretariatFactory())
     assert "Editions" in client.get(reverse("dashboard")).content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_dashboard_applicant_query_count_constant(client, django_assert_num_queries, size):
+    from tests.factories import EntryFactory, PartnerFactory, QuestionFactory
+
+    membership = MembershipFactory()
+    edition = EditionFactory()
+    QuestionFactory.create_batch(2, edition=edition)
+    for _ in range(size):
+        entry = EntryFactory(edition=edition, organisation=membership.organisation)
+        PartnerFactory(entry=entry)
+    client.force_login(membership.user)
+
+    # session, user, groups, the model backend's user and group permissions (once each), jury
+    # memberships, own memberships, entries and their five prefetches (sdgs, partners,
+    # projects, answers, edition questions), approved organisations (rules), open editions.
+    with django_assert_num_queries(15):
+        response = client.get(reverse("dashboard"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count("items missing before you can submit") == size

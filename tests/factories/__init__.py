@@ -5,7 +5,16 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import SECRETARIAT_GROUP, User
-from awards.models import Edition, Organisation, OrganisationMembership
+from awards.models import (
+    Answer,
+    Edition,
+    Entry,
+    LinkedProject,
+    Organisation,
+    OrganisationMembership,
+    Partner,
+    Question,
+)
 from jury.models import JuryMember
 
 PASSWORD = "a-long-test-password-1"
@@ -85,3 +94,70 @@ class JuryMemberFactory(factory.django.DjangoModelFactory):
     country = "DE"
     organisation = "UNDP"
     accepted_at = factory.LazyFunction(timezone.now)
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    edition = factory.SubFactory(EditionFactory)
+    position = factory.Sequence(int)
+    title = factory.Sequence(lambda n: f"Criterion {n}")
+    guidance = "Tell the jury."
+    word_limit = 50
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    """A draft; `complete_entry()` fills in everything submission needs."""
+
+    class Meta:
+        model = Entry
+
+    edition = factory.SubFactory(EditionFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = ""
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    entry = factory.SubFactory(EntryFactory)
+    name = factory.Sequence(lambda n: f"Municipality {n}")
+    country = "SN"
+    contact_name = "Awa Diop"
+    contact_email = factory.Sequence(lambda n: f"partner{n}@example.sn")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LinkedProject
+
+    entry = factory.SubFactory(EntryFactory)
+    title = "Clean water"
+    start_year = 2021
+
+
+def complete_entry(entry: Entry) -> Entry:
+    """Give a draft everything its edition asks for, so that it can be submitted."""
+    entry.title = entry.title or "Water for every district"
+    entry.summary = "Two cities bring safe water to every district."
+    entry.language = "en"
+    entry.save()
+    entry.sdgs.set([6, 17])
+    PartnerFactory(entry=entry)
+    ProjectFactory(entry=entry)
+    for question in entry.edition.questions.all():
+        Answer.objects.update_or_create(
+            entry=entry, question=question, defaults={"text": "A full answer."}
+        )
+    return entry
+
+
+def applicant_with_entry(**entry_kwargs) -> tuple:
+    """An applicant acting for an organisation, and a draft of that organisation."""
+    membership = MembershipFactory()
+    entry = EntryFactory(organisation=membership.organisation, **entry_kwargs)
+    QuestionFactory(edition=entry.edition)
+    return membership.user, entry

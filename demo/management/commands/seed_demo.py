@@ -8,8 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import SECRETARIAT_GROUP, User
-from awards.models import Edition, Organisation, OrganisationMembership
+from awards.models import Edition, Entry, Organisation, OrganisationMembership
+from awards.services.editions import add_default_questions
 from jury.models import JuryMember
+
+from .demo_entries import DEMO_ENTRIES, fill_entry
 
 DEMO_PASSWORD = "demo-awards-2026"
 
@@ -89,6 +92,11 @@ class Command(BaseCommand):
                 organisation=organisation, user=user, defaults={"is_approved": True}
             )
             logins.append(("applicant", email))
+            for spec in DEMO_ENTRIES[org_name]:
+                if not Entry.objects.filter(
+                    edition=edition, organisation=organisation, title=spec["title"]
+                ).exists():
+                    fill_entry(edition=edition, organisation=organisation, by=user, spec=spec)
 
         self.stdout.write(self.style.SUCCESS(f"Demo edition: {edition.title}"))
         self.stdout.write("Logins (role, email, password):")
@@ -119,6 +127,8 @@ class Command(BaseCommand):
                 ),
             },
         )
+        if not edition.questions.exists():
+            add_default_questions(edition=edition)
         return edition
 
     def _user(self, email: str, full_name: str, password: str, language: str = "en") -> User:

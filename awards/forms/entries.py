@@ -1,0 +1,138 @@
+import re
+import zoneinfo
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Entry, LinkedProject, Partner, SustainableDevelopmentGoal
+
+
+class WordLimitTextarea(forms.Textarea):
+    """A textarea that tells the page its word limit, for the live counter."""
+
+    def __init__(self, word_limit: int, attrs=None):
+        super().__init__(attrs={"rows": 8, "data-word-limit": word_limit, **(attrs or {})})
+
+
+class SdgChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: SustainableDevelopmentGoal) -> str:
+        return str(obj)
+
+
+class BasicsForm(forms.ModelForm):
+    sdgs = SdgChoiceField(
+        label=_("Sustainable Development Goals served"),
+        queryset=SustainableDevelopmentGoal.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Entry
+        fields = ["title", "summary", "language", "sdgs"]
+        help_texts = {"title": _("The name of the partnership, as the jury will see it.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        edition = self.instance.edition
+        self.fields["language"].choices = [("", "---------"), *edition.entry_language_choices()]
+        self.fields["summary"].widget = WordLimitTextarea(edition.summary_word_limit)
+        self.fields["summary"].help_text = _("At most %(limit)s words.") % {
+            "limit": edition.summary_word_limit
+        }
+
+
+class AnswersForm(forms.Form):
+    """One field per question of the edition; answers may be incomplete in a draft."""
+
+    def __init__(self, *args, entry: Entry, **kwargs):
+        super().__init__(*args, **kwargs)
+        answers = {a.question_id: a.text for a in entry.answers.all()}
+        for question in entry.edition.questions.all():
+            self.fields[f"answer_{question.pk}"] = forms.CharField(
+                label=question.title,
+                required=False,
+                initial=answers.get(question.pk, ""),
+                widget=WordLimitTextarea(question.word_limit),
+                help_text=_("%(guidance)s At most %(limit)s words.")
+                % {"guidance": question.guidance, "limit": question.word_limit},
+            )
+
+    def answers(self) -> dict[int, str]:
+        return {
+            int(name.removeprefix("answer_")): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("answer_")
+        }
+
+
+class PartnerForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        fields = ["name", "country", "contact_name", "contact_email"]
+        help_texts = {
+            "contact_email": _(
+                "We send this person a link to confirm the partnership; no account is needed."
+            )
+        }
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = LinkedProject
+        fields = ["title", "start_year", "end_year", "budget", "currency", "funding_sources"]
+        widgets = {"funding_sources": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"currency": _("Three-letter code, e.g. EUR, USD, XOF.")}
+
+    def clean_currency(self) -> str:
+        currency = self.cleaned_data["currency"].strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            raise forms.ValidationError(_("Give the currency as a three-letter code, e.g. EUR."))
+        return currency
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_year"), cleaned.get("end_year")
+        if start and end and end < start:
+            self.add_error("end_year", _("The end year cannot come before the start year."))
+        return cleaned
+
+
+PartnerFormSet = inlineformset_factory(
+    Entry, Partner, form=PartnerForm, extra=1, can_delete=True, max_num=30, validate_max=True
+)
+ProjectFormSet = inlineformset_factory(
+    Entry, LinkedProject, form=ProjectForm, extra=1, can_delete=True, max_num=20, validate_max=True
+)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+
+class ExtensionForm(forms.Form):
+    until = forms.DateTimeField(
+        label=_("New deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In the edition's time zone."),
+    )
+
+    def __init__(self, *args, timezone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zoneinfo.ZoneInfo(timezone)
+
+    def clean_until(self):
+        # The browser sends a wall-clock time; it means that time in the edition's zone.
+        value = self.cleaned_data["until"]
+        return value.replace(tzinfo=None).replace(tzinfo=self.zone)
+
+
+class PartnerResponseForm(forms.Form):
+    note = forms.CharField(
+        label=_("A note for the lead applicant (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

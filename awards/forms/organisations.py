@@ -1,0 +1,26 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from ..models import Organisation
+
+
+class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "country", "website"]
+
+
+class OrganisationSearchForm(forms.Form):
+    name = forms.CharField(label=_("Name contains"), required=False, max_length=200)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Any country")), *countries]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Your colleague's email address"))

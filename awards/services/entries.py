@@ -1,0 +1,149 @@
+"""Writes of entries: creating a draft, saving each step of the form, attachments, deadlines."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import email_user
+
+from ..models import Answer, Attachment, Edition, Entry, Organisation, Partner
+from ..uploads import check_upload
+from .transitions import after_commit
+
+
+class EntryLocked(Exception):
+    """The entry can no longer be changed (submitted, withdrawn, or past its deadline)."""
+
+
+@transaction.atomic
+def create_entry(*, edition: Edition, organisation: Organisation, by: User) -> Entry:
+    """Side effects: a draft entry with the next reference number of the edition."""
+    # Locking the edition serialises numbering, so two drafts never get the same reference.
+    Edition.objects.select_for_update().filter(pk=edition.pk).first()
+    last = Entry.objects.filter(edition=edition).aggregate(last=Max("number"))["last"] or 0
+    return Entry.objects.create(
+        edition=edition, organisation=organisation, created_by=by, number=last + 1
+    )
+
+
+def _lock_editable(entry: Entry) -> Entry:
+    locked = Entry.objects.select_for_update().select_related("edition").get(pk=entry.pk)
+    if not locked.is_editable:
+        raise EntryLocked(
+            _("This entry has been submitted and can no longer be changed.")
+            if locked.submitted_at
+            else _("This entry can no longer be changed.")
+        )
+    return locked
+
+
+@transaction.atomic
+def save_basics(
+    *, entry: Entry, by: User, title: str, summary: str, language: str, sdgs: list | None
+) -> Entry:
+    """Side effects: title, summary, language and (when given) the SDGs saved."""
+    locked = _lock_editable(entry)
+    locked.title, locked.summary, locked.language = title, summary, language
+    locked.save(update_fields=["title", "summary", "language", "updated_at"])
+    if sdgs is not None:
+        locked.sdgs.set(sdgs)
+    return locked
+
+
+@transaction.atomic
+def save_answers(*, entry: Entry, by: User, answers: dict[int, str]) -> Entry:
+    """Side effects: one Answer row per question given, created or updated."""
+    locked = _lock_editable(entry)
+    question_ids = set(locked.edition.questions.values_list("pk", flat=True))
+    for question_id, text in answers.items():
+        if question_id in question_ids:
+            Answer.objects.update_or_create(
+                entry=locked, question_id=question_id, defaults={"text": text}
+            )
+    locked.save(update_fields=["updated_at"])
+    return locked
+
+
+@transaction.atomic
+def save_related(*, entry: Entry, by: User, formset) -> Entry:
+    """Save a validated formset of partners or linked projects.
+
+    Side effects: rows created, changed or deleted; a partner whose contact address changed is
+    asked again (its confirmation no longer counts).
+    """
+    locked = _lock_editable(entry)
+    formset.instance = locked
+    instances = formset.save(commit=False)
+    for instance, changed in formset.changed_objects:
+        if isinstance(instance, Partner) and "contact_email" in changed:
+            instance.status = Partner.Status.NOT_ASKED
+            instance.requested_at = instance.responded_at = None
+    for instance in instances:
+        instance.entry = locked
+        instance.save()
+    for instance in formset.deleted_objects:
+        instance.delete()
+    return locked
+
+
+@transaction.atomic
+def add_attachment(*, entry: Entry, by: User, upload, description: str = "") -> Attachment:
+    """Side effects: the file checked by content and stored outside the web root; a row."""
+    locked = _lock_editable(entry)
+    edition = locked.edition
+    if locked.attachments.count() >= edition.max_attachments:
+        raise ValidationError(
+            _("This entry already has %(count)s attachments, the most the edition allows."),
+            params={"count": edition.max_attachments},
+        )
+    checked = check_upload(upload, max_bytes=edition.max_attachment_mb * 1024 * 1024)
+    attachment = Attachment(
+        entry=locked,
+        original_name=upload.name[:255],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        description=description,
+        uploaded_by=by,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, by: User) -> None:
+    """Side effects: the row deleted, and its file once the deletion has committed."""
+    _lock_editable(attachment.entry)
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def grant_extension(*, entry: Entry, by: User, until: datetime.datetime) -> Entry:
+    """Side effects: the entry's own deadline moved; an email to each member of its organisation."""
+    locked = (
+        Entry.objects.select_for_update().select_related("edition", "organisation").get(pk=entry.pk)
+    )
+    if until <= locked.edition.submission_deadline:
+        raise ValidationError(_("An extension must end after the edition's deadline."))
+    locked.deadline_extension = until
+    locked.save(update_fields=["deadline_extension", "updated_at"])
+    for member in locked.organisation.members.filter(organisation_memberships__is_approved=True):
+        email_user(
+            user=member,
+            template="awards/email/extension_granted",
+            context={"entry": locked, "until": until},
+        )
+    return locked
+
+
+@after_commit("submit")
+def send_submission_receipt(entry: Entry, by: User) -> None:
+    for member in entry.organisation.members.filter(organisation_memberships__is_approved=True):
+        email_user(user=member, template="awards/email/entry_submitted", context={"entry": entry})

@@ -1,0 +1,121 @@
+"""Writes of organisations: creating one, joining one, approving members, inviting colleagues."""
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import email_in_language, email_user
+
+from ..models import Organisation, OrganisationInvitation, OrganisationMembership
+
+INVITATION_SALT = "awards.organisation-invitation"
+INVITATION_MAX_AGE = 60 * 60 * 24 * 14
+
+
+class MembershipError(Exception):
+    """A membership change that cannot be made; the message is for the person who asked."""
+
+
+@transaction.atomic
+def create_organisation(
+    *, by: User, name: str, kind: str, country: str, website: str = ""
+) -> Organisation:
+    """Side effects: the organisation, and its creator as its first (approved) member."""
+    organisation = Organisation.objects.create(
+        name=name, kind=kind, country=country, website=website
+    )
+    OrganisationMembership.objects.create(organisation=organisation, user=by, is_approved=True)
+    return organisation
+
+
+@transaction.atomic
+def request_membership(*, organisation: Organisation, by: User) -> OrganisationMembership:
+    """Side effects: a pending membership; an email to each approved member asking to decide."""
+    try:
+        with transaction.atomic():
+            membership = OrganisationMembership.objects.create(organisation=organisation, user=by)
+    except IntegrityError as error:
+        raise MembershipError(_("You have already asked to join this organisation.")) from error
+    for member in _approved_members(organisation):
+        email_user(
+            user=member,
+            template="awards/email/membership_requested",
+            context={"organisation": organisation, "applicant": by},
+        )
+    return membership
+
+
+@transaction.atomic
+def decide_membership(*, membership: OrganisationMembership, by: User, approve: bool) -> None:
+    """Side effects: the membership approved (or deleted); an email to the person who asked."""
+    membership = OrganisationMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.is_approved:
+        return
+    if approve:
+        membership.is_approved = True
+        membership.save(update_fields=["is_approved"])
+    else:
+        membership.delete()
+    email_user(
+        user=membership.user,
+        template="awards/email/membership_decided",
+        context={"organisation": membership.organisation, "approved": approve, "by": by},
+    )
+
+
+@transaction.atomic
+def invite_colleague(*, organisation: Organisation, by: User, email: str) -> OrganisationInvitation:
+    """Side effects: an invitation row; an email with a signed link valid for 14 days."""
+    invitation = OrganisationInvitation.objects.create(
+        organisation=organisation, email=email.lower(), invited_by=by
+    )
+    email_in_language(
+        to=invitation.email,
+        language=by.preferred_language,
+        template="awards/email/colleague_invited",
+        context={
+            "organisation": organisation,
+            "inviter": by,
+            "token": invitation_token(invitation),
+        },
+    )
+    return invitation
+
+
+def invitation_token(invitation: OrganisationInvitation) -> str:
+    return signing.dumps({"i": invitation.pk}, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> OrganisationInvitation | None:
+    """The invitation behind a link, or None when the link is forged, expired or used."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return (
+        OrganisationInvitation.objects.select_related("organisation")
+        .filter(pk=data.get("i"), accepted_at__isnull=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: OrganisationInvitation, user: User) -> OrganisationMembership:
+    """Side effects: the invitation marked used; the person an approved member."""
+    invitation = OrganisationInvitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    membership, _ = OrganisationMembership.objects.update_or_create(
+        organisation=invitation.organisation, user=user, defaults={"is_approved": True}
+    )
+    return membership
+
+
+def _approved_members(organisation: Organisation):
+    return User.objects.filter(
+        organisation_memberships__organisation=organisation,
+        organisation_memberships__is_approved=True,
+        is_active=True,
+    )

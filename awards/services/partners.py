@@ -1,0 +1,86 @@
+"""Partner governments confirm their part in an entry through a signed link, without an account."""
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import email_in_language
+
+from ..models import Entry, Partner
+from .transitions import after_commit
+
+SALT = "awards.partner-confirmation"
+# Long enough to cover the call and the screening that checks confirmations.
+MAX_AGE = 60 * 60 * 24 * 120
+
+
+class PartnerLinkInvalid(Exception):
+    pass
+
+
+def partner_token(partner: Partner) -> str:
+    # The address is part of the signed value: changing the contact voids links sent before.
+    return signing.dumps({"p": partner.pk, "e": partner.contact_email.lower()}, salt=SALT)
+
+
+def partner_from_token(token: str) -> Partner:
+    try:
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise PartnerLinkInvalid(
+            _("This link has expired. Ask the lead applicant for a new one.")
+        ) from error
+    except signing.BadSignature as error:
+        raise PartnerLinkInvalid(
+            _("This link is not valid. Check that it was copied whole.")
+        ) from error
+    partner = (
+        Partner.objects.select_related("entry__edition", "entry__organisation")
+        .filter(pk=data.get("p"))
+        .first()
+    )
+    if partner is None or partner.contact_email.lower() != data.get("e"):
+        raise PartnerLinkInvalid(
+            _("This link is no longer valid: the entry's partners have changed since it was sent.")
+        )
+    return partner
+
+
+@transaction.atomic
+def ask_partners(*, entry: Entry, by: User, again: bool = False) -> int:
+    """Email each partner not yet asked (or, with `again`, each one not yet replied).
+
+    Side effects: partners marked as awaiting a reply; one email per partner, in the entry's
+    language where the site speaks it. Returns how many were asked.
+    """
+    statuses = [Partner.Status.NOT_ASKED] + ([Partner.Status.PENDING] if again else [])
+    partners = list(entry.partners.select_for_update().filter(status__in=statuses))
+    now = timezone.now()
+    for partner in partners:
+        partner.status, partner.requested_at = Partner.Status.PENDING, now
+        partner.save(update_fields=["status", "requested_at"])
+        email_in_language(
+            to=partner.contact_email,
+            language=entry.language,
+            template="awards/email/partner_confirmation",
+            context={"partner": partner, "entry": entry, "token": partner_token(partner)},
+        )
+    return len(partners)
+
+
+@transaction.atomic
+def respond(*, partner: Partner, confirmed: bool, note: str = "") -> Partner:
+    """Side effects: the partner's reply recorded (it may change its mind until screening)."""
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    partner.status = Partner.Status.CONFIRMED if confirmed else Partner.Status.DECLINED
+    partner.responded_at = timezone.now()
+    partner.response_note = note
+    partner.save(update_fields=["status", "responded_at", "response_note"])
+    return partner
+
+
+@after_commit("submit")
+def ask_remaining_partners(entry: Entry, by: User) -> None:
+    ask_partners(entry=entry, by=by)

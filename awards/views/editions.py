@@ -1,0 +1,109 @@
+"""The secretariat's pages for editions: the list, creating, changing and cloning one."""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import selectors
+from ..forms.editions import EditionForm, QuestionFormSet
+from ..models import Edition
+from ..services import editions as services
+
+manage_editions = permission_required("awards.manage_editions", raise_exception=True)
+
+
+@manage_editions
+@require_GET
+def edition_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "awards/edition_list.html", {"editions": selectors.editions_with_entry_counts()}
+    )
+
+
+@manage_editions
+@require_http_methods(["GET", "POST"])
+def edition_create(request: HttpRequest) -> HttpResponse:
+    form = EditionForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            edition = services.create_edition(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request,
+                _("“%(title)s” has been created with the default questions: review them below.")
+                % {"title": edition.title},
+            )
+            return redirect("awards:edition_update", slug=edition.slug)
+    return render(request, "awards/edition_form.html", {"form": form})
+
+
+@manage_editions
+@require_http_methods(["GET", "POST"])
+def edition_update(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = get_object_or_404(Edition, slug=slug)
+    title = edition.title  # validating the form changes the instance; the page names the saved one
+    locked = services.questions_locked(edition)
+    data = request.POST if request.method == "POST" else None
+    form = EditionForm(data, instance=edition)
+    formset = None if locked else QuestionFormSet(data, instance=edition)
+    if data is not None and all([form.is_valid(), formset is None or formset.is_valid()]):
+        try:
+            edition = services.update_edition(
+                edition=edition, by=request.user, **_question_changes(formset), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("“%(title)s” has been saved.") % {"title": edition.title})
+            return redirect("awards:edition_list")
+    context = {
+        "form": form,
+        "formset": formset,
+        "title": title,
+        "slug": slug,
+        "locked_questions": edition.questions.all() if locked else None,
+    }
+    return render(request, "awards/edition_form.html", context)
+
+
+def _question_changes(formset) -> dict:
+    if formset is None:
+        return {}
+    questions = formset.save(commit=False)  # nothing is written: the service does that
+    return {"questions": questions, "removed_questions": formset.deleted_objects}
+
+
+@manage_editions
+@require_POST
+def edition_clone(request: HttpRequest, slug: str) -> HttpResponse:
+    source = get_object_or_404(Edition, slug=slug)
+    try:
+        year = _parse_year(request.POST.get("year", ""))
+        edition = services.clone_edition(source=source, by=request.user, year=year)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("awards:edition_list")
+    messages.success(
+        request,
+        _("“%(title)s” has been prepared from “%(source)s”: check its dates and questions.")
+        % {"title": edition.title, "source": source.title},
+    )
+    return redirect("awards:edition_update", slug=edition.slug)
+
+
+def _parse_year(text: str) -> int | None:
+    """The year typed for a clone; empty means the service's default (two years later)."""
+    text = text.strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"[0-9]{4}", text):
+        raise ValidationError(_("Enter the year of the new edition as four digits."))
+    return int(text)

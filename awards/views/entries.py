@@ -1,0 +1,269 @@
+"""The applicant's entry: the steps of its form, its review and submission, its read-only copy."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from .. import selectors
+from ..forms.entries import (
+    AnswersForm,
+    AttachmentForm,
+    BasicsForm,
+    ExtensionForm,
+    PartnerFormSet,
+    ProjectFormSet,
+)
+from ..models import Attachment, Entry, Organisation
+from ..services import entries as services
+from ..services.transitions import TransitionRefused, transition_entry
+
+STEPS = [
+    ("basics", gettext_lazy("The partnership")),
+    ("partners", gettext_lazy("Partners")),
+    ("projects", gettext_lazy("Linked projects")),
+    ("answers", gettext_lazy("Criteria")),
+    ("attachments", gettext_lazy("Attachments")),
+]
+STEP_NAMES = [name for name, _label in STEPS]
+
+
+def _entry_for(request: HttpRequest, pk: int, perm: str = "awards.view_entry") -> Entry:
+    try:
+        entry = selectors.entry_for_page(pk)
+    except Entry.DoesNotExist as error:
+        raise Http404 from error
+    # The same answer for "not yours" and "does not exist": ids reveal nothing.
+    if not request.user.has_perm("awards.view_entry", entry):
+        raise Http404
+    if not request.user.has_perm(perm, entry):
+        raise PermissionDenied
+    return entry
+
+
+@permission_required("awards.create_entry", raise_exception=True)
+def entry_create(request: HttpRequest) -> HttpResponse:
+    editions = list(selectors.open_editions())
+    organisations = list(
+        Organisation.objects.filter(memberships__user=request.user, memberships__is_approved=True)
+    )
+    if request.method == "POST":
+        edition = next((e for e in editions if str(e.pk) == request.POST.get("edition")), None)
+        organisation = next(
+            (o for o in organisations if str(o.pk) == request.POST.get("organisation")), None
+        )
+        if edition is None:
+            messages.error(request, _("The call for entries of this edition is closed."))
+        elif organisation is None:
+            messages.error(request, _("Choose the organisation that leads the partnership."))
+        else:
+            entry = services.create_entry(
+                edition=edition, organisation=organisation, by=request.user
+            )
+            messages.success(
+                request, _("Draft %(reference)s created.") % {"reference": entry.reference}
+            )
+            return redirect("awards:entry_edit", pk=entry.pk, step=STEP_NAMES[0])
+    return render(
+        request,
+        "awards/entry_create.html",
+        {"editions": editions, "organisations": organisations},
+    )
+
+
+def _step_form(step: str, entry: Entry, data=None, files=None):
+    if step == "basics":
+        return BasicsForm(data, instance=entry)
+    if step == "partners":
+        return PartnerFormSet(data, instance=entry, prefix="partners")
+    if step == "projects":
+        return ProjectFormSet(data, instance=entry, prefix="projects")
+    if step == "answers":
+        return AnswersForm(data, entry=entry)
+    return AttachmentForm(data, files)
+
+
+def _save_step(step: str, entry: Entry, form, by) -> None:
+    if step == "basics":
+        services.save_basics(
+            entry=entry,
+            by=by,
+            title=form.cleaned_data["title"],
+            summary=form.cleaned_data["summary"],
+            language=form.cleaned_data["language"],
+            sdgs=list(form.cleaned_data["sdgs"]),
+        )
+    elif step in ("partners", "projects"):
+        services.save_related(entry=entry, by=by, formset=form)
+    elif step == "answers":
+        services.save_answers(entry=entry, by=by, answers=form.answers())
+    else:
+        services.add_attachment(
+            entry=entry,
+            by=by,
+            upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
+
+
+def entry_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    if step not in STEP_NAMES:
+        raise Http404
+    entry = _entry_for(request, pk)
+    if not request.user.has_perm("awards.change_entry", entry):
+        messages.info(request, _("This entry has been submitted and can no longer be changed."))
+        return redirect(entry)
+    form = _step_form(step, entry, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _save_step(step, entry, form, request.user)
+        except services.EntryLocked as refusal:
+            messages.error(request, str(refusal))
+            return redirect(entry)
+        except ValidationError as refusal:
+            form.add_error("file" if step == "attachments" else None, refusal)
+        else:
+            messages.success(request, _("Saved."))
+            if "next" in request.POST:
+                following = STEP_NAMES.index(step) + 1
+                if following < len(STEP_NAMES):
+                    return redirect("awards:entry_edit", pk=entry.pk, step=STEP_NAMES[following])
+                return redirect("awards:entry_review", pk=entry.pk)
+            return redirect("awards:entry_edit", pk=entry.pk, step=step)
+    elif request.method == "POST":
+        messages.error(request, _("Some fields need your attention; nothing you typed is lost."))
+    return render(
+        request,
+        "awards/entry_form.html",
+        {"entry": entry, "form": form, "steps": STEPS, "step": step},
+    )
+
+
+@require_POST
+def entry_autosave(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Save a draft step while the applicant types; answers with a short status line."""
+    if step not in ("basics", "answers"):
+        raise Http404
+    entry = _entry_for(request, pk)
+    context = {"saved_at": None, "error": None}
+    if not request.user.has_perm("awards.change_entry", entry):
+        context["error"] = _("This entry can no longer be changed.")
+    else:
+        form = _step_form(step, entry, request.POST)
+        if form.is_valid():
+            try:
+                _save_step(step, entry, form, request.user)
+                context["saved_at"] = timezone.now()
+            except services.EntryLocked as refusal:
+                context["error"] = str(refusal)
+        else:
+            context["error"] = _("Not saved: some fields need your attention.")
+    return render(request, "awards/includes/autosave_status.html", context)
+
+
+def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk)
+    return render(
+        request,
+        "awards/entry_review.html",
+        {
+            "entry": entry,
+            "missing": entry.missing_items(),
+            "steps": STEPS,
+            "step": "review",
+            "deadline_passed": timezone.now() > entry.deadline,
+        },
+    )
+
+
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk)
+    internal = request.user.has_perm("awards.grant_extension", entry)
+    return render(
+        request,
+        "awards/entry_detail.html",
+        {
+            "entry": entry,
+            "history": selectors.entry_history(entry, internal=internal),
+            "extension_form": ExtensionForm(timezone=entry.edition.timezone) if internal else None,
+            "transitions": [
+                t.name for t in entry.get_available_user_state_transitions(request.user)
+            ],
+        },
+    )
+
+
+@require_POST
+def entry_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    entry = _entry_for(request, pk)
+    try:
+        entry = transition_entry(
+            entry=entry, name=name, by=request.user, note=request.POST.get("note", "")
+        )
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, SUCCESS.get(name, _("Done.")))
+    return redirect(entry)
+
+
+SUCCESS = {
+    "submit": gettext_lazy(
+        "Your entry is submitted. A receipt with its reference number is on its way by email."
+    ),
+    "withdraw": gettext_lazy("The entry has been withdrawn."),
+}
+
+
+def entry_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from ..pdf import render_entry_pdf
+
+    entry = _entry_for(request, pk)
+    response = HttpResponse(render_entry_pdf(entry), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{entry.reference}.pdf"'
+    return response
+
+
+@require_POST
+def entry_extension(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk, perm="awards.grant_extension")
+    form = ExtensionForm(request.POST, timezone=entry.edition.timezone)
+    if form.is_valid():
+        try:
+            services.grant_extension(entry=entry, by=request.user, until=form.cleaned_data["until"])
+        except ValidationError as refusal:
+            messages.error(request, " ".join(refusal.messages))
+        else:
+            messages.success(request, _("The deadline of this entry has been extended."))
+    else:
+        messages.error(request, _("Give the new deadline as a date and time."))
+    return redirect(entry)
+
+
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    entry = _entry_for(request, pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, entry=entry)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@require_POST
+def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk, perm="awards.change_entry")
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, entry=entry)
+    try:
+        services.remove_attachment(attachment=attachment, by=request.user)
+    except services.EntryLocked as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("“%(name)s” removed.") % {"name": attachment.original_name})
+    return redirect("awards:entry_edit", pk=entry.pk, step="attachments")

@@ -1,0 +1,128 @@
+"""Organisations: an applicant creates theirs or asks to join it; members approve and invite."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..forms.organisations import InviteForm, OrganisationForm, OrganisationSearchForm
+from ..models import Organisation, OrganisationMembership
+from ..services import organisations as services
+
+
+def organisation_create(request: HttpRequest) -> HttpResponse:
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organisation = services.create_organisation(by=request.user, **form.cleaned_data)
+        messages.success(
+            request, _("%(name)s is created; you act for it.") % {"name": organisation.name}
+        )
+        return redirect("awards:organisation_detail", pk=organisation.pk)
+    return render(request, "awards/organisation_form.html", {"form": form})
+
+
+def organisation_join(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
+        try:
+            services.request_membership(organisation=organisation, by=request.user)
+        except services.MembershipError as refusal:
+            messages.info(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                _("Your request to join %(name)s is sent; a member of it will decide.")
+                % {"name": organisation.name},
+            )
+        return redirect("dashboard")
+    form = OrganisationSearchForm(request.GET or None)
+    results = Organisation.objects.none()
+    if form.is_valid() and (form.cleaned_data["name"] or form.cleaned_data["country"]):
+        results = Organisation.objects.all()
+        if form.cleaned_data["name"]:
+            results = results.filter(name__icontains=form.cleaned_data["name"])
+        if form.cleaned_data["country"]:
+            results = results.filter(country=form.cleaned_data["country"])
+        results = results.order_by("name")[:50]
+    return render(request, "awards/organisation_join.html", {"form": form, "results": results})
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not request.user.has_perm("awards.manage_organisation", organisation):
+        raise PermissionDenied
+    memberships = organisation.memberships.select_related("user").order_by(
+        "is_approved", "user__full_name"
+    )
+    return render(
+        request,
+        "awards/organisation_detail.html",
+        {"organisation": organisation, "memberships": memberships, "invite_form": InviteForm()},
+    )
+
+
+@require_POST
+def membership_decide(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not request.user.has_perm("awards.manage_organisation", organisation):
+        raise PermissionDenied
+    membership = get_object_or_404(
+        OrganisationMembership, pk=membership_pk, organisation=organisation
+    )
+    approve = request.POST.get("decision") == "approve"
+    services.decide_membership(membership=membership, by=request.user, approve=approve)
+    messages.success(
+        request,
+        (
+            _("%(person)s can now act for the organisation.")
+            if approve
+            else _("%(person)s's request was declined.")
+        )
+        % {"person": membership.user},
+    )
+    return redirect("awards:organisation_detail", pk=pk)
+
+
+@require_POST
+def colleague_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not request.user.has_perm("awards.manage_organisation", organisation):
+        raise PermissionDenied
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        services.invite_colleague(
+            organisation=organisation, by=request.user, email=form.cleaned_data["email"]
+        )
+        messages.success(
+            request, _("An invitation is on its way to %(email)s.") % form.cleaned_data
+        )
+        return redirect("awards:organisation_detail", pk=pk)
+    memberships = organisation.memberships.select_related("user")
+    return render(
+        request,
+        "awards/organisation_detail.html",
+        {"organisation": organisation, "memberships": memberships, "invite_form": form},
+    )
+
+
+@login_not_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_from_token(token)
+    if invitation is None:
+        return render(request, "awards/invitation_invalid.html", status=404)
+    if not request.user.is_authenticated:
+        # Sign up (or in) first, then come back to this link.
+        return redirect(f"{reverse('accounts:sign_up')}?{urlencode({'next': request.path})}")
+    if request.method == "POST":
+        services.accept_invitation(invitation=invitation, user=request.user)
+        messages.success(
+            request,
+            _("You now act for %(name)s.") % {"name": invitation.organisation.name},
+        )
+        return redirect("dashboard")
+    return render(request, "awards/invitation_accept.html", {"invitation": invitation})

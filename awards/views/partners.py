@@ -1,0 +1,58 @@
+"""Partner confirmation: asked by the applicant, answered by the partner without an account."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..forms.entries import PartnerResponseForm
+from ..services import partners as services
+from .entries import _entry_for
+
+
+@require_POST
+def partners_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_for(request, pk, perm="awards.submit_entry")
+    asked = services.ask_partners(entry=entry, by=request.user, again="again" in request.POST)
+    if asked:
+        messages.success(
+            request,
+            _("A confirmation request has been emailed to %(count)s partner(s).")
+            % {"count": asked},
+        )
+    else:
+        messages.info(request, _("Every partner has already been asked."))
+    if request.POST.get("back") == "partners":
+        return redirect("awards:entry_edit", pk=entry.pk, step="partners")
+    return redirect(entry)
+
+
+@login_not_required
+def partner_respond(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        partner = services.partner_from_token(token)
+    except services.PartnerLinkInvalid as problem:
+        return render(request, "awards/partner_link_invalid.html", {"problem": problem}, status=404)
+    form = PartnerResponseForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and request.POST.get("decision")
+        in (
+            "confirm",
+            "decline",
+        )
+    ):
+        partner = services.respond(
+            partner=partner,
+            confirmed=request.POST["decision"] == "confirm",
+            note=form.cleaned_data["note"],
+        )
+        return render(request, "awards/partner_responded.html", {"partner": partner})
+    return render(
+        request,
+        "awards/partner_respond.html",
+        {"partner": partner, "entry": partner.entry, "form": form},
+    )

@@ -1,0 +1,109 @@
+"""The demo's entries: one submitted and one draft per applicant, built through the services."""
+
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from awards.forms.entries import PartnerFormSet, ProjectFormSet
+from awards.services import entries as entry_services
+from awards.services import partners as partner_services
+from awards.services.transitions import transition_entry
+
+DEMO_ENTRIES = {
+    "City of Lyon": [
+        {
+            "title": "Lyon and Porto-Novo: water for every district",
+            "summary": "Since 2012 the City of Lyon and the City of Porto-Novo have worked "
+            "together "
+            "to bring safe drinking water to the fast-growing districts of Porto-Novo, training "
+            "municipal technicians and setting up a local water board with residents.",
+            "language": "fr",
+            "sdgs": [6, 11, 17],
+            "partners": [("City of Porto-Novo", "BJ", "Aïcha Dossou", "water@porto-novo.example")],
+            "project": ("Eau potable pour Porto-Novo", 2019, None, "1200000", "EUR"),
+            "submit": True,
+        },
+        {
+            "title": "Climate plans with Ouagadougou",
+            "summary": "A peer exchange on local climate plans between planners of both cities.",
+            "language": "fr",
+            "sdgs": [13],
+            "partners": [],
+            "project": None,
+            "submit": False,
+        },
+    ],
+    "Region of Andalusia": [
+        {
+            "title": "Andalusia and the Province of Tétouan: rural tourism that stays local",
+            "summary": "Regional and provincial governments built a network of rural guesthouses "
+            "run by women's cooperatives, with shared training and marketing.",
+            "language": "es",
+            "sdgs": [5, 8],
+            "partners": [
+                ("Province of Tétouan", "MA", "Youssef El Amrani", "cooperation@tetouan.example"),
+                ("Municipality of Chefchaouen", "MA", "Salma Bennani", "salma@chefchaouen.example"),
+            ],
+            "project": ("Turismo rural sostenible", 2021, 2024, "850000", "EUR"),
+            "submit": False,
+        },
+    ],
+}
+
+
+def _formset_data(prefix: str, rows: list[dict]) -> dict:
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{key}": value for key, value in row.items()})
+    return data
+
+
+def _demo_attachment() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 360), (29, 63, 110)).save(buffer, format="PNG")
+    return SimpleUploadedFile("partnership-map.png", buffer.getvalue(), content_type="image/png")
+
+
+def fill_entry(*, edition, organisation, by, spec: dict) -> None:
+    entry = entry_services.create_entry(edition=edition, organisation=organisation, by=by)
+    entry_services.save_basics(
+        entry=entry,
+        by=by,
+        title=spec["title"],
+        summary=spec["summary"],
+        language=spec["language"],
+        sdgs=spec["sdgs"],
+    )
+    partners = [
+        {"name": n, "country": c, "contact_name": p, "contact_email": e}
+        for n, c, p, e in spec["partners"]
+    ]
+    formset = PartnerFormSet(_formset_data("partners", partners), instance=entry, prefix="partners")
+    assert formset.is_valid(), formset.errors
+    entry_services.save_related(entry=entry, by=by, formset=formset)
+    if spec["project"]:
+        title, start, end, budget, currency = spec["project"]
+        row = {
+            "title": title,
+            "start_year": start,
+            "end_year": end or "",
+            "budget": budget,
+            "currency": currency,
+            "funding_sources": "EU, city budget",
+        }
+        formset = ProjectFormSet(
+            _formset_data("projects", [row]), instance=entry, prefix="projects"
+        )
+        assert formset.is_valid(), formset.errors
+        entry_services.save_related(entry=entry, by=by, formset=formset)
+    answers = {
+        question.pk: f"{question.title}: " + spec["summary"] for question in edition.questions.all()
+    }
+    entry_services.save_answers(entry=entry, by=by, answers=answers)
+    entry_services.add_attachment(entry=entry, by=by, upload=_demo_attachment(), description="Map")
+    if spec["submit"]:
+        transition_entry(entry=entry, name="submit", by=by)
+        partner = entry.partners.first()
+        partner_services.respond(partner=partner, confirmed=True, note="We confirm.")

@@ -1,0 +1,149 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+from awards.models import Organisation, OrganisationMembership
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sign_up_then_create_organisation(client):
+    response = client.post(
+        reverse("accounts:sign_up"),
+        {
+            "email": "Ana@Sevilla.example",
+            "full_name": "Ana Sevillana",
+            "preferred_language": "es",
+            "password1": "a-long-passphrase-9",
+            "password2": "a-long-passphrase-9",
+        },
+    )
+    assert response["Location"] == reverse("dashboard")
+    user = User.objects.get()
+    assert (user.email, user.preferred_language) == ("ana@sevilla.example", "es")
+
+    client.post(
+        reverse("awards:organisation_create"),
+        {"name": "Ayuntamiento de Sevilla", "kind": "municipality", "country": "ES"},
+    )
+
+    membership = OrganisationMembership.objects.get(user=user)
+    assert (membership.organisation.name, membership.is_approved) == (
+        "Ayuntamiento de Sevilla",
+        True,
+    )
+
+
+def test_sign_up_duplicate_email_keeps_input(client):
+    UserFactory(email="ana@sevilla.example")
+
+    response = client.post(
+        reverse("accounts:sign_up"),
+        {
+            "email": "ANA@sevilla.example",
+            "full_name": "Ana Again",
+            "preferred_language": "es",
+            "password1": "a-long-passphrase-9",
+            "password2": "a-long-passphrase-9",
+        },
+    )
+
+    html = response.content.decode()
+    assert "An account already uses this address." in html
+    assert 'value="Ana Again"' in html
+    assert User.objects.count() == 1
+
+
+def test_join_request_emails_members_and_approval_lets_in(
+    client, django_capture_on_commit_callbacks
+):
+    member = MembershipFactory(organisation__name="Ville de Nantes", user__preferred_language="fr")
+    newcomer = UserFactory(full_name="Paul Nouveau")
+    client.force_login(newcomer)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("awards:organisation_join"), {"organisation": member.organisation.pk})
+
+    request = OrganisationMembership.objects.get(user=newcomer)
+    assert request.is_approved is False
+    assert [m.to for m in mail.outbox] == [[member.user.email]]
+    assert mail.outbox[0].subject == "Paul Nouveau demande à rejoindre Ville de Nantes"
+
+    client.force_login(member.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse(
+                "awards:membership_decide",
+                kwargs={"pk": member.organisation.pk, "membership_pk": request.pk},
+            ),
+            {"decision": "approve"},
+        )
+
+    request.refresh_from_db()
+    assert request.is_approved is True
+    assert mail.outbox[-1].to == [newcomer.email]
+
+
+def test_join_request_twice_is_told_so(client):
+    organisation = OrganisationFactory()
+    client.force_login(UserFactory())
+    client.post(reverse("awards:organisation_join"), {"organisation": organisation.pk})
+
+    response = client.post(
+        reverse("awards:organisation_join"), {"organisation": organisation.pk}, follow=True
+    )
+
+    assert "You have already asked to join this organisation." in response.content.decode()
+
+
+def test_outsider_cannot_approve_members(client):
+    request = MembershipFactory(is_approved=False)
+    client.force_login(UserFactory())
+
+    response = client.post(
+        reverse(
+            "awards:membership_decide",
+            kwargs={"pk": request.organisation.pk, "membership_pk": request.pk},
+        ),
+        {"decision": "approve"},
+    )
+
+    assert response.status_code == 403
+    request.refresh_from_db()
+    assert request.is_approved is False
+
+
+def test_invited_colleague_signs_up_and_joins(client, django_capture_on_commit_callbacks):
+    member = MembershipFactory(organisation__name="Gemeente Utrecht")
+    client.force_login(member.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("awards:colleague_invite", kwargs={"pk": member.organisation.pk}),
+            {"email": "colleague@utrecht.example"},
+        )
+    link = re.search(r"http://\S+(/invitations/\S+/)", mail.outbox[0].body).group(1)
+    client.logout()
+
+    first = client.get(link)
+    assert first["Location"].startswith(reverse("accounts:sign_up"))
+    client.force_login(UserFactory(email="colleague@utrecht.example"))
+    client.post(link)
+
+    joined = OrganisationMembership.objects.get(user__email="colleague@utrecht.example")
+    assert (joined.organisation.name, joined.is_approved) == ("Gemeente Utrecht", True)
+    assert client.get(link).status_code == 404
+
+
+def test_organisation_website_without_scheme_gets_https(client):
+    client.force_login(UserFactory())
+
+    client.post(
+        reverse("awards:organisation_create"),
+        {"name": "Region Skåne", "kind": "region", "country": "SE", "website": "skane.se"},
+    )
+
+    assert Organisation.objects.get().website == "https://skane.se"
