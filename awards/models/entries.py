@@ -87,6 +87,14 @@ class Entry(EntryWorkflow):
     deadline_extension = models.DateTimeField(_("extended deadline"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    last_saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last saved by"),
+    )
 
     class Meta:
         verbose_name = _("entry")
@@ -105,6 +113,11 @@ class Entry(EntryWorkflow):
     @property
     def reference(self) -> str:
         return f"PA{self.edition.year}-{self.number:04d}"
+
+    @property
+    def version(self) -> str:
+        """What a form carries to notice that someone else saved the entry meanwhile."""
+        return self.updated_at.isoformat()
 
     @property
     def deadline(self):

@@ -19,6 +19,10 @@ class EntryLocked(Exception):
     """The entry can no longer be changed (submitted, withdrawn, or past its deadline)."""
 
 
+class EntryChangedMeanwhile(Exception):
+    """A co-editor saved the entry after this person opened the page they are saving."""
+
+
 @transaction.atomic
 def create_entry(*, edition: Edition, organisation: Organisation, by: User) -> Entry:
     """Side effects: a draft entry with the next reference number of the edition."""
@@ -30,8 +34,22 @@ def create_entry(*, edition: Edition, organisation: Organisation, by: User) -> E
     )
 
 
-def _lock_editable(entry: Entry) -> Entry:
+def _lock_editable(entry: Entry, seen: str | None = None, by: User | None = None) -> Entry:
+    """The entry's row, locked for this transaction, after checking it may still change.
+
+    `seen` is the version (last saved time) of the entry the page was built from: when
+    someone else has saved since, the save is refused rather than silently overwriting them.
+    A later save by the same person (an autosave still under way) is no conflict.
+    """
     locked = Entry.objects.select_for_update().select_related("edition").get(pk=entry.pk)
+    saved_by_other = by is None or locked.last_saved_by_id != by.pk
+    if seen is not None and seen != locked.version and saved_by_other:
+        raise EntryChangedMeanwhile(
+            _(
+                "A colleague saved this entry while you were editing it. Your text is still "
+                "below: copy what you need, reload the page to see their changes, then add yours."
+            )
+        )
     if not locked.is_editable:
         raise EntryLocked(
             _("This entry has been submitted and can no longer be changed.")
@@ -43,39 +61,50 @@ def _lock_editable(entry: Entry) -> Entry:
 
 @transaction.atomic
 def save_basics(
-    *, entry: Entry, by: User, title: str, summary: str, language: str, sdgs: list | None
+    *,
+    entry: Entry,
+    by: User,
+    title: str,
+    summary: str,
+    language: str,
+    sdgs: list | None,
+    seen: str | None = None,
 ) -> Entry:
     """Side effects: title, summary, language and (when given) the SDGs saved."""
-    locked = _lock_editable(entry)
+    locked = _lock_editable(entry, seen, by)
     locked.title, locked.summary, locked.language = title, summary, language
-    locked.save(update_fields=["title", "summary", "language", "updated_at"])
+    locked.last_saved_by = by
+    locked.save(update_fields=["title", "summary", "language", "last_saved_by", "updated_at"])
     if sdgs is not None:
         locked.sdgs.set(sdgs)
     return locked
 
 
 @transaction.atomic
-def save_answers(*, entry: Entry, by: User, answers: dict[int, str]) -> Entry:
+def save_answers(
+    *, entry: Entry, by: User, answers: dict[int, str], seen: str | None = None
+) -> Entry:
     """Side effects: one Answer row per question given, created or updated."""
-    locked = _lock_editable(entry)
+    locked = _lock_editable(entry, seen, by)
     question_ids = set(locked.edition.questions.values_list("pk", flat=True))
     for question_id, text in answers.items():
         if question_id in question_ids:
             Answer.objects.update_or_create(
                 entry=locked, question_id=question_id, defaults={"text": text}
             )
-    locked.save(update_fields=["updated_at"])
+    locked.last_saved_by = by
+    locked.save(update_fields=["last_saved_by", "updated_at"])
     return locked
 
 
 @transaction.atomic
-def save_related(*, entry: Entry, by: User, formset) -> Entry:
+def save_related(*, entry: Entry, by: User, formset, seen: str | None = None) -> Entry:
     """Save a validated formset of partners or linked projects.
 
     Side effects: rows created, changed or deleted; a partner whose contact address changed is
     asked again (its confirmation no longer counts).
     """
-    locked = _lock_editable(entry)
+    locked = _lock_editable(entry, seen, by)
     formset.instance = locked
     instances = formset.save(commit=False)
     for instance, changed in formset.changed_objects:
@@ -87,6 +116,8 @@ def save_related(*, entry: Entry, by: User, formset) -> Entry:
         instance.save()
     for instance in formset.deleted_objects:
         instance.delete()
+    locked.last_saved_by = by
+    locked.save(update_fields=["last_saved_by", "updated_at"])
     return locked
 
 

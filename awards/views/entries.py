@@ -88,20 +88,21 @@ def _step_form(step: str, entry: Entry, data=None, files=None):
     return AttachmentForm(data, files)
 
 
-def _save_step(step: str, entry: Entry, form, by) -> None:
+def _save_step(step: str, entry: Entry, form, by, seen: str | None) -> Entry | None:
     if step == "basics":
-        services.save_basics(
+        return services.save_basics(
             entry=entry,
             by=by,
             title=form.cleaned_data["title"],
             summary=form.cleaned_data["summary"],
             language=form.cleaned_data["language"],
             sdgs=list(form.cleaned_data["sdgs"]),
+            seen=seen,
         )
-    elif step in ("partners", "projects"):
-        services.save_related(entry=entry, by=by, formset=form)
-    elif step == "answers":
-        services.save_answers(entry=entry, by=by, answers=form.answers())
+    if step in ("partners", "projects"):
+        return services.save_related(entry=entry, by=by, formset=form, seen=seen)
+    if step == "answers":
+        return services.save_answers(entry=entry, by=by, answers=form.answers(), seen=seen)
     else:
         services.add_attachment(
             entry=entry,
@@ -109,6 +110,7 @@ def _save_step(step: str, entry: Entry, form, by) -> None:
             upload=form.cleaned_data["file"],
             description=form.cleaned_data["description"],
         )
+        return None
 
 
 def entry_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
@@ -121,10 +123,12 @@ def entry_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form = _step_form(step, entry, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _save_step(step, entry, form, request.user)
+            _save_step(step, entry, form, request.user, request.POST.get("version"))
         except services.EntryLocked as refusal:
             messages.error(request, str(refusal))
             return redirect(entry)
+        except services.EntryChangedMeanwhile as refusal:
+            messages.error(request, str(refusal))
         except ValidationError as refusal:
             form.add_error("file" if step == "attachments" else None, refusal)
         else:
@@ -150,16 +154,17 @@ def entry_autosave(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in ("basics", "answers"):
         raise Http404
     entry = _entry_for(request, pk)
-    context = {"saved_at": None, "error": None}
+    context: dict = {"saved": None, "error": None}
     if not request.user.has_perm("awards.change_entry", entry):
         context["error"] = _("This entry can no longer be changed.")
     else:
         form = _step_form(step, entry, request.POST)
         if form.is_valid():
             try:
-                _save_step(step, entry, form, request.user)
-                context["saved_at"] = timezone.now()
-            except services.EntryLocked as refusal:
+                context["saved"] = _save_step(
+                    step, entry, form, request.user, request.POST.get("version")
+                )
+            except (services.EntryLocked, services.EntryChangedMeanwhile) as refusal:
                 context["error"] = str(refusal)
         else:
             context["error"] = _("Not saved: some fields need your attention.")

@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -270,3 +271,53 @@ def test_other_organisations_entry_is_not_found(client, applicant_entry):
     assert response.status_code == 404
     entry.refresh_from_db()
     assert entry.title == ""
+
+
+def test_concurrent_save_tells_who_was_slower_and_keeps_text(client, applicant_entry):
+    user, entry = applicant_entry
+    colleague = MembershipFactory(organisation=entry.organisation).user
+    seen_by_user = entry.version
+    client.force_login(colleague)
+    client.post(edit_url(entry, "basics"), {"title": "Colleague's title", "version": entry.version})
+
+    client.force_login(user)
+    response = client.post(
+        edit_url(entry, "basics"),
+        {"title": "My title", "summary": "My words", "version": seen_by_user},
+    )
+
+    html = response.content.decode()
+    assert "A colleague saved this entry while you were editing it." in html
+    assert "My words" in html
+    entry.refresh_from_db()
+    assert entry.title == "Colleague's title"
+
+
+def test_autosave_hands_back_the_new_version_for_the_next_save(client, applicant_entry):
+    user, entry = applicant_entry
+    client.force_login(user)
+
+    autosave = client.post(
+        reverse("awards:entry_autosave", kwargs={"pk": entry.pk, "step": "basics"}),
+        {"title": "Draft one", "version": entry.version},
+    )
+    version = re.search(r'id="entry-version" value="([^"]+)"', autosave.content.decode()).group(1)
+    response = client.post(edit_url(entry, "basics"), {"title": "Draft two", "version": version})
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.title == "Draft two"
+
+
+def test_own_earlier_save_is_no_conflict(client, applicant_entry):
+    # An autosave still in flight when the person clicks "save" must not refuse their own save.
+    user, entry = applicant_entry
+    opened = entry.version
+    client.force_login(user)
+    client.post(edit_url(entry, "basics"), {"title": "Autosaved", "version": opened})
+
+    response = client.post(edit_url(entry, "basics"), {"title": "Saved", "version": opened})
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.title == "Saved"

@@ -1,0 +1,72 @@
+"""The applicant's pages pass axe-core and show deadlines in the person's own time zone."""
+
+from zoneinfo import ZoneInfo
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from awards.models import Entry, Partner
+from awards.services.partners import partner_token
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, email, password):
+    from accounts.models import User
+
+    User.objects.filter(email=email).update(preferred_language="en")
+    page.goto(f"{live_server.url}/accounts/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dashboard/",
+        "/entries/{draft}/edit/basics/",
+        "/entries/{draft}/edit/partners/",
+        "/entries/{draft}/edit/projects/",
+        "/entries/{draft}/edit/answers/",
+        "/entries/{draft}/edit/attachments/",
+        "/entries/{draft}/review/",
+        "/entries/{submitted}/",
+        "/organisations/join/?name=Lyon",
+    ],
+)
+def test_applicant_page_has_no_accessibility_violations(page, live_server, demo, path):
+    entries = Entry.objects.filter(organisation__name="Region of Andalusia")
+    draft = entries.get(state="draft")
+    submitted = Entry.objects.get(state="submitted")
+    Entry.objects.filter(pk=submitted.pk).update(organisation=draft.organisation)
+    sign_in(page, live_server, "andalucia@demo.platformawards.eu", demo["password"])
+
+    page.goto(live_server.url + path.format(draft=draft.pk, submitted=submitted.pk))
+    results = Axe().run(page)
+
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_partner_confirmation_page_has_no_accessibility_violations(page, live_server, demo):
+    partner = Partner.objects.filter(entry__state="submitted").first()
+
+    page.goto(f"{live_server.url}/partners/{partner_token(partner)}/")
+    results = Axe().run(page)
+
+    assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.browser_context_args(timezone_id="America/Bogota", locale="en-GB")
+def test_deadline_also_shown_in_the_persons_time_zone(page, live_server, demo):
+    sign_in(page, live_server, "andalucia@demo.platformawards.eu", demo["password"])
+    draft = Entry.objects.get(state="draft", organisation__name="Region of Andalusia")
+    deadline = draft.edition.submission_deadline.astimezone(ZoneInfo("America/Bogota"))
+
+    page.goto(f"{live_server.url}/entries/{draft.pk}/review/")
+
+    local = page.locator(".local-time").first
+    expect(local).to_contain_text("your time")
+    expect(local).to_contain_text(deadline.strftime("%H:%M"))
