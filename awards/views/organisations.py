@@ -28,7 +28,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 def organisation_join(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
+        pk = request.POST.get("organisation", "")
+        organisation = get_object_or_404(Organisation, pk=int(pk) if pk.isdigit() else 0)
         try:
             services.request_membership(organisation=organisation, by=request.user)
         except services.MembershipError as refusal:
