@@ -8,4 +8,4 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers what follows each transition (receipts, partner requests).
-        from .services import entries, partners  # noqa: F401
+        from .services import entries, partners, screening  # noqa: F401

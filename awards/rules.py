@@ -4,8 +4,6 @@ import rules
 
 from accounts.rules import is_secretariat
 
-from .workflow import EntryState
-
 
 def approved_organisation_ids(user) -> frozenset[int]:
     """The organisations a person acts for, read once per request and kept on the user."""
@@ -36,8 +34,8 @@ def is_entry_editor(user, entry) -> bool:
 
 
 @rules.predicate
-def is_draft(user, entry) -> bool:
-    return entry is not None and entry.state == EntryState.DRAFT
+def is_editable(user, entry) -> bool:
+    return entry is not None and entry.is_editable
 
 
 rules.add_perm("awards.view_applicant_home", is_applicant)
@@ -45,7 +43,11 @@ rules.add_perm("awards.manage_editions", is_secretariat)
 rules.add_perm("awards.manage_organisation", is_organisation_member | is_secretariat)
 rules.add_perm("awards.create_entry", is_applicant)
 rules.add_perm("awards.view_entry", is_entry_editor | is_secretariat)
-rules.add_perm("awards.change_entry", is_entry_editor & is_draft)
+rules.add_perm("awards.change_entry", is_entry_editor & is_editable)
 rules.add_perm("awards.submit_entry", is_entry_editor)
 rules.add_perm("awards.withdraw_entry", is_entry_editor)
 rules.add_perm("awards.grant_extension", is_secretariat)
+rules.add_perm("awards.screen_entry", is_secretariat)
+rules.add_perm("awards.manage_phases", is_secretariat)
+# The jury app widens this one to the chair of the edition's jury (jury/rules.py).
+rules.add_perm("awards.decide_prizes", is_secretariat)

@@ -1,12 +1,21 @@
 """Reads of the awards app, each returning a queryset ready for its page."""
 
+import datetime
+
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Edition, Entry, EntryTransition, Organisation, OrganisationMembership
-from .workflow import EntryState
+from .models import (
+    Edition,
+    Entry,
+    EntryTransition,
+    Organisation,
+    OrganisationMembership,
+    SustainableDevelopmentGoal,
+)
+from .workflow import UNANNOUNCED_STATES, EditionPhase, EntryState
 
 
 def editions_overview() -> QuerySet[Edition]:
@@ -61,12 +70,18 @@ def entry_for_page(pk: int) -> Entry:
 def open_editions(now=None) -> QuerySet[Edition]:
     """Editions whose call is open now, deadline included."""
     now = now or timezone.now()
-    return Edition.objects.filter(call_opens__lte=now, submission_deadline__gte=now)
+    return Edition.objects.filter(
+        phase=EditionPhase.CALL_OPEN, call_opens__lte=now, submission_deadline__gte=now
+    )
 
 
 def entry_history(entry: Entry, *, internal: bool) -> QuerySet[EntryTransition]:
+    """The entry's moves; outside the secretariat without internal notes, and without the
+    jury's decisions before they are announced."""
     history = entry.transitions.select_related("by").order_by("at", "pk")
-    return history if internal else history.defer("internal_note")
+    if internal:
+        return history
+    return history.defer("internal_note").exclude(target_state__in=UNANNOUNCED_STATES)
 
 
 def editions_with_entry_counts() -> QuerySet[Edition]:
@@ -75,3 +90,102 @@ def editions_with_entry_counts() -> QuerySet[Edition]:
         submitted_count=Count("entries", filter=Q(entries__state=EntryState.SUBMITTED)),
         draft_count=Count("entries", filter=Q(entries__state=EntryState.DRAFT)),
     ).order_by("-year")
+
+
+SCREENING_STATES = (
+    EntryState.SUBMITTED,
+    EntryState.CLARIFICATION_REQUESTED,
+    EntryState.ELIGIBLE,
+    EntryState.INELIGIBLE,
+)
+
+
+def current_edition() -> Edition | None:
+    """The edition the secretariat works on: the latest one not archived."""
+    return Edition.objects.exclude(phase=EditionPhase.ARCHIVED).order_by("-year").first()
+
+
+def screening_queue(edition: Edition) -> QuerySet[Entry]:
+    """Entries the secretariat screens, with their partners' confirmations counted."""
+    return (
+        Entry.objects.filter(edition=edition, state__in=SCREENING_STATES)
+        .select_related("organisation", "edition")
+        .prefetch_related("sdgs")
+        .annotate(
+            partners_total=Count("partners", distinct=True),
+            partners_confirmed=Count(
+                "partners", filter=Q(partners__status="confirmed"), distinct=True
+            ),
+        )
+        .order_by("submitted_at", "number")
+    )
+
+
+def entry_for_screening(pk: int) -> Entry:
+    return (
+        Entry.objects.select_related("edition", "organisation")
+        .prefetch_related(
+            *ENTRY_COMPLETENESS,
+            "attachments",
+            "eligibility_answers",
+            "edition__eligibility_criteria",
+        )
+        .get(pk=pk)
+    )
+
+
+def edition_statistics(edition: Edition) -> dict:
+    """Counts for the secretariat's dashboard: per state, and per country and per SDG of the
+    entries that were submitted (whatever became of them since)."""
+    entries = Entry.objects.filter(edition=edition)
+    submitted = entries.exclude(state__in=[EntryState.DRAFT, EntryState.WITHDRAWN])
+    by_state = dict(entries.values_list("state").annotate(n=Count("pk")).order_by())
+    return {
+        "by_state": [(label, by_state.get(value, 0)) for value, label in EntryState.choices],
+        "by_country": list(
+            submitted.values_list("organisation__country")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "organisation__country")
+        ),
+        "by_sdg": list(
+            SustainableDevelopmentGoal.objects.annotate(
+                n=Count("entries", filter=Q(entries__in=submitted))
+            )
+            .filter(n__gt=0)
+            .order_by("number")
+            .values_list("number", "n")
+        ),
+    }
+
+
+def needs_action(edition: Edition, now=None) -> dict[str, int]:
+    """What the secretariat should look at today, counted in one query."""
+    now = now or timezone.now()
+    soon = now + datetime.timedelta(days=7)
+    entries = Entry.objects.filter(edition=edition)
+    return entries.aggregate(
+        awaiting_screening=Count("pk", filter=Q(state=EntryState.SUBMITTED)),
+        resubmitted=Count(
+            "pk",
+            filter=Q(state=EntryState.SUBMITTED, transitions__transition="resubmit"),
+            distinct=True,
+        ),
+        awaiting_clarification=Count("pk", filter=Q(state=EntryState.CLARIFICATION_REQUESTED)),
+        unconfirmed_partners=Count(
+            "pk",
+            filter=Q(
+                state__in=[EntryState.SUBMITTED, EntryState.CLARIFICATION_REQUESTED],
+                partners__status__in=["not_asked", "pending", "declined"],
+            ),
+            distinct=True,
+        ),
+        drafts_due_soon=Count(
+            "pk",
+            filter=Q(state=EntryState.DRAFT)
+            & (
+                Q(deadline_extension__isnull=True, edition__submission_deadline__lte=soon)
+                | Q(deadline_extension__lte=soon)
+            ),
+            distinct=True,
+        ),
+    )

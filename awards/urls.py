@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editions, entries, organisations, partners
+from .views import editions, entries, organisations, partners, screening
 
 app_name = "awards"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("editions/new/", editions.edition_create, name="edition_create"),
     path("editions/<slug:slug>/", editions.edition_update, name="edition_update"),
     path("editions/<slug:slug>/clone/", editions.edition_clone, name="edition_clone"),
+    path("editions/<slug:slug>/phase/<slug:name>/", editions.edition_phase, name="edition_phase"),
+    # The secretariat's eligibility screening.
+    path("screening/", screening.screening_queue, name="screening_queue"),
+    path("screening/bulk/", screening.screening_bulk, name="screening_bulk"),
+    path("screening/<int:pk>/", screening.screening_entry, name="screening_entry"),
     # Organisations: create, join, approve, invite colleagues.
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path("organisations/join/", organisations.organisation_join, name="organisation_join"),

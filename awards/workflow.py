@@ -1,8 +1,10 @@
-"""The entry state machine: every state and every transition, and nothing else writes `state`.
+"""The state machines of entries and editions: every state and every transition.
 
-Transitions are ordered as the lifecycle. Each names its conditions (small pure functions below,
-each carrying the message shown when it fails) and its permission (a rules permission, see
-awards/rules.py). Transitions run only through `awards.services.transition_entry`.
+Nothing else writes `state` or `phase`. Transitions are ordered as the lifecycle. Each names
+its conditions (small pure functions below, each carrying the message shown when it fails)
+and its permission (a rules permission, see awards/rules.py; the jury app widens the
+deliberation permissions to the jury's chair). They run only through the services in
+awards/services/transitions.py, which lock, check, log and schedule side effects.
 """
 
 from collections.abc import Callable
@@ -17,7 +19,33 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 class EntryState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    CLARIFICATION_REQUESTED = "clarification_requested", _("Clarification requested")
+    ELIGIBLE = "eligible", _("Eligible")
+    INELIGIBLE = "ineligible", _("Not eligible")
+    IN_REVIEW = "in_review", _("In jury review")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    NOT_SHORTLISTED = "not_shortlisted", _("Not shortlisted")
+    AWARDED = "awarded", _("Awarded")
+    FINALIST = "finalist", _("Finalist")
+    PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The jury's decisions stay secret until the results are published: outside the secretariat
+# (and the jury), an entry in one of these states shows as "in jury review".
+UNANNOUNCED_STATES = frozenset(
+    {EntryState.SHORTLISTED, EntryState.NOT_SHORTLISTED, EntryState.AWARDED, EntryState.FINALIST}
+)
+
+
+class EditionPhase(models.TextChoices):
+    DRAFT = "draft", _("In preparation")
+    CALL_OPEN = "call_open", _("Call for entries open")
+    SCREENING = "screening", _("Eligibility screening")
+    JURY_REVIEW = "jury_review", _("Jury review")
+    DELIBERATION = "deliberation", _("Deliberation")
+    PUBLISHED = "published", _("Results published")
+    ARCHIVED = "archived", _("Archived")
 
 
 def refusal(message: str | Promise) -> Callable:
@@ -30,6 +58,9 @@ def refusal(message: str | Promise) -> Callable:
     return mark
 
 
+# Conditions on an entry ---------------------------------------------------------------------
+
+
 @refusal(_("The submission deadline has passed."))
 def before_deadline(entry) -> bool:
     return timezone.now() <= entry.deadline
@@ -40,6 +71,37 @@ def is_complete(entry) -> bool:
     return not entry.missing_items()
 
 
+@refusal(_("The deadline for answering the clarification has passed."))
+def before_clarification_deadline(entry) -> bool:
+    return timezone.now() <= entry.edition.clarification_deadline
+
+
+@refusal(_("Say why: a reason or a question is required for this step."))
+def reason_given(entry) -> bool:
+    # The service puts the note typed with the decision on the instance before the check.
+    return bool(getattr(entry, "transition_note", "").strip())
+
+
+@refusal(_("Every item of the eligibility checklist must be answered “yes” first."))
+def checklist_passed(entry) -> bool:
+    return entry.checklist_passed()
+
+
+@refusal(_("The jury review of this edition has not been opened."))
+def review_opened(entry) -> bool:
+    return entry.edition.phase == EditionPhase.JURY_REVIEW
+
+
+@refusal(_("The jury's deliberation for this edition has not started."))
+def in_deliberation(entry) -> bool:
+    return entry.edition.phase == EditionPhase.DELIBERATION
+
+
+@refusal(_("The results are published together, when the edition's results are."))
+def results_being_published(entry) -> bool:
+    return entry.edition.phase == EditionPhase.PUBLISHED
+
+
 class EntryWorkflow(ConcurrentTransitionMixin, models.Model):
     state = FSMField(
         _("state"), default=EntryState.DRAFT, choices=EntryState.choices, protected=True
@@ -48,6 +110,10 @@ class EntryWorkflow(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None) -> None:
+        # Validation writes every field back; the state may only be written by transitions.
+        super().clean_fields(exclude={*(exclude or ()), "state"})
 
     @transition(
         field=state,
@@ -61,9 +127,219 @@ class EntryWorkflow(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=[EntryState.DRAFT, EntryState.SUBMITTED],
+        source=EntryState.SUBMITTED,
+        target=EntryState.CLARIFICATION_REQUESTED,
+        conditions=[reason_given],
+        permission="awards.screen_entry",
+    )
+    def request_clarification(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=EntryState.CLARIFICATION_REQUESTED,
+        target=EntryState.SUBMITTED,
+        conditions=[before_clarification_deadline, is_complete],
+        permission="awards.submit_entry",
+    )
+    def resubmit(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=EntryState.SUBMITTED,
+        target=EntryState.ELIGIBLE,
+        conditions=[checklist_passed],
+        permission="awards.screen_entry",
+    )
+    def mark_eligible(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[EntryState.SUBMITTED, EntryState.CLARIFICATION_REQUESTED],
+        target=EntryState.INELIGIBLE,
+        conditions=[reason_given],
+        permission="awards.screen_entry",
+    )
+    def mark_ineligible(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=EntryState.ELIGIBLE,
+        target=EntryState.IN_REVIEW,
+        conditions=[review_opened],
+        permission="awards.manage_phases",
+    )
+    def open_review(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=EntryState.IN_REVIEW,
+        target=EntryState.SHORTLISTED,
+        conditions=[in_deliberation],
+        permission="awards.decide_prizes",
+    )
+    def shortlist(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=EntryState.IN_REVIEW,
+        target=EntryState.NOT_SHORTLISTED,
+        conditions=[in_deliberation],
+        permission="awards.decide_prizes",
+    )
+    def not_shortlist(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=EntryState.SHORTLISTED,
+        target=EntryState.AWARDED,
+        conditions=[in_deliberation],
+        permission="awards.decide_prizes",
+    )
+    def award(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=EntryState.SHORTLISTED,
+        target=EntryState.FINALIST,
+        conditions=[in_deliberation],
+        permission="awards.decide_prizes",
+    )
+    def mark_finalist(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[EntryState.AWARDED, EntryState.FINALIST],
+        target=EntryState.PUBLISHED,
+        conditions=[results_being_published],
+        permission="awards.manage_phases",
+    )
+    def publish(self) -> None:
+        pass
+
+    @transition(
+        field=state,
+        source=[EntryState.DRAFT, EntryState.SUBMITTED, EntryState.CLARIFICATION_REQUESTED],
         target=EntryState.WITHDRAWN,
         permission="awards.withdraw_entry",
     )
     def withdraw(self) -> None:
         pass
+
+
+# Conditions on an edition -------------------------------------------------------------------
+
+
+@refusal(_("The edition needs at least one question before its call opens."))
+def has_questions(edition) -> bool:
+    return edition.questions.exists()
+
+
+@refusal(_("The submission deadline has not passed yet."))
+def deadline_passed(edition) -> bool:
+    return timezone.now() > edition.submission_deadline
+
+
+@refusal(_("Some entries still await an eligibility decision."))
+def screening_finished(edition) -> bool:
+    return not edition.entries.filter(
+        state__in=[EntryState.SUBMITTED, EntryState.CLARIFICATION_REQUESTED]
+    ).exists()
+
+
+@refusal(_("The jury's decision must be locked before the results are published."))
+def results_locked(edition) -> bool:
+    return edition.results_locked_at is not None
+
+
+@refusal(_("The announcement time has not come yet."))
+def announcement_reached(edition) -> bool:
+    return timezone.now() >= edition.announcement_at
+
+
+class EditionWorkflow(ConcurrentTransitionMixin, models.Model):
+    phase = FSMField(
+        _("phase"), default=EditionPhase.DRAFT, choices=EditionPhase.choices, protected=True
+    )
+    results_locked_at = models.DateTimeField(_("results locked"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean_fields(self, exclude=None) -> None:
+        # Validation writes every field back; the phase may only be written by transitions.
+        super().clean_fields(exclude={*(exclude or ()), "phase"})
+
+    @transition(
+        field=phase,
+        source=EditionPhase.DRAFT,
+        target=EditionPhase.CALL_OPEN,
+        conditions=[has_questions],
+        permission="awards.manage_phases",
+    )
+    def open_call(self) -> None:
+        pass
+
+    @transition(
+        field=phase,
+        source=EditionPhase.CALL_OPEN,
+        target=EditionPhase.SCREENING,
+        conditions=[deadline_passed],
+        permission="awards.manage_phases",
+    )
+    def close_call(self) -> None:
+        # Unsubmitted drafts stay drafts: nothing is submitted on anyone's behalf.
+        pass
+
+    @transition(
+        field=phase,
+        source=EditionPhase.SCREENING,
+        target=EditionPhase.JURY_REVIEW,
+        conditions=[screening_finished],
+        permission="awards.manage_phases",
+    )
+    def open_jury_review(self) -> None:
+        pass
+
+    @transition(
+        field=phase,
+        source=EditionPhase.JURY_REVIEW,
+        target=EditionPhase.DELIBERATION,
+        permission="awards.manage_phases",
+    )
+    def open_deliberation(self) -> None:
+        pass
+
+    @transition(
+        field=phase,
+        source=EditionPhase.DELIBERATION,
+        target=EditionPhase.PUBLISHED,
+        conditions=[results_locked, announcement_reached],
+        permission="awards.manage_phases",
+    )
+    def publish_results(self) -> None:
+        pass
+
+    @transition(
+        field=phase,
+        source=EditionPhase.PUBLISHED,
+        target=EditionPhase.ARCHIVED,
+        permission="awards.manage_phases",
+    )
+    def archive(self) -> None:
+        pass
+
+
+# What an edition's phase change does to its entries: (transition, entry transition, from state).
+PHASE_MOVES_ENTRIES = {
+    "open_jury_review": ("open_review", EntryState.ELIGIBLE),
+    "publish_results": ("publish", None),
+}

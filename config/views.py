@@ -37,6 +37,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         context["organisation_counts"] = award_selectors.organisation_counts()
         context["pending_memberships"] = award_selectors.pending_memberships()
+        current = award_selectors.current_edition()
+        if current is not None:
+            context["current"] = current
+            context["statistics"] = award_selectors.edition_statistics(current)
+            context["needs_action"] = award_selectors.needs_action(current)
     return render(request, "dashboard.html", context)
 
 

@@ -1,8 +1,17 @@
-from .editions import ENTRY_LANGUAGES, Edition, Question, default_entry_languages, validate_timezone
+from .editions import (
+    ENTRY_LANGUAGES,
+    Edition,
+    EditionPhaseChange,
+    EligibilityCriterion,
+    Question,
+    default_entry_languages,
+    validate_timezone,
+)
 from .entries import (
     SDG_NAMES,
     Answer,
     Attachment,
+    EligibilityAnswer,
     Entry,
     EntryTransition,
     LinkedProject,
@@ -18,6 +27,9 @@ __all__ = [
     "Answer",
     "Attachment",
     "Edition",
+    "EditionPhaseChange",
+    "EligibilityAnswer",
+    "EligibilityCriterion",
     "Entry",
     "EntryTransition",
     "LinkedProject",

@@ -1,12 +1,15 @@
 import datetime
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from ..workflow import EditionWorkflow
 
 # The languages PLATFORMA has relayed its calls in; an edition offers a subset of them.
 ENTRY_LANGUAGES = [
@@ -30,7 +33,7 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 
-class Edition(models.Model):
+class Edition(EditionWorkflow):
     """One call for entries of the programme, with its timeline (all instants are aware)."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
@@ -154,3 +157,58 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EligibilityCriterion(models.Model):
+    """One item of the edition's eligibility checklist, answered yes or no per entry.
+
+    Items with a `rule` are computed from the entry and pre-filled; the secretariat confirms
+    or overrides them.
+    """
+
+    class Rule(models.TextChoices):
+        NONE = "", _("Checked by the secretariat")
+        LEAD_EU = "lead_eu", _("Lead applicant is an EU-27 local or regional government")
+        PARTNER_COUNTRY = "partner_country", _("A partner government is in a partner country")
+        PARTNERS_CONFIRMED = "partners_confirmed", _("Every partner has confirmed")
+        PROJECT_WINDOW = "project_window", _("A linked project is ongoing or ended in the window")
+        HAS_SDG = "has_sdg", _("At least one SDG is named")
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="eligibility_criteria"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(_("checklist item"), max_length=300)
+    rule = models.CharField(
+        _("computed by"), max_length=30, choices=Rule.choices, blank=True, default=Rule.NONE
+    )
+
+    class Meta:
+        verbose_name = _("eligibility criterion")
+        verbose_name_plural = _("eligibility criteria")
+        ordering = ["edition", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class EditionPhaseChange(models.Model):
+    """The audit trail of an edition's phases: who moved it, when, and how many entries moved."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="phase_changes")
+    transition = models.CharField(_("transition"), max_length=50)
+    source_phase = models.CharField(_("from"), max_length=30)
+    target_phase = models.CharField(_("to"), max_length=30)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    entries_moved = models.PositiveIntegerField(_("entries moved"), default=0)
+
+    class Meta:
+        verbose_name = _("phase change")
+        verbose_name_plural = _("phase changes")
+        ordering = ["edition", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.edition}: {self.source_phase} → {self.target_phase}"

@@ -9,8 +9,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ..workflow import EntryState, EntryWorkflow
-from .editions import ENTRY_LANGUAGES, Edition, Question
+from ..workflow import UNANNOUNCED_STATES, EntryState, EntryWorkflow
+from .editions import ENTRY_LANGUAGES, Edition, EligibilityCriterion, Question
 from .organisations import Organisation
 
 
@@ -124,8 +124,22 @@ class Entry(EntryWorkflow):
         return self.edition.submission_deadline_for(self.deadline_extension)
 
     @property
+    def announced_state_label(self) -> str:
+        """The state as applicants may see it: no jury decision before the announcement."""
+        if self.state in UNANNOUNCED_STATES:
+            return str(EntryState.IN_REVIEW.label)
+        return self.get_state_display()
+
+    @property
     def is_editable(self) -> bool:
-        return self.state == EntryState.DRAFT
+        # During a clarification round the applicant edits the entry, then resubmits it.
+        return self.state in (EntryState.DRAFT, EntryState.CLARIFICATION_REQUESTED)
+
+    def checklist_passed(self) -> bool:
+        """Every item of the edition's checklist answered yes for this entry."""
+        answers = {a.criterion_id: a.answer for a in self.eligibility_answers.all()}
+        criteria = self.edition.eligibility_criteria.all()
+        return all(answers.get(c.pk) is True for c in criteria)
 
     def answered_questions(self) -> list[tuple[Question, str]]:
         """Every question of the edition in order, with this entry's answer ("" if none)."""
@@ -269,6 +283,34 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class EligibilityAnswer(models.Model):
+    """The secretariat's answer to one checklist item for one entry."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="eligibility_answers")
+    criterion = models.ForeignKey(
+        EligibilityCriterion, on_delete=models.CASCADE, related_name="answers"
+    )
+    answer = models.BooleanField(_("answer"), null=True)
+    computed = models.BooleanField(
+        _("computed"), default=False, help_text=_("Pre-filled from the entry, not yet changed.")
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("eligibility answer")
+        verbose_name_plural = _("eligibility answers")
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "criterion"], name="eligibility_answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.criterion_id} = {self.answer}"
 
 
 class EntryTransition(models.Model):

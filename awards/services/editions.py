@@ -17,6 +17,7 @@ from accounts.models import User
 
 from ..models import Answer, Edition, Question
 from ..workflow import EntryState
+from .screening import add_default_checklist, copy_checklist
 
 # The five selection criteria of the 2024 edition; each becomes a question with a word limit.
 # Stored in English as written by the secretariat, who can edit them per edition.
@@ -93,13 +94,14 @@ def create_edition(*, by: User, **fields: Any) -> Edition:
     """Create an edition from `fields` on behalf of `by`.
 
     Side effects, in order: the edition validated (ValidationError naming the fields) and saved;
-    the programme's five default questions added to it.
+    the programme's five default questions and its eligibility checklist added to it.
     """
     _check_field_names(fields)
     edition = Edition(**fields)
     edition.full_clean()
     edition.save()
     add_default_questions(edition=edition)
+    add_default_checklist(edition=edition)
     return edition
 
 
@@ -160,6 +162,7 @@ def _copy_questions(source: Edition, target: Edition) -> None:
 # receives (source, target). Criteria, reminder rules and the jury pool plug in here.
 CLONE_STEPS: list[Callable[[Edition, Edition], None]] = [
     _copy_questions,
+    copy_checklist,
 ]
 
 

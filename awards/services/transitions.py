@@ -1,4 +1,4 @@
-"""The one service that moves an entry through its state machine (awards/workflow.py)."""
+"""The services that move entries and editions through their state machines (workflow.py)."""
 
 from collections.abc import Callable
 from functools import partial
@@ -9,12 +9,12 @@ from django_fsm import ConcurrentTransition
 
 from accounts.models import User
 
-from ..models import Entry, EntryTransition
-from ..workflow import EntryState
+from ..models import Edition, EditionPhaseChange, Entry, EntryTransition
+from ..workflow import PHASE_MOVES_ENTRIES, EntryState
 
 # What happens after a move, once its transaction has committed, by transition name.
 # Each function receives the entry and the person who moved it.
-AFTER_COMMIT: dict[str, list[Callable[[Entry, User], None]]] = {}
+AFTER_COMMIT: dict[str, list[Callable]] = {}
 
 
 class TransitionRefused(Exception):
@@ -22,22 +22,23 @@ class TransitionRefused(Exception):
 
 
 def after_commit(name: str) -> Callable:
-    def register(function: Callable[[Entry, User], None]) -> Callable[[Entry, User], None]:
+    def register(function: Callable) -> Callable:
         AFTER_COMMIT.setdefault(name, []).append(function)
         return function
 
     return register
 
 
-def transition_names(entry: Entry) -> set[str]:
-    # get_all_state_transitions is added to the model by FSMField at class creation.
-    return {t.name for t in entry.get_all_state_transitions()}  # type: ignore[attr-defined]
+def transition_names(instance: Entry | Edition) -> set[str]:
+    # get_all_<field>_transitions is added to the model by FSMField at class creation.
+    field = "state" if isinstance(instance, Entry) else "phase"
+    return {t.name for t in getattr(instance, f"get_all_{field}_transitions")()}
 
 
 def transition_entry(
-    *, entry: Entry, name: str, by: User, note: str = "", internal_note: str = ""
+    *, entry: Entry, name: str, by: User | None, note: str = "", internal_note: str = ""
 ) -> Entry:
-    """Move `entry` by transition `name` on behalf of `by`.
+    """Move `entry` by transition `name` on behalf of `by` (None: the scheduler).
 
     Side effects, in order: the entry row locked; permission and conditions checked (a refusal
     raises TransitionRefused naming why); the transition's own changes and the new state saved;
@@ -50,8 +51,9 @@ def transition_entry(
             locked = Entry.objects.select_for_update().select_related("edition").get(pk=entry.pk)
             if locked.state != entry.state:
                 raise TransitionRefused(_stale_message(locked))
+            locked.transition_note = note
             method = getattr(locked, name)
-            _check(locked, method, by)
+            _check(locked, locked.state, method, by)
             source = locked.state
             method()
             locked.save()
@@ -72,18 +74,70 @@ def transition_entry(
     return locked
 
 
-def _check(entry: Entry, method, by: User) -> None:
-    meta = method._django_fsm
-    if not meta.has_transition(entry.state):
-        raise TransitionRefused(
-            _("This step is not possible while the entry is “%(state)s”.")
-            % {"state": entry.get_state_display()}
+def change_phase(*, edition: Edition, name: str, by: User | None) -> Edition:
+    """Move `edition` to its next phase, and its entries with it where the phase says so.
+
+    Side effects, in order: the edition row locked; permission and conditions checked; the new
+    phase saved; every entry the phase moves (PHASE_MOVES_ENTRIES) moved through
+    `transition_entry`, all in the same transaction; one EditionPhaseChange row.
+    """
+    if name not in transition_names(edition):
+        raise TransitionRefused(_("There is no such step for an edition."))
+    with transaction.atomic():
+        locked = Edition.objects.select_for_update().get(pk=edition.pk)
+        if locked.phase != edition.phase:
+            raise TransitionRefused(
+                _("Someone else changed the phase a moment ago; it is now “%(phase)s”.")
+                % {"phase": locked.get_phase_display()}
+            )
+        method = getattr(locked, name)
+        _check(locked, locked.phase, method, by)
+        source = locked.phase
+        method()
+        locked.save()
+        moved = _move_entries(locked, name, by)
+        EditionPhaseChange.objects.create(
+            edition=locked,
+            transition=name,
+            source_phase=source,
+            target_phase=locked.phase,
+            by=by,
+            entries_moved=moved,
         )
-    if not meta.has_transition_perm(entry, entry.state, by):
-        raise TransitionRefused(_("You are not allowed to take this step for this entry."))
-    for condition in meta.get_transition(entry.state).conditions:
-        if not condition(entry):
+    return locked
+
+
+def _move_entries(edition: Edition, phase_transition: str, by: User | None) -> int:
+    if phase_transition not in PHASE_MOVES_ENTRIES:
+        return 0
+    entry_transition, source = PHASE_MOVES_ENTRIES[phase_transition]
+    sources = [source] if source else [EntryState.AWARDED, EntryState.FINALIST]
+    entries = edition.entries.filter(state__in=sources).order_by("pk")
+    for entry in entries:
+        transition_entry(entry=entry, name=entry_transition, by=by)
+    return len(entries)
+
+
+def _check(instance, current: str, method, by: User | None) -> None:
+    meta = method._django_fsm
+    if not meta.has_transition(current):
+        raise TransitionRefused(_not_possible(instance))
+    # The scheduler (by=None) acts for the programme's timeline, not for a person.
+    if by is not None and not meta.has_transition_perm(instance, current, by):
+        raise TransitionRefused(_("You are not allowed to take this step."))
+    for condition in meta.get_transition(current).conditions:
+        if not condition(instance):
             raise TransitionRefused(str(condition.refusal))
+
+
+def _not_possible(instance: Entry | Edition) -> str:
+    if isinstance(instance, Entry):
+        return _("This step is not possible while the entry is “%(state)s”.") % {
+            "state": instance.get_state_display()
+        }
+    return _("This step is not possible while the edition is in “%(phase)s”.") % {
+        "phase": instance.get_phase_display()
+    }
 
 
 def _stale_message(current: Entry) -> str:
@@ -91,6 +145,3 @@ def _stale_message(current: Entry) -> str:
         "Someone else changed this entry a moment ago; it is now “%(state)s”. "
         "The page shows its current state."
     ) % {"state": current.get_state_display()}
-
-
-__all__ = ["EntryState", "TransitionRefused", "after_commit", "transition_entry"]

@@ -8,14 +8,25 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import selectors
 from ..forms.editions import EditionForm, QuestionFormSet
 from ..models import Edition
 from ..services import editions as services
+from ..services.transitions import TransitionRefused, change_phase
 
 manage_editions = permission_required("awards.manage_editions", raise_exception=True)
+
+PHASE_ACTIONS = {
+    "open_call": gettext_lazy("Open the call for entries"),
+    "close_call": gettext_lazy("Close the call and start screening"),
+    "open_jury_review": gettext_lazy("Open the jury review (moves every eligible entry)"),
+    "open_deliberation": gettext_lazy("Close scoring and open the deliberation"),
+    "publish_results": gettext_lazy("Publish the results"),
+    "archive": gettext_lazy("Archive the edition"),
+}
 
 
 @manage_editions
@@ -70,6 +81,13 @@ def edition_update(request: HttpRequest, slug: str) -> HttpResponse:
         "title": title,
         "slug": slug,
         "locked_questions": edition.questions.all() if locked else None,
+        "edition": edition,
+        # Every step out of the current phase; a condition that fails is explained on click.
+        "phase_actions": [
+            (t.name, PHASE_ACTIONS[t.name])
+            for t in edition.get_all_phase_transitions()  # type: ignore[attr-defined]
+            if t.source == edition.phase
+        ],
     }
     return render(request, "awards/edition_form.html", context)
 
@@ -107,3 +125,21 @@ def _parse_year(text: str) -> int | None:
     if not re.fullmatch(r"[0-9]{4}", text):
         raise ValidationError(_("Enter the year of the new edition as four digits."))
     return int(text)
+
+
+@manage_editions
+@require_POST
+def edition_phase(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """Move the edition to its next phase (and its entries with it, where the phase says so)."""
+    edition = get_object_or_404(Edition, slug=slug)
+    try:
+        edition = change_phase(edition=edition, name=name, by=request.user)
+    except TransitionRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _("%(edition)s is now in the phase “%(phase)s”.")
+            % {"edition": edition.title, "phase": edition.get_phase_display()},
+        )
+    return redirect("awards:edition_update", slug=edition.slug)

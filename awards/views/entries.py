@@ -22,6 +22,7 @@ from ..forms.entries import (
 from ..models import Attachment, Entry, Organisation
 from ..services import entries as services
 from ..services.transitions import TransitionRefused, transition_entry
+from ..workflow import EntryState
 
 STEPS = [
     ("basics", gettext_lazy("The partnership")),
@@ -171,17 +172,29 @@ def entry_autosave(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return render(request, "awards/includes/autosave_status.html", context)
 
 
+def _open_question(entry: Entry) -> str | None:
+    """The secretariat's question while a clarification round is open."""
+    if entry.state != EntryState.CLARIFICATION_REQUESTED:
+        return None
+    last = entry.transitions.filter(transition="request_clarification").order_by("-at").first()
+    return last.note if last else None
+
+
 def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for(request, pk)
+    clarifying = entry.state == EntryState.CLARIFICATION_REQUESTED
     return render(
         request,
         "awards/entry_review.html",
         {
             "entry": entry,
+            "question": _open_question(entry),
+            "submit_transition": "resubmit" if clarifying else "submit",
             "missing": entry.missing_items(),
             "steps": STEPS,
             "step": "review",
-            "deadline_passed": timezone.now() > entry.deadline,
+            "deadline_passed": timezone.now()
+            > (entry.edition.clarification_deadline if clarifying else entry.deadline),
         },
     )
 
@@ -194,7 +207,9 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "awards/entry_detail.html",
         {
             "entry": entry,
+            "question": _open_question(entry),
             "history": selectors.entry_history(entry, internal=internal),
+            "internal": internal,
             "extension_form": ExtensionForm(timezone=entry.edition.timezone) if internal else None,
             "transitions": [
                 t.name for t in entry.get_available_user_state_transitions(request.user)
@@ -221,6 +236,7 @@ SUCCESS = {
     "submit": gettext_lazy(
         "Your entry is submitted. A receipt with its reference number is on its way by email."
     ),
+    "resubmit": gettext_lazy("Your entry is submitted again; the secretariat will look at it."),
     "withdraw": gettext_lazy("The entry has been withdrawn."),
 }
 

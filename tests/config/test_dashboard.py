@@ -62,9 +62,10 @@ def test_dashboard_secretariat_query_count_constant(client, django_assert_num_qu
         MembershipFactory(is_approved=False)
     client.force_login(SecretariatFactory())
 
-    # session, user, the user's groups (once: rules caches them), organisation counts,
-    # editions with jury sizes, pending requests, own memberships, own jury memberships.
-    with django_assert_num_queries(8):
+    # session, user, the user's groups (once: rules caches them), organisation counts, pending
+    # requests, the current edition, its counts per state, per country and per SDG, what needs
+    # action, editions with jury sizes, own memberships, own jury memberships.
+    with django_assert_num_queries(13):
         response = client.get(reverse("dashboard"))
 
     assert response.status_code == 200
@@ -98,3 +99,50 @@ def test_dashboard_applicant_query_count_constant(client, django_assert_num_quer
 
     assert response.status_code == 200
     assert response.content.decode().count("items missing before you can submit") == size
+
+
+@pytest.mark.parametrize("size", [1, 50])
+def test_dashboard_secretariat_query_count_constant_in_entries(
+    client, django_assert_num_queries, size
+):
+    from awards.models import Entry
+    from tests.factories import EntryFactory, PartnerFactory
+
+    edition = EditionFactory()
+    states = ["draft", "submitted", "clarification_requested", "eligible", "ineligible"]
+    for i in range(size):
+        entry = EntryFactory(edition=edition, organisation__country=["FR", "ES", "IT"][i % 3])
+        entry.sdgs.set([1 + i % 17])
+        PartnerFactory(entry=entry)
+        Entry.objects.filter(pk=entry.pk).update(state=states[i % len(states)])
+    client.force_login(SecretariatFactory())
+
+    with django_assert_num_queries(13):
+        response = client.get(reverse("dashboard"))
+
+    assert response.context["statistics"]["by_state"][0] == ("Draft", (size + 4) // 5)
+    assert sum(n for _, n in response.context["statistics"]["by_state"]) == size
+
+
+def test_dashboard_secretariat_needs_action_counts(client):
+    from awards.models import Entry
+    from tests.factories import EntryFactory, PartnerFactory
+
+    edition = EditionFactory()
+    submitted = EntryFactory(edition=edition)
+    PartnerFactory(entry=submitted, status="pending")
+    Entry.objects.filter(pk=submitted.pk).update(state="submitted")
+    waiting = EntryFactory(edition=edition)
+    Entry.objects.filter(pk=waiting.pk).update(state="clarification_requested")
+    client.force_login(SecretariatFactory())
+
+    response = client.get(reverse("dashboard"))
+
+    assert response.context["needs_action"] == {
+        "awaiting_screening": 1,
+        "resubmitted": 0,
+        "awaiting_clarification": 1,
+        "unconfirmed_partners": 1,
+        "drafts_due_soon": 0,
+    }
+    assert response.context["statistics"]["by_country"] == [("BE", 2)]

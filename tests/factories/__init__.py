@@ -44,6 +44,7 @@ class EditionFactory(factory.django.DjangoModelFactory):
         model = Edition
 
     year = factory.Sequence(lambda n: 2030 + n)
+    phase = "call_open"
     title = factory.LazyAttribute(lambda o: f"PLATFORMAwards {o.year}")
     slug = factory.LazyAttribute(lambda o: f"platformawards-{o.year}")
     call_opens = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10))

@@ -10,6 +10,9 @@ from django.utils import timezone
 from accounts.models import SECRETARIAT_GROUP, User
 from awards.models import Edition, Entry, Organisation, OrganisationMembership
 from awards.services.editions import add_default_questions
+from awards.services.screening import add_default_checklist
+from awards.services.transitions import change_phase
+from awards.workflow import EditionPhase
 from jury.models import JuryMember
 
 from .demo_entries import DEMO_ENTRIES, fill_entry
@@ -129,6 +132,10 @@ class Command(BaseCommand):
         )
         if not edition.questions.exists():
             add_default_questions(edition=edition)
+        if not edition.eligibility_criteria.exists():
+            add_default_checklist(edition=edition)
+        if edition.phase == EditionPhase.DRAFT:
+            edition = change_phase(edition=edition, name="open_call", by=None)
         return edition
 
     def _user(self, email: str, full_name: str, password: str, language: str = "en") -> User:

@@ -1,0 +1,139 @@
+"""The secretariat's eligibility screening: the checklist and the three decisions."""
+
+from django.db import transaction
+from django.utils.translation import gettext_noop
+
+from accounts.models import User
+from accounts.services import email_user
+
+from ..models import EligibilityAnswer, EligibilityCriterion, Entry
+from .transitions import TransitionRefused, after_commit, transition_entry
+
+# The checklist of the 2024 edition; each becomes an item an edition can edit.
+Rule = EligibilityCriterion.Rule
+DEFAULT_CHECKLIST = [
+    (
+        gettext_noop(
+            "The lead applicant is a local or regional government of an EU-27 member state, "
+            "or an association of them."
+        ),
+        EligibilityCriterion.Rule.LEAD_EU,
+    ),
+    (
+        gettext_noop(
+            "At least one partner is a local or regional government of a partner country."
+        ),
+        EligibilityCriterion.Rule.PARTNER_COUNTRY,
+    ),
+    (
+        gettext_noop("Every partner has confirmed taking part."),
+        EligibilityCriterion.Rule.PARTNERS_CONFIRMED,
+    ),
+    (
+        gettext_noop("A linked project is ongoing or ended within the edition's window."),
+        EligibilityCriterion.Rule.PROJECT_WINDOW,
+    ),
+    (
+        gettext_noop("The entry names at least one Sustainable Development Goal."),
+        EligibilityCriterion.Rule.HAS_SDG,
+    ),
+]
+
+DECISIONS = {
+    "eligible": "mark_eligible",
+    "ineligible": "mark_ineligible",
+    "clarify": "request_clarification",
+}
+
+
+def add_default_checklist(*, edition) -> list[EligibilityCriterion]:
+    return EligibilityCriterion.objects.bulk_create(
+        EligibilityCriterion(edition=edition, position=i, text=text, rule=rule)
+        for i, (text, rule) in enumerate(DEFAULT_CHECKLIST, start=1)
+    )
+
+
+def copy_checklist(source, target) -> None:
+    EligibilityCriterion.objects.bulk_create(
+        EligibilityCriterion(edition=target, position=c.position, text=c.text, rule=c.rule)
+        for c in source.eligibility_criteria.all()
+    )
+
+
+@transaction.atomic
+def save_checklist(
+    *, entry: Entry, by: User, answers: dict[int, bool | None], notes: dict[int, str]
+) -> None:
+    """Side effects: one EligibilityAnswer per checklist item given, by `by`."""
+    from ..eligibility import computed_answer
+
+    for criterion in entry.edition.eligibility_criteria.all():
+        if criterion.pk not in answers:
+            continue
+        answer = answers[criterion.pk]
+        computed = computed_answer(criterion.rule, entry) if criterion.rule else None
+        EligibilityAnswer.objects.update_or_create(
+            entry=entry,
+            criterion=criterion,
+            defaults={
+                "answer": answer,
+                "computed": criterion.rule != "" and answer == computed,
+                "note": notes.get(criterion.pk, ""),
+                "answered_by": by,
+            },
+        )
+
+
+def decide(*, entry: Entry, by: User, decision: str, note: str, internal_note: str = "") -> Entry:
+    """Mark an entry eligible or ineligible, or ask its applicant a question.
+
+    Side effects: those of `transition_entry`; the applicants are emailed on commit.
+    """
+    return transition_entry(
+        entry=entry, name=DECISIONS[decision], by=by, note=note, internal_note=internal_note
+    )
+
+
+def _email_applicants(entry: Entry, template: str) -> None:
+    entry = Entry.objects.select_related("edition", "organisation").get(pk=entry.pk)
+    note = entry.transitions.order_by("-at", "-pk").values_list("note", flat=True).first()
+    for member in entry.organisation.members.filter(organisation_memberships__is_approved=True):
+        email_user(user=member, template=template, context={"entry": entry, "note": note})
+
+
+@after_commit("request_clarification")
+def send_clarification_request(entry: Entry, by: User | None) -> None:
+    _email_applicants(entry, "awards/email/clarification_requested")
+
+
+@after_commit("mark_eligible")
+@after_commit("mark_ineligible")
+def send_eligibility_decision(entry: Entry, by: User | None) -> None:
+    _email_applicants(entry, "awards/email/eligibility_decided")
+
+
+def decide_many(
+    *, entries: list[Entry], by: User, decision: str, note: str
+) -> tuple[list[Entry], list[tuple[Entry, str]]]:
+    """The same decision for several entries, each in its own transaction.
+
+    For "eligible", checklist items still unanswered take their computed answer first (the
+    secretariat accepts what the entry's data shows). Returns (decided, refused with why).
+    """
+    from ..eligibility import checklist
+
+    decided, refused = [], []
+    for entry in entries:
+        try:
+            with transaction.atomic():
+                if decision == "eligible":
+                    unanswered = {
+                        row.criterion.pk: row.computed
+                        for row in checklist(entry)
+                        if row.answered is None and row.computed is not None
+                    }
+                    save_checklist(entry=entry, by=by, answers=unanswered, notes={})
+                decided.append(decide(entry=entry, by=by, decision=decision, note=note))
+        except TransitionRefused as refusal:
+            refused.append((entry, str(refusal)))
+    return decided, refused

@@ -1,0 +1,129 @@
+"""The secretariat's eligibility screening: the queue, one entry's checklist and decision."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import selectors
+from ..eligibility import checklist
+from ..filters import AWAITING, ScreeningFilter
+from ..forms.screening import BulkDecisionForm, ChecklistForm, DecisionForm
+from ..models import Edition, Entry
+from ..services import screening as services
+from ..services.transitions import TransitionRefused
+
+screening_permission = permission_required("awards.screen_entry", raise_exception=True)
+
+
+def _edition(request: HttpRequest) -> Edition:
+    slug = request.GET.get("edition") or request.POST.get("edition")
+    edition = Edition.objects.filter(slug=slug).first() if slug else selectors.current_edition()
+    if edition is None:
+        raise Http404
+    return edition
+
+
+@screening_permission
+def screening_queue(request: HttpRequest) -> HttpResponse:
+    edition = _edition(request)
+    data = request.GET.copy()
+    data.setdefault("state", AWAITING)
+    queue = ScreeningFilter(data, queryset=selectors.screening_queue(edition))
+    page = Paginator(queue.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "awards/screening_queue.html",
+        {
+            "edition": edition,
+            "editions": Edition.objects.order_by("-year"),
+            "filter": queue,
+            "page": page,
+            "bulk_form": BulkDecisionForm(),
+        },
+    )
+
+
+@screening_permission
+@require_POST
+def screening_bulk(request: HttpRequest) -> HttpResponse:
+    edition = _edition(request)
+    form = BulkDecisionForm(request.POST)
+    ids = [int(pk) for pk in request.POST.getlist("entries") if pk.isdigit()]
+    entries = list(
+        selectors.screening_queue(edition)
+        .filter(pk__in=ids)
+        .prefetch_related(
+            "partners", "projects", "eligibility_answers", "edition__eligibility_criteria"
+        )
+    )
+    if not form.is_valid() or not entries:
+        messages.error(request, _("Choose a decision and at least one entry."))
+    else:
+        decided, refused = services.decide_many(
+            entries=entries,
+            by=request.user,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+        )
+        if decided:
+            messages.success(
+                request,
+                _("Decision recorded for %(count)s entries: %(references)s.")
+                % {"count": len(decided), "references": ", ".join(e.reference for e in decided)},
+            )
+        for entry, why in refused:
+            messages.error(
+                request, _("%(reference)s: %(why)s") % {"reference": entry.reference, "why": why}
+            )
+    return redirect(f"{request.path.removesuffix('bulk/')}?edition={edition.slug}")
+
+
+@screening_permission
+def screening_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        entry = selectors.entry_for_screening(pk)
+    except Entry.DoesNotExist as error:
+        raise Http404 from error
+    rows = checklist(entry)
+    checklist_form = ChecklistForm(request.POST or None, rows=rows)
+    decision_form = DecisionForm(request.POST or None)
+    if request.method == "POST" and checklist_form.is_valid() and decision_form.is_valid():
+        services.save_checklist(
+            entry=entry,
+            by=request.user,
+            answers=checklist_form.answers(),
+            notes=checklist_form.notes(),
+        )
+        decision = request.POST.get("decision", "")
+        if decision not in services.DECISIONS:
+            messages.success(request, _("Checklist saved."))
+            return redirect("awards:screening_entry", pk=entry.pk)
+        try:
+            services.decide(
+                entry=entry,
+                by=request.user,
+                decision=decision,
+                note=decision_form.cleaned_data["note"],
+                internal_note=decision_form.cleaned_data["internal_note"],
+            )
+        except TransitionRefused as refusal:
+            messages.error(request, str(refusal))
+            entry = selectors.entry_for_screening(pk)
+        else:
+            messages.success(request, _("Decision recorded; the applicant is told by email."))
+            return redirect("awards:screening_entry", pk=entry.pk)
+    return render(
+        request,
+        "awards/screening_entry.html",
+        {
+            "entry": entry,
+            "checklist_form": checklist_form,
+            "decision_form": decision_form,
+            "history": selectors.entry_history(entry, internal=True),
+            "internal": True,
+        },
+    )
