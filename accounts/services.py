@@ -28,8 +28,10 @@ def set_preferred_language(*, user: User, language: str) -> None:
 
 def queue_email(*, subject: str, body: str, to: str, html_body: str | None = None) -> None:
     """Hand a rendered email to the worker once the surrounding transaction has committed."""
+    # robust: a broker that is down must not turn the person's completed action into an error.
     transaction.on_commit(
-        lambda: send_email.delay(subject=subject, body=body, to=to, html_body=html_body)
+        lambda: send_email.delay(subject=subject, body=body, to=to, html_body=html_body),
+        robust=True,
     )
 
 

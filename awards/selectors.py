@@ -22,6 +22,11 @@ def editions_overview() -> QuerySet[Edition]:
     return Edition.objects.order_by("-year")
 
 
+def announced_editions() -> QuerySet[Edition]:
+    """Editions the public may know of: every one whose call has been opened."""
+    return Edition.objects.exclude(phase=EditionPhase.DRAFT).order_by("-year")
+
+
 def organisation_counts() -> dict[str, int]:
     return Organisation.objects.aggregate(
         organisations=Count("pk", distinct=True),
@@ -81,7 +86,10 @@ def entry_history(entry: Entry, *, internal: bool) -> QuerySet[EntryTransition]:
     history = entry.transitions.select_related("by").order_by("at", "pk")
     if internal:
         return history
-    return history.defer("internal_note").exclude(target_state__in=UNANNOUNCED_STATES)
+    history = history.defer("internal_note")
+    if entry.edition.phase in (EditionPhase.PUBLISHED, EditionPhase.ARCHIVED):
+        return history
+    return history.exclude(target_state__in=UNANNOUNCED_STATES)
 
 
 def editions_with_entry_counts() -> QuerySet[Edition]:

@@ -8,5 +8,10 @@ app = Celery("platformawards")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Periodic tasks are added here by the features that need them (reminders, the outbox sweeper).
-app.conf.beat_schedule = {}
+# Periodic tasks, one place for all of them.
+app.conf.beat_schedule = {
+    "advance-editions": {
+        "task": "awards.advance_editions",
+        "schedule": 300.0,  # a call closes within five minutes of its deadline
+    },
+}

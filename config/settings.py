@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
-    "django_fsm_log",
+    "django_fsm",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",

@@ -19,7 +19,7 @@ from jury import selectors as jury_selectors
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
-    edition = award_selectors.editions_overview().first()
+    edition = award_selectors.announced_editions().first()
     return render(request, "home.html", {"edition": edition})
 
 

@@ -3,6 +3,8 @@ import zoneinfo
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.utils import timezone as django_timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Entry, LinkedProject, Partner, SustainableDevelopmentGoal
@@ -55,8 +57,9 @@ class AnswersForm(forms.Form):
                 required=False,
                 initial=answers.get(question.pk, ""),
                 widget=WordLimitTextarea(question.word_limit),
+                # Crispy renders help texts as HTML; the guidance is plain text.
                 help_text=_("%(guidance)s At most %(limit)s words.")
-                % {"guidance": question.guidance, "limit": question.word_limit},
+                % {"guidance": escape(question.guidance), "limit": question.word_limit},
             )
 
     def answers(self) -> dict[int, str]:
@@ -123,10 +126,11 @@ class ExtensionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.zone = zoneinfo.ZoneInfo(timezone)
 
-    def clean_until(self):
-        # The browser sends a wall-clock time; it means that time in the edition's zone.
-        value = self.cleaned_data["until"]
-        return value.replace(tzinfo=None).replace(tzinfo=self.zone)
+    def full_clean(self) -> None:
+        # The browser sends a wall-clock time; Django reads it in the current zone, which is
+        # made the edition's (a time that does not exist there is refused, not shifted).
+        with django_timezone.override(self.zone):
+            super().full_clean()
 
 
 class PartnerResponseForm(forms.Form):

@@ -9,7 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ..workflow import UNANNOUNCED_STATES, EntryState, EntryWorkflow
+from ..workflow import UNANNOUNCED_STATES, EditionPhase, EntryState, EntryWorkflow
 from .editions import ENTRY_LANGUAGES, Edition, EligibilityCriterion, Question
 from .organisations import Organisation
 
@@ -126,7 +126,8 @@ class Entry(EntryWorkflow):
     @property
     def announced_state_label(self) -> str:
         """The state as applicants may see it: no jury decision before the announcement."""
-        if self.state in UNANNOUNCED_STATES:
+        announced = self.edition.phase in (EditionPhase.PUBLISHED, EditionPhase.ARCHIVED)
+        if self.state in UNANNOUNCED_STATES and not announced:
             return str(EntryState.IN_REVIEW.label)
         return self.get_state_display()
 

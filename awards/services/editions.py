@@ -16,7 +16,6 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 
 from ..models import Answer, Edition, Question
-from ..workflow import EntryState
 from .screening import add_default_checklist, copy_checklist
 
 # The five selection criteria of the 2024 edition; each becomes a question with a word limit.
@@ -79,7 +78,7 @@ CLONED_SETTINGS = (
 
 def questions_locked(edition: Edition) -> bool:
     """Once an entry has been submitted its answers refer to the questions as they were."""
-    return edition.entries.filter(state=EntryState.SUBMITTED).exists()
+    return edition.entries.filter(submitted_at__isnull=False).exists()
 
 
 def _check_field_names(fields: dict[str, Any]) -> None:
@@ -131,6 +130,10 @@ def update_edition(
     if Answer.objects.filter(question__in=[q.pk for q in removed_questions]).exists():
         raise ValidationError(
             _("A question that applicants have started to answer cannot be removed.")
+        )
+    if "year" in fields and fields["year"] != edition.year and edition.entries.exists():
+        raise ValidationError(
+            _("The year can no longer change: the edition's entries carry it in their reference.")
         )
     for name, value in fields.items():
         setattr(edition, name, value)

@@ -5,14 +5,16 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.models import SECRETARIAT_GROUP, User
 from accounts.services import email_user
 
 from ..models import Answer, Attachment, Edition, Entry, Organisation, Partner
 from ..uploads import check_upload
-from .transitions import after_commit
+from ..workflow import EntryState
+from .transitions import after_commit, lock_entry
 
 
 class EntryLocked(Exception):
@@ -41,7 +43,7 @@ def _lock_editable(entry: Entry, seen: str | None = None, by: User | None = None
     someone else has saved since, the save is refused rather than silently overwriting them.
     A later save by the same person (an autosave still under way) is no conflict.
     """
-    locked = Entry.objects.select_for_update().select_related("edition").get(pk=entry.pk)
+    locked = lock_entry(entry.pk)
     saved_by_other = by is None or locked.last_saved_by_id != by.pk
     if seen is not None and seen != locked.version and saved_by_other:
         raise EntryChangedMeanwhile(
@@ -108,9 +110,11 @@ def save_related(*, entry: Entry, by: User, formset, seen: str | None = None) ->
     formset.instance = locked
     instances = formset.save(commit=False)
     for instance, changed in formset.changed_objects:
-        if isinstance(instance, Partner) and "contact_email" in changed:
+        # A confirmation is for this government and this contact: changing either voids it.
+        if isinstance(instance, Partner) and {"contact_email", "name", "country"} & set(changed):
             instance.status = Partner.Status.NOT_ASKED
             instance.requested_at = instance.responded_at = None
+            instance.response_note = ""
     for instance in instances:
         instance.entry = locked
         instance.save()
@@ -159,10 +163,16 @@ def remove_attachment(*, attachment: Attachment, by: User) -> None:
 def grant_extension(*, entry: Entry, by: User, until: datetime.datetime) -> Entry:
     """Side effects: the entry's own deadline moved; an email to each member of its organisation."""
     locked = (
-        Entry.objects.select_for_update().select_related("edition", "organisation").get(pk=entry.pk)
+        Entry.objects.select_for_update(of=("self",))
+        .select_related("edition", "organisation")
+        .get(pk=entry.pk)
     )
-    if until <= locked.edition.submission_deadline:
-        raise ValidationError(_("An extension must end after the edition's deadline."))
+    if locked.state != EntryState.DRAFT:
+        raise ValidationError(_("Only an entry not yet submitted can be given more time."))
+    if until <= max(locked.edition.submission_deadline, timezone.now()):
+        raise ValidationError(
+            _("An extension must end in the future and after the edition's deadline.")
+        )
     locked.deadline_extension = until
     locked.save(update_fields=["deadline_extension", "updated_at"])
     for member in locked.organisation.members.filter(organisation_memberships__is_approved=True):
@@ -178,3 +188,17 @@ def grant_extension(*, entry: Entry, by: User, until: datetime.datetime) -> Entr
 def send_submission_receipt(entry: Entry, by: User) -> None:
     for member in entry.organisation.members.filter(organisation_memberships__is_approved=True):
         email_user(user=member, template="awards/email/entry_submitted", context={"entry": entry})
+
+
+@after_commit("withdraw")
+def tell_of_withdrawal(entry: Entry, by: User | None) -> None:
+    """The organisation's members and the secretariat hear of a withdrawal, with the reason."""
+    note = entry.transitions.order_by("-at", "-pk").values_list("note", flat=True).first()
+    recipients = {*entry.organisation.members.filter(organisation_memberships__is_approved=True)}
+    recipients |= set(User.objects.filter(groups__name=SECRETARIAT_GROUP, is_active=True))
+    for person in recipients:
+        email_user(
+            user=person,
+            template="awards/email/entry_withdrawn",
+            context={"entry": entry, "by": by, "note": note},
+        )

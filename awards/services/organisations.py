@@ -103,11 +103,21 @@ def invitation_from_token(token: str) -> OrganisationInvitation | None:
 
 @transaction.atomic
 def accept_invitation(*, invitation: OrganisationInvitation, user: User) -> OrganisationMembership:
-    """Side effects: the invitation marked used; the person an approved member."""
+    """Side effects: the invitation marked used; the person an approved member.
+
+    Only the invited address may accept, once.
+    """
     invitation = OrganisationInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise MembershipError(_("This invitation has been used already."))
+    if invitation.email != user.email.lower():
+        raise MembershipError(
+            _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
+            % {"email": invitation.email}
+        )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    membership, _ = OrganisationMembership.objects.update_or_create(
+    membership, _created = OrganisationMembership.objects.update_or_create(
         organisation=invitation.organisation, user=user, defaults={"is_approved": True}
     )
     return membership

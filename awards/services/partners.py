@@ -9,6 +9,7 @@ from accounts.models import User
 from accounts.services import email_in_language
 
 from ..models import Entry, Partner
+from ..workflow import EntryState
 from .transitions import after_commit
 
 SALT = "awards.partner-confirmation"
@@ -18,6 +19,10 @@ MAX_AGE = 60 * 60 * 24 * 120
 
 class PartnerLinkInvalid(Exception):
     pass
+
+
+# Partners are asked, and may answer, until the secretariat has decided on eligibility.
+PARTNER_STATES = (EntryState.DRAFT, EntryState.SUBMITTED, EntryState.CLARIFICATION_REQUESTED)
 
 
 def partner_token(partner: Partner) -> str:
@@ -55,6 +60,8 @@ def ask_partners(*, entry: Entry, by: User, again: bool = False) -> int:
     Side effects: partners marked as awaiting a reply; one email per partner, in the entry's
     language where the site speaks it. Returns how many were asked.
     """
+    if entry.state not in PARTNER_STATES:
+        return 0
     statuses = [Partner.Status.NOT_ASKED] + ([Partner.Status.PENDING] if again else [])
     partners = list(entry.partners.select_for_update().filter(status__in=statuses))
     now = timezone.now()
@@ -73,7 +80,11 @@ def ask_partners(*, entry: Entry, by: User, again: bool = False) -> int:
 @transaction.atomic
 def respond(*, partner: Partner, confirmed: bool, note: str = "") -> Partner:
     """Side effects: the partner's reply recorded (it may change its mind until screening)."""
-    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    partner = Partner.objects.select_for_update().select_related("entry").get(pk=partner.pk)
+    if partner.entry.state not in PARTNER_STATES:
+        raise PartnerLinkInvalid(
+            _("This entry is no longer open to replies from partners; thank you all the same.")
+        )
     partner.status = Partner.Status.CONFIRMED if confirmed else Partner.Status.DECLINED
     partner.responded_at = timezone.now()
     partner.response_note = note

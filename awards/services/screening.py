@@ -1,5 +1,7 @@
 """The secretariat's eligibility screening: the checklist and the three decisions."""
 
+from collections.abc import Mapping
+
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
@@ -62,7 +64,7 @@ def copy_checklist(source, target) -> None:
 
 @transaction.atomic
 def save_checklist(
-    *, entry: Entry, by: User, answers: dict[int, bool | None], notes: dict[int, str]
+    *, entry: Entry, by: User, answers: Mapping[int, bool | None], notes: Mapping[int, str]
 ) -> None:
     """Side effects: one EligibilityAnswer per checklist item given, by `by`."""
     from ..eligibility import computed_answer

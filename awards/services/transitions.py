@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from functools import partial
+from typing import cast
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -48,7 +49,11 @@ def transition_entry(
         raise TransitionRefused(_("There is no such step for an entry."))
     try:
         with transaction.atomic():
-            locked = Entry.objects.select_for_update().select_related("edition").get(pk=entry.pk)
+            locked = (
+                Entry.objects.select_for_update(of=("self",))
+                .select_related("edition")
+                .get(pk=entry.pk)
+            )
             if locked.state != entry.state:
                 raise TransitionRefused(_stale_message(locked))
             locked.transition_note = note
@@ -67,11 +72,18 @@ def transition_entry(
                 internal_note=internal_note,
             )
             for function in AFTER_COMMIT.get(name, []):
-                transaction.on_commit(partial(function, locked, by))
+                # Each side effect on its own: one failing must not stop the others.
+                transaction.on_commit(partial(function, locked, by), robust=True)
     except ConcurrentTransition as error:
         # Another request moved the entry between our read and our write.
         raise TransitionRefused(_stale_message(Entry.objects.get(pk=entry.pk))) from error
     return locked
+
+
+def lock_entry(pk: int) -> Entry:
+    # Only the entry's row: locking the joined edition too would queue every save of the
+    # edition's entries behind each other.
+    return Entry.objects.select_for_update(of=("self",)).select_related("edition").get(pk=pk)
 
 
 def change_phase(*, edition: Edition, name: str, by: User | None) -> Edition:
@@ -131,12 +143,13 @@ def _check(instance, current: str, method, by: User | None) -> None:
 
 
 def _not_possible(instance: Entry | Edition) -> str:
-    if isinstance(instance, Entry):
-        return _("This step is not possible while the entry is “%(state)s”.") % {
-            "state": instance.get_state_display()
+    if isinstance(instance, Edition):
+        return _("This step is not possible while the edition is in “%(phase)s”.") % {
+            "phase": instance.get_phase_display()
         }
-    return _("This step is not possible while the edition is in “%(phase)s”.") % {
-        "phase": instance.get_phase_display()
+    # The state as the applicant may see it: a refusal must not reveal the jury's decision.
+    return _("This step is not possible while the entry is “%(state)s”.") % {
+        "state": cast(Entry, instance).announced_state_label
     }
 
 
@@ -144,4 +157,4 @@ def _stale_message(current: Entry) -> str:
     return _(
         "Someone else changed this entry a moment ago; it is now “%(state)s”. "
         "The page shows its current state."
-    ) % {"state": current.get_state_display()}
+    ) % {"state": current.announced_state_label}

@@ -1,5 +1,7 @@
 """The applicant's entry: the steps of its form, its review and submission, its read-only copy."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +25,8 @@ from ..models import Attachment, Entry, Organisation
 from ..services import entries as services
 from ..services.transitions import TransitionRefused, transition_entry
 from ..workflow import EntryState
+
+logger = logging.getLogger(__name__)
 
 STEPS = [
     ("basics", gettext_lazy("The partnership")),
@@ -119,7 +123,7 @@ def entry_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise Http404
     entry = _entry_for(request, pk)
     if not request.user.has_perm("awards.change_entry", entry):
-        messages.info(request, _("This entry has been submitted and can no longer be changed."))
+        messages.info(request, _("This entry can no longer be changed."))
         return redirect(entry)
     form = _step_form(step, entry, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -218,9 +222,15 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def entry_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """Take a step of the entry's workflow; the irreversible ones are confirmed on a page."""
     entry = _entry_for(request, pk)
+    if request.method != "POST" or (name in CONFIRMED and "confirmed" not in request.POST):
+        return render(
+            request,
+            "awards/entry_confirm.html",
+            {"entry": entry, "name": name, "question": CONFIRMED.get(name)},
+        )
     try:
         entry = transition_entry(
             entry=entry, name=name, by=request.user, note=request.POST.get("note", "")
@@ -231,6 +241,14 @@ def entry_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         messages.success(request, SUCCESS.get(name, _("Done.")))
     return redirect(entry)
 
+
+# Steps that cannot be undone are confirmed with a reason first.
+CONFIRMED = {
+    "withdraw": gettext_lazy(
+        "Withdraw this entry? It leaves the competition for good; your colleagues and the "
+        "secretariat are told."
+    ),
+}
 
 SUCCESS = {
     "submit": gettext_lazy(
@@ -269,12 +287,20 @@ def entry_extension(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     entry = _entry_for(request, pk)
     attachment = get_object_or_404(Attachment, pk=attachment_pk, entry=entry)
-    return FileResponse(
-        attachment.file.open("rb"),
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        logger.error("Attachment %s of entry %s is missing on disk", attachment.pk, entry.pk)
+        raise Http404 from error
+    response = FileResponse(
+        handle,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+    # Private documents: never kept by a shared cache or the browser's history.
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -120,7 +120,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         # Sign up (or in) first, then come back to this link.
         return redirect(f"{reverse('accounts:sign_up')}?{urlencode({'next': request.path})}")
     if request.method == "POST":
-        services.accept_invitation(invitation=invitation, user=request.user)
+        try:
+            services.accept_invitation(invitation=invitation, user=request.user)
+        except services.MembershipError as refusal:
+            messages.error(request, str(refusal))
+            return redirect("dashboard")
         messages.success(
             request,
             _("You now act for %(name)s.") % {"name": invitation.organisation.name},

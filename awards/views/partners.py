@@ -45,11 +45,14 @@ def partner_respond(request: HttpRequest, token: str) -> HttpResponse:
             "decline",
         )
     ):
-        partner = services.respond(
-            partner=partner,
-            confirmed=request.POST["decision"] == "confirm",
-            note=form.cleaned_data["note"],
-        )
+        try:
+            partner = services.respond(
+                partner=partner,
+                confirmed=request.POST["decision"] == "confirm",
+                note=form.cleaned_data["note"],
+            )
+        except services.PartnerLinkInvalid as problem:
+            return render(request, "awards/partner_link_invalid.html", {"problem": problem})
         return render(request, "awards/partner_responded.html", {"partner": partner})
     return render(
         request,

@@ -74,7 +74,8 @@ def make_entry(edition: Edition, number: int = 1, state: str = "draft") -> Entry
     entry = Entry(edition=edition, organisation=OrganisationFactory(), number=number)
     entry.save()
     # The state field is protected: only the workflow moves it, so tests set it in the database.
-    Entry.objects.filter(pk=entry.pk).update(state=state)
+    submitted_at = None if state == "draft" else timezone.now()
+    Entry.objects.filter(pk=entry.pk).update(state=state, submitted_at=submitted_at)
     return entry
 
 

@@ -202,14 +202,28 @@ def test_applicant_cannot_grant_extension(client, applicant_entry):
     assert entry.deadline_extension is None
 
 
-def test_withdraw_draft(client, applicant_entry):
+def test_withdraw_is_confirmed_first_and_tells_everyone(
+    client, applicant_entry, django_capture_on_commit_callbacks
+):
     user, entry = applicant_entry
+    secretariat = SecretariatFactory()
     client.force_login(user)
+    url = reverse("awards:entry_transition", kwargs={"pk": entry.pk, "name": "withdraw"})
 
-    client.post(reverse("awards:entry_transition", kwargs={"pk": entry.pk, "name": "withdraw"}))
+    page = client.get(url)
+    unconfirmed = client.post(url, {"note": "Too soon"})
+    entry.refresh_from_db()
+    assert entry.state == "draft"
+    assert "Withdraw this entry?" in page.content.decode()
+    assert unconfirmed.status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"note": "The project was cancelled.", "confirmed": "1"})
 
     entry.refresh_from_db()
     assert entry.state == "withdrawn"
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([user.email, secretariat.email])
+    assert all("The project was cancelled." in m.body for m in mail.outbox)
 
 
 def test_pdf_copy_contains_the_title(client, applicant_entry):
