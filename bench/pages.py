@@ -40,6 +40,18 @@ def run(report) -> None:
         for _ in range(50)
     ]
 
+    # A call the size of a national programme: 1,000 submitted entries awaiting screening.
+    from awards.models import Entry
+    from awards.services.screening import add_default_checklist
+
+    big_call = EditionFactory()
+    add_default_checklist(edition=big_call)
+    Entry.objects.bulk_create(
+        Entry(edition=big_call, organisation=applicant.organisation, number=n, title=f"Entry {n}")
+        for n in range(1, 1001)
+    )
+    Entry.objects.filter(edition=big_call).update(state="submitted")
+
     anonymous = Client()
     signed_in = Client()
     signed_in.force_login(secretariat)
@@ -54,6 +66,16 @@ def run(report) -> None:
         ("dashboard (applicant, 50 entries)", applicant_client, "/dashboard/"),
         ("entry review page", applicant_client, f"/entries/{entries[0].pk}/review/"),
         ("entry PDF (WeasyPrint)", applicant_client, f"/entries/{entries[0].pk}/pdf/"),
+        (
+            "screening queue (1,000 entries, page 1)",
+            signed_in,
+            f"/screening/?edition={big_call.slug}",
+        ),
+        (
+            "screening queue filtered by country",
+            signed_in,
+            f"/screening/?edition={big_call.slug}&country=BE",
+        ),
     ]:
         client.get(url)  # warm template and translation caches
         timings = []
