@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.template import loader
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from notifications.kinds import Kind
+
 from .models import User
-from .services import queue_email
+from .services import notify_user
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -24,7 +24,7 @@ class SignInForm(auth_forms.AuthenticationForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Sends the reset link in the account holder's own language, through the worker."""
+    """Sends the reset link through the outbox, in the account holder's own language."""
 
     def send_mail(
         self,
@@ -35,15 +35,13 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        with translation.override(context["user"].preferred_language):
-            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-            body = loader.render_to_string(email_template_name, context)
-            html_body = (
-                loader.render_to_string(html_email_template_name, context)
-                if html_email_template_name
-                else None
-            )
-        queue_email(subject=subject, body=body, to=to_email, html_body=html_body)
+        user = context["user"]
+        notify_user(
+            Kind.PASSWORD_RESET,
+            user=user,
+            context={"uid": context["uid"], "token": context["token"]},
+            key=f"password-reset:{user.pk}:{context['token']}",
+        )
 
 
 class ProfileForm(forms.ModelForm):

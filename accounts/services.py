@@ -2,12 +2,11 @@
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.db import transaction
-from django.template import loader
-from django.utils import translation
+
+from notifications.kinds import Kind
+from notifications.services import Recipient, notify
 
 from .models import User
-from .tasks import send_email
 
 
 def update_profile(*, user: User, full_name: str, preferred_language: str) -> User:
@@ -26,39 +25,23 @@ def set_preferred_language(*, user: User, language: str) -> None:
         user.save(update_fields=["preferred_language"])
 
 
-def queue_email(*, subject: str, body: str, to: str, html_body: str | None = None) -> None:
-    """Hand a rendered email to the worker once the surrounding transaction has committed."""
-    # robust: a broker that is down must not turn the person's completed action into an error.
-    transaction.on_commit(
-        lambda: send_email.delay(subject=subject, body=body, to=to, html_body=html_body),
-        robust=True,
-    )
+def recipient_of(user: User) -> Recipient:
+    """Where and in which language a person receives messages."""
+    return Recipient(email=user.email, name=user.full_name, language=user.preferred_language)
 
 
-def email_in_language(
-    *, to: str, language: str, template: str, context: dict, extra: dict | None = None
-) -> None:
-    """Render `<template>_subject.txt`, `.txt` and `.html` in `language` and queue the mail.
-
-    Side effects: one email handed to the worker when the caller's transaction commits.
-    """
-    context = {"site_url": settings.SITE_URL, **context, **(extra or {})}
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = "".join(loader.render_to_string(f"{template}_subject.txt", context).splitlines())
-        body = loader.render_to_string(f"{template}.txt", context)
-        html_body = loader.render_to_string(f"{template}.html", context)
-    queue_email(subject=subject, body=body, to=to, html_body=html_body)
+def person(user: User) -> dict:
+    """What messages may say of a person (primitive values, for the outbox)."""
+    return {
+        "full_name": user.full_name,
+        "short_name": user.get_short_name(),
+        "email": user.email,
+    }
 
 
-def email_user(*, user: User, template: str, context: dict) -> None:
-    email_in_language(
-        to=user.email,
-        language=user.preferred_language,
-        template=template,
-        context={"recipient": user, **context},
-    )
+def notify_user(kind: Kind, *, user: User, context: dict, key: str) -> None:
+    """Queue a message for a person with an account, addressed by name, in their language."""
+    notify(kind, to=recipient_of(user), context={"recipient": person(user), **context}, key=key)
 
 
 def sign_up(*, email: str, full_name: str, preferred_language: str, password: str) -> User:

@@ -54,15 +54,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
     form_class = PasswordResetForm
-    email_template_name = "accounts/email/password_reset.txt"
-    html_email_template_name = "accounts/email/password_reset.html"
-    subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
-
-    def form_valid(self, form):
-        # Links in the mail must point at the public site, not the host a proxy passed on.
-        self.extra_email_context = {"site_url": settings.SITE_URL}
-        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

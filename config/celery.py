@@ -10,6 +10,10 @@ app.autodiscover_tasks()
 
 # Periodic tasks, one place for all of them.
 app.conf.beat_schedule = {
+    "sweep-outbox": {
+        "task": "notifications.sweep",
+        "schedule": 60.0,  # what a broker outage or a dead worker left unsent goes out again
+    },
     "advance-editions": {
         "task": "awards.advance_editions",
         "schedule": 300.0,  # a call closes within five minutes of its deadline

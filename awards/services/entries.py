@@ -9,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import SECRETARIAT_GROUP, User
-from accounts.services import email_user
+from accounts.services import notify_user
+from notifications.kinds import Kind
 
 from ..models import Answer, Attachment, Edition, Entry, Organisation, Partner
+from ..notices import approved_members, entry_context
 from ..uploads import check_upload
 from ..workflow import EntryState
 from .transitions import after_commit, lock_entry
@@ -175,30 +177,41 @@ def grant_extension(*, entry: Entry, by: User, until: datetime.datetime) -> Entr
         )
     locked.deadline_extension = until
     locked.save(update_fields=["deadline_extension", "updated_at"])
-    for member in locked.organisation.members.filter(organisation_memberships__is_approved=True):
-        email_user(
+    for member in approved_members(locked.organisation):
+        notify_user(
+            Kind.EXTENSION_GRANTED,
             user=member,
-            template="awards/email/extension_granted",
-            context={"entry": locked, "until": until},
+            context={"entry": entry_context(locked), "until": until},
+            key=f"extension:{locked.pk}:{until.isoformat()}:{member.pk}",
         )
     return locked
 
 
 @after_commit("submit")
 def send_submission_receipt(entry: Entry, by: User) -> None:
-    for member in entry.organisation.members.filter(organisation_memberships__is_approved=True):
-        email_user(user=member, template="awards/email/entry_submitted", context={"entry": entry})
+    for member in approved_members(entry.organisation):
+        notify_user(
+            Kind.ENTRY_SUBMITTED,
+            user=member,
+            context={"entry": entry_context(entry)},
+            key=f"entry-submitted:{entry.pk}:{member.pk}",
+        )
 
 
 @after_commit("withdraw")
 def tell_of_withdrawal(entry: Entry, by: User | None) -> None:
     """The organisation's members and the secretariat hear of a withdrawal, with the reason."""
-    note = entry.transitions.order_by("-at", "-pk").values_list("note", flat=True).first()
-    recipients = {*entry.organisation.members.filter(organisation_memberships__is_approved=True)}
+    step = entry.transitions.order_by("-at", "-pk").first()
+    recipients = {*approved_members(entry.organisation)}
     recipients |= set(User.objects.filter(groups__name=SECRETARIAT_GROUP, is_active=True))
-    for person in recipients:
-        email_user(
-            user=person,
-            template="awards/email/entry_withdrawn",
-            context={"entry": entry, "by": by, "note": note},
+    for recipient in recipients:
+        notify_user(
+            Kind.ENTRY_WITHDRAWN,
+            user=recipient,
+            context={
+                "entry": entry_context(entry),
+                "by": str(by) if by else "",
+                "note": step.note if step else "",
+            },
+            key=f"entry-withdrawn:{entry.pk}:{recipient.pk}",
         )

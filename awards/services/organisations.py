@@ -6,9 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import email_in_language, email_user
+from accounts.services import notify_user, person
+from notifications.kinds import Kind
+from notifications.services import Recipient, notify
 
 from ..models import Organisation, OrganisationInvitation, OrganisationMembership
+from ..notices import approved_members, organisation_context
 
 INVITATION_SALT = "awards.organisation-invitation"
 INVITATION_MAX_AGE = 60 * 60 * 24 * 14
@@ -38,11 +41,12 @@ def request_membership(*, organisation: Organisation, by: User) -> OrganisationM
             membership = OrganisationMembership.objects.create(organisation=organisation, user=by)
     except IntegrityError as error:
         raise MembershipError(_("You have already asked to join this organisation.")) from error
-    for member in _approved_members(organisation):
-        email_user(
+    for member in approved_members(organisation):
+        notify_user(
+            Kind.MEMBERSHIP_REQUESTED,
             user=member,
-            template="awards/email/membership_requested",
-            context={"organisation": organisation, "applicant": by},
+            context={"organisation": organisation_context(organisation), "applicant": person(by)},
+            key=f"membership-requested:{membership.pk}:{member.pk}",
         )
     return membership
 
@@ -58,10 +62,14 @@ def decide_membership(*, membership: OrganisationMembership, by: User, approve: 
         membership.save(update_fields=["is_approved"])
     else:
         membership.delete()
-    email_user(
+    notify_user(
+        Kind.MEMBERSHIP_DECIDED,
         user=membership.user,
-        template="awards/email/membership_decided",
-        context={"organisation": membership.organisation, "approved": approve, "by": by},
+        context={
+            "organisation": organisation_context(membership.organisation),
+            "approved": approve,
+        },
+        key=f"membership-decided:{membership.pk}",
     )
 
 
@@ -71,15 +79,15 @@ def invite_colleague(*, organisation: Organisation, by: User, email: str) -> Org
     invitation = OrganisationInvitation.objects.create(
         organisation=organisation, email=email.lower(), invited_by=by
     )
-    email_in_language(
-        to=invitation.email,
-        language=by.preferred_language,
-        template="awards/email/colleague_invited",
+    notify(
+        Kind.COLLEAGUE_INVITED,
+        to=Recipient(email=invitation.email, language=by.preferred_language),
         context={
-            "organisation": organisation,
-            "inviter": by,
+            "organisation": organisation_context(organisation),
+            "inviter": person(by),
             "token": invitation_token(invitation),
         },
+        key=f"invitation:{invitation.pk}",
     )
     return invitation
 
@@ -121,11 +129,3 @@ def accept_invitation(*, invitation: OrganisationInvitation, user: User) -> Orga
         organisation=invitation.organisation, user=user, defaults={"is_approved": True}
     )
     return membership
-
-
-def _approved_members(organisation: Organisation):
-    return User.objects.filter(
-        organisation_memberships__organisation=organisation,
-        organisation_memberships__is_approved=True,
-        is_active=True,
-    )

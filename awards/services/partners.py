@@ -6,9 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import email_in_language
+from notifications.kinds import Kind
+from notifications.services import Recipient, notify
 
 from ..models import Entry, Partner
+from ..notices import entry_context
 from ..workflow import EntryState
 from .transitions import after_commit
 
@@ -68,11 +70,17 @@ def ask_partners(*, entry: Entry, by: User, again: bool = False) -> int:
     for partner in partners:
         partner.status, partner.requested_at = Partner.Status.PENDING, now
         partner.save(update_fields=["status", "requested_at"])
-        email_in_language(
-            to=partner.contact_email,
-            language=entry.language,
-            template="awards/email/partner_confirmation",
-            context={"partner": partner, "entry": entry, "token": partner_token(partner)},
+        notify(
+            Kind.PARTNER_CONFIRMATION,
+            to=Recipient(
+                email=partner.contact_email, name=partner.contact_name, language=entry.language
+            ),
+            context={
+                "partner": {"name": partner.name, "contact_name": partner.contact_name},
+                "entry": entry_context(entry),
+                "token": partner_token(partner),
+            },
+            key=f"partner-confirmation:{partner.pk}:{now.isoformat()}",
         )
     return len(partners)
 

@@ -6,9 +6,11 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from accounts.services import email_user
+from accounts.services import notify_user
+from notifications.kinds import Kind
 
 from ..models import EligibilityAnswer, EligibilityCriterion, Entry
+from ..notices import approved_members, entry_context
 from .transitions import TransitionRefused, after_commit, transition_entry
 
 # The checklist of the 2024 edition; each becomes an item an edition can edit.
@@ -96,22 +98,27 @@ def decide(*, entry: Entry, by: User, decision: str, note: str, internal_note: s
     )
 
 
-def _email_applicants(entry: Entry, template: str) -> None:
+def _tell_applicants(entry: Entry, kind: Kind) -> None:
     entry = Entry.objects.select_related("edition", "organisation").get(pk=entry.pk)
-    note = entry.transitions.order_by("-at", "-pk").values_list("note", flat=True).first()
-    for member in entry.organisation.members.filter(organisation_memberships__is_approved=True):
-        email_user(user=member, template=template, context={"entry": entry, "note": note})
+    step = entry.transitions.order_by("-at", "-pk").first()
+    for member in approved_members(entry.organisation):
+        notify_user(
+            kind,
+            user=member,
+            context={"entry": entry_context(entry), "note": step.note if step else ""},
+            key=f"{kind.value}:{step.pk if step else entry.pk}:{member.pk}",
+        )
 
 
 @after_commit("request_clarification")
 def send_clarification_request(entry: Entry, by: User | None) -> None:
-    _email_applicants(entry, "awards/email/clarification_requested")
+    _tell_applicants(entry, Kind.CLARIFICATION_REQUESTED)
 
 
 @after_commit("mark_eligible")
 @after_commit("mark_ineligible")
 def send_eligibility_decision(entry: Entry, by: User | None) -> None:
-    _email_applicants(entry, "awards/email/eligibility_decided")
+    _tell_applicants(entry, Kind.ELIGIBILITY_DECIDED)
 
 
 def decide_many(

@@ -12,6 +12,7 @@ from kombu.exceptions import OperationalError
 
 from awards.models import Entry, Partner
 from awards.services.partners import partner_token
+from notifications.models import Notification
 from tests.awards.conftest import formset_data
 from tests.factories import (
     EditionFactory,
@@ -163,7 +164,7 @@ def test_submission_survives_a_broker_outage(
     client.force_login(user)
 
     with (
-        mock.patch("accounts.tasks.send_email.delay", side_effect=OperationalError("down")),
+        mock.patch("notifications.tasks.deliver.delay", side_effect=OperationalError("down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(
@@ -175,6 +176,11 @@ def test_submission_survives_a_broker_outage(
     assert entry.state == "submitted"
     assert entry.partners.get().status == Partner.Status.PENDING
     assert "down" in caplog.text
+    # Nothing is lost: the receipt and the partner's request wait in the outbox.
+    assert sorted(Notification.objects.values_list("kind", "status")) == [
+        ("entry.partner_confirmation", "pending"),
+        ("entry.submitted", "pending"),
+    ]
 
 
 def test_attachment_of_another_entry_not_served_through_this_one(client, applicant_entry):

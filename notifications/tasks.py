@@ -1,0 +1,14 @@
+from celery import shared_task
+
+from . import delivery
+
+
+@shared_task(name="notifications.deliver", acks_late=True, ignore_result=True)
+def deliver(*, notification_id: int) -> str:
+    return delivery.send_one(notification_id)
+
+
+@shared_task(name="notifications.sweep", ignore_result=True)
+def sweep() -> int:
+    """Send again what the broker or a worker lost, and what is due for another attempt."""
+    return delivery.sweep()
