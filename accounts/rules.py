@@ -7,3 +7,4 @@ from .models import SECRETARIAT_GROUP
 is_secretariat = rules.is_superuser | rules.is_group_member(SECRETARIAT_GROUP)
 
 rules.add_perm("accounts.view_secretariat_dashboard", is_secretariat)
+rules.add_perm("notifications.view_outbox", is_secretariat)

@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -13,6 +14,14 @@ app.conf.beat_schedule = {
     "sweep-outbox": {
         "task": "notifications.sweep",
         "schedule": 60.0,  # what a broker outage or a dead worker left unsent goes out again
+    },
+    "send-reminders": {
+        "task": "notifications.send_reminders",
+        "schedule": 3600.0,  # idempotent per person, rule and day: hourly is safe
+    },
+    "secretariat-digest": {
+        "task": "awards.secretariat_digest",
+        "schedule": crontab(hour=7, minute=0),  # in CELERY_TIMEZONE, Brussels
     },
     "advance-editions": {
         "task": "awards.advance_editions",

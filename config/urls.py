@@ -8,6 +8,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("outbox/", include("notifications.urls")),
     path("", include("awards.urls")),
     path("admin/", admin.site.urls),
 ]

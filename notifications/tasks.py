@@ -12,3 +12,13 @@ def deliver(*, notification_id: int) -> str:
 def sweep() -> int:
     """Send again what the broker or a worker lost, and what is due for another attempt."""
     return delivery.sweep()
+
+
+@shared_task(name="notifications.send_reminders", ignore_result=True)
+def send_reminders() -> int:
+    """Queue the reminders that are due today (safe to run as often as wanted)."""
+    from django.utils import timezone
+
+    from .reminders import send_due_reminders
+
+    return send_due_reminders(timezone.now())

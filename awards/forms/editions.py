@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ENTRY_LANGUAGES, Edition, Question, default_entry_languages
+from notifications.reminders import audience_choices
+
+from ..models import ENTRY_LANGUAGES, Edition, Question, ReminderRule, default_entry_languages
 
 DEFAULT_TIMEZONE = "Europe/Brussels"
 
@@ -158,4 +160,22 @@ class QuestionForm(forms.ModelForm):
 
 QuestionFormSet = inlineformset_factory(
     Edition, Question, form=QuestionForm, extra=1, can_delete=True
+)
+
+
+class ReminderRuleForm(forms.ModelForm):
+    audience = forms.ChoiceField(label=_("who"), choices=())
+
+    class Meta:
+        model = ReminderRule
+        fields = ["audience", "milestone", "days", "enabled"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every app registers the audiences it knows (notifications/reminders.py).
+        self.fields["audience"].choices = audience_choices()
+
+
+ReminderRuleFormSet = forms.inlineformset_factory(
+    Edition, ReminderRule, form=ReminderRuleForm, extra=1, can_delete=True
 )

@@ -4,6 +4,7 @@ from .editions import (
     EditionPhaseChange,
     EligibilityCriterion,
     Question,
+    ReminderRule,
     default_entry_languages,
     validate_timezone,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "OrganisationMembership",
     "Partner",
     "Question",
+    "ReminderRule",
     "SustainableDevelopmentGoal",
     "default_entry_languages",
     "validate_timezone",

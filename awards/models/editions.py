@@ -212,3 +212,34 @@ class EditionPhaseChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.edition}: {self.source_phase} → {self.target_phase}"
+
+
+class ReminderRule(models.Model):
+    """When an audience is reminded: `days` after a milestone (negative: before it)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="reminder_rules")
+    audience = models.CharField(_("who"), max_length=60)
+    milestone = models.CharField(
+        _("milestone"),
+        max_length=40,
+        choices=[(name, Edition._meta.get_field(name).verbose_name) for name in Edition.TIMELINE],
+    )
+    days = models.SmallIntegerField(
+        _("days"),
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("Negative: days before the milestone; positive: days after it."),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        verbose_name = _("reminder rule")
+        verbose_name_plural = _("reminder rules")
+        ordering = ["edition", "milestone", "days", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.audience} {self.days:+d}d {self.milestone}"
+
+    def due_day(self) -> datetime.date:
+        """The day it is due, in the edition's time zone."""
+        local = getattr(self.edition, self.milestone).astimezone(self.edition.tzinfo)
+        return local.date() + datetime.timedelta(days=self.days)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 
 from ..models import Answer, Edition, Question
+from ..reminders import add_default_rules, copy_rules
 from .screening import add_default_checklist, copy_checklist
 
 # The five selection criteria of the 2024 edition; each becomes a question with a word limit.
@@ -101,6 +102,7 @@ def create_edition(*, by: User, **fields: Any) -> Edition:
     edition.save()
     add_default_questions(edition=edition)
     add_default_checklist(edition=edition)
+    add_default_rules(edition=edition)
     return edition
 
 
@@ -166,6 +168,7 @@ def _copy_questions(source: Edition, target: Edition) -> None:
 CLONE_STEPS: list[Callable[[Edition, Edition], None]] = [
     _copy_questions,
     copy_checklist,
+    copy_rules,
 ]
 
 
@@ -232,3 +235,10 @@ def _unique_slug(title: str) -> str:
     while Edition.objects.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+@transaction.atomic
+def save_reminder_rules(*, edition: Edition, by: User, formset) -> None:
+    """Side effects: the edition's reminder rules created, changed or removed as in `formset`."""
+    formset.instance = edition
+    formset.save()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import selectors
-from ..forms.editions import EditionForm, QuestionFormSet
+from ..forms.editions import EditionForm, QuestionFormSet, ReminderRuleFormSet
 from ..models import Edition
 from ..services import editions as services
 from ..services.transitions import TransitionRefused, change_phase
@@ -143,3 +143,20 @@ def edition_phase(request: HttpRequest, slug: str, name: str) -> HttpResponse:
             % {"edition": edition.title, "phase": edition.get_phase_display()},
         )
     return redirect("awards:edition_update", slug=edition.slug)
+
+
+@manage_editions
+@require_http_methods(["GET", "POST"])
+def edition_reminders(request: HttpRequest, slug: str) -> HttpResponse:
+    """The edition's reminder rules: who is reminded, how many days before or after what."""
+    edition = get_object_or_404(Edition, slug=slug)
+    formset = ReminderRuleFormSet(request.POST or None, instance=edition, prefix="rules")
+    if request.method == "POST" and formset.is_valid():
+        services.save_reminder_rules(edition=edition, by=request.user, formset=formset)
+        messages.success(
+            request, _("The reminders of %(title)s are saved.") % {"title": edition.title}
+        )
+        return redirect("awards:edition_reminders", slug=edition.slug)
+    return render(
+        request, "awards/edition_reminders.html", {"edition": edition, "formset": formset}
+    )

@@ -60,7 +60,16 @@ def test_screening_with_a_clarification_round(page, live_server, demo):
 
 @pytest.mark.parametrize(
     "path",
-    ["/dashboard/", "/screening/", "/screening/{entry}/", "/editions/", "/editions/{slug}/"],
+    [
+        "/dashboard/",
+        "/screening/",
+        "/screening/{entry}/",
+        "/editions/",
+        "/editions/{slug}/",
+        "/editions/{slug}/reminders/",
+        "/outbox/",
+        "/outbox/preview/entry.submitted/",
+    ],
 )
 def test_secretariat_page_has_no_accessibility_violations(page, live_server, demo, path):
     from axe_playwright_python.sync_playwright import Axe

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import SECRETARIAT_GROUP, User
 from awards.models import Edition, Entry, Organisation, OrganisationMembership
+from awards.reminders import add_default_rules
 from awards.services.editions import add_default_questions
 from awards.services.screening import add_default_checklist
 from awards.services.transitions import change_phase
@@ -134,6 +135,8 @@ class Command(BaseCommand):
             add_default_questions(edition=edition)
         if not edition.eligibility_criteria.exists():
             add_default_checklist(edition=edition)
+        if not edition.reminder_rules.exists():
+            add_default_rules(edition=edition)
         if edition.phase == EditionPhase.DRAFT:
             edition = change_phase(edition=edition, name="open_call", by=None)
         return edition

@@ -1,0 +1,135 @@
+"""The awards' reminder audiences and rules, registered with notifications at start-up."""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.services import person, recipient_of
+from notifications.kinds import Kind
+from notifications.reminders import Audience, DueRule, register_audience, register_rule_source
+from notifications.services import Recipient
+
+from .models import Entry, Partner, ReminderRule
+from .notices import entry_context
+from .services.partners import partner_token
+from .workflow import EditionPhase, EntryState
+
+# The programme's usual reminders, given to every new edition: (audience, milestone, days).
+DEFAULT_RULES = [
+    ("applicants_with_drafts", "submission_deadline", -7),
+    ("applicants_with_drafts", "submission_deadline", -1),
+    ("unconfirmed_partners", "submission_deadline", -10),
+    ("unconfirmed_partners", "submission_deadline", -3),
+    ("awaiting_clarification", "clarification_deadline", -2),
+]
+
+
+def _members_of_entries(entries):
+    for entry in entries:
+        for membership in entry.organisation.memberships.all():
+            if membership.is_approved and membership.user.is_active:
+                user = membership.user
+                yield (
+                    recipient_of(user),
+                    {"recipient": person(user), "entry": entry_context(entry)},
+                    f"{entry.pk}:{user.pk}",
+                )
+
+
+def _entries(edition_id: int, state: str):
+    return (
+        Entry.objects.filter(edition_id=edition_id, state=state)
+        .select_related("edition", "organisation")
+        .prefetch_related("organisation__memberships__user")
+        .order_by("pk")
+    )
+
+
+def applicants_with_drafts(edition_id: int):
+    return _members_of_entries(_entries(edition_id, EntryState.DRAFT))
+
+
+def awaiting_clarification(edition_id: int):
+    return _members_of_entries(_entries(edition_id, EntryState.CLARIFICATION_REQUESTED))
+
+
+def unconfirmed_partners(edition_id: int):
+    partners = (
+        Partner.objects.filter(
+            entry__edition_id=edition_id,
+            entry__state__in=[EntryState.DRAFT, EntryState.SUBMITTED],
+            status=Partner.Status.PENDING,
+        )
+        .select_related("entry__edition", "entry__organisation")
+        .order_by("pk")
+    )
+    for partner in partners:
+        yield (
+            Recipient(partner.contact_email, partner.contact_name, partner.entry.language),
+            {
+                "partner": {"name": partner.name, "contact_name": partner.contact_name},
+                "entry": entry_context(partner.entry),
+                "token": partner_token(partner),
+            },
+            f"{partner.pk}:{partner.contact_email}",
+        )
+
+
+def due_rules(now: datetime.datetime):
+    """The enabled rules of live editions that are due on the edition's local day of `now`."""
+    rules = (
+        ReminderRule.objects.filter(enabled=True)
+        .exclude(edition__phase__in=[EditionPhase.DRAFT, EditionPhase.ARCHIVED])
+        .select_related("edition")
+    )
+    for rule in rules:
+        today = now.astimezone(rule.edition.tzinfo).date()
+        if rule.due_day() == today:
+            yield DueRule(rule.pk, rule.audience, rule.edition_id, today)
+
+
+def register() -> None:
+    register_audience(
+        Audience(
+            "applicants_with_drafts",
+            _("Applicants with an unsubmitted draft"),
+            Kind.REMINDER_DRAFT,
+            applicants_with_drafts,
+        )
+    )
+    register_audience(
+        Audience(
+            "unconfirmed_partners",
+            _("Partners asked but not yet confirmed"),
+            Kind.REMINDER_PARTNER,
+            unconfirmed_partners,
+        )
+    )
+    register_audience(
+        Audience(
+            "awaiting_clarification",
+            _("Applicants asked a question, not yet answered"),
+            Kind.REMINDER_CLARIFICATION,
+            awaiting_clarification,
+        )
+    )
+    register_rule_source(due_rules)
+
+
+def add_default_rules(*, edition) -> None:
+    ReminderRule.objects.bulk_create(
+        ReminderRule(edition=edition, audience=a, milestone=m, days=d) for a, m, d in DEFAULT_RULES
+    )
+
+
+def copy_rules(source, target) -> None:
+    ReminderRule.objects.bulk_create(
+        ReminderRule(
+            edition=target,
+            audience=r.audience,
+            milestone=r.milestone,
+            days=r.days,
+            enabled=r.enabled,
+        )
+        for r in source.reminder_rules.all()
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.outbox, name="outbox"),
+    path("<int:pk>/resend/", views.outbox_resend, name="outbox_resend"),
+    path("preview/<str:kind>/", views.outbox_preview, name="outbox_preview"),
+]

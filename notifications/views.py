@@ -1,0 +1,77 @@
+"""The secretariat's view of the outbox: every message, its state, resending, previews."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .kinds import Kind
+from .models import Notification
+from .rendering import render as render_message
+from .samples import sample_context
+from .services import resend
+
+outbox_permission = permission_required("notifications.view_outbox", raise_exception=True)
+
+
+@outbox_permission
+def outbox(request: HttpRequest) -> HttpResponse:
+    notifications = Notification.objects.order_by("-created_at", "-pk")
+    status = request.GET.get("status", "")
+    kind = request.GET.get("kind", "")
+    query = request.GET.get("q", "").strip()
+    if status in Notification.Status.values:
+        notifications = notifications.filter(status=status)
+    if kind in Kind.values:
+        notifications = notifications.filter(kind=kind)
+    if query:
+        notifications = notifications.filter(recipient_email__icontains=query)
+    page = Paginator(notifications, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/outbox.html",
+        {
+            "page": page,
+            "statuses": Notification.Status.choices,
+            "kinds": Kind.choices,
+            "selected": {"status": status, "kind": kind, "q": query},
+        },
+    )
+
+
+@outbox_permission
+@require_POST
+def outbox_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk)
+    if notification.status == Notification.Status.SENT:
+        messages.info(request, _("This message has been sent already."))
+    else:
+        resend(notification=notification)
+        messages.success(request, _("The message is queued to be sent again."))
+    return redirect("notifications:outbox")
+
+
+@outbox_permission
+def outbox_preview(request: HttpRequest, kind: str) -> HttpResponse:
+    if kind not in Kind.values:
+        raise Http404
+    language = request.GET.get("language", request.LANGUAGE_CODE)
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    subject, text, html = render_message(kind, sample_context(Kind(kind)), language)
+    return render(
+        request,
+        "notifications/preview.html",
+        {
+            "kind": Kind(kind),
+            "kinds": Kind.choices,
+            "language": language,
+            "subject": subject,
+            "text": text,
+            "html": html,
+        },
+    )

@@ -1,0 +1,76 @@
+import uuid
+
+import pytest
+
+from tests import services
+from tests.support import RedisServer, Worker, publishing_to, stop_process
+
+
+@pytest.fixture
+def rows_made_by_migrations(transactional_db):
+    """Transactional tests empty every table when they end, taking with them the rows that
+    migrations made (the 17 SDGs, the secretariat group); a test that needs them makes them."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import SECRETARIAT_GROUP
+    from awards.models import SustainableDevelopmentGoal
+
+    SustainableDevelopmentGoal.objects.bulk_create(
+        [SustainableDevelopmentGoal(number=n) for n in range(1, 18)], ignore_conflicts=True
+    )
+    Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+
+
+@pytest.fixture
+def redis_server(postgresql):
+    """A Redis of the test's own on a free port, which the test may stop and start again."""
+    binary = services.redis_server_binary()
+    services.require(binary is not None, "redis-server is not installed")
+    server = RedisServer(binary, services.free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def queue(redis_server):
+    """This process hands its tasks to `redis_server`, on a queue of the test's own."""
+    name = f"test-{uuid.uuid4().hex[:12]}"
+    with publishing_to(redis_server.url, name):
+        yield name
+
+
+@pytest.fixture
+def mail_dir(tmp_path):
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def start_worker(redis_server, queue, mail_dir, tmp_path):
+    """start_worker(backend="", **env) starts a worker on the test's queue; every worker
+    started is stopped (or killed) when the test ends, and its log printed."""
+    workers: list[Worker] = []
+
+    def start(backend: str = "", **env: str) -> Worker:
+        worker = Worker(
+            broker_url=redis_server.url,
+            queue=queue,
+            mail_dir=mail_dir,
+            log_path=tmp_path / f"worker-{len(workers) + 1}.log",
+            backend=backend,
+            env=env,
+        )
+        workers.append(worker)
+        return worker.start()
+
+    try:
+        yield start
+    finally:
+        for worker in workers:
+            if worker.process is not None:
+                stop_process(worker.process)
+            print(f"--- {worker.log_path.name}\n{worker.log()}")
