@@ -137,6 +137,7 @@ class Worker:
             # Four slashes: django-environ drops the first one of the path.
             "EMAIL_URL": f"filemail:///{mail_dir}",
             "TEST_EMAIL_BACKEND": backend,
+            "TEST_CELERY_QUEUE": queue,
             "PYTHONWARNINGS": "ignore",
             **(env or {}),
         }
