@@ -1,95 +1,57 @@
-"""The site hands work to a real Celery worker through Redis, and the worker does it."""
+"""The site hands work to a real Celery worker through Redis, and the worker does it: a
+password reset link, queued in the outbox by the web request, is delivered by the worker."""
 
-import os
-import subprocess
-import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from config.celery import app
+from notifications.models import Notification
 from tests.factories import UserFactory
+from tests.support import Worker, delivered, publishing_to, wait_for
 
-ROOT = Path(__file__).resolve().parents[1]
-
-pytestmark = [pytest.mark.services, pytest.mark.django_db]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def worker(redis_url, tmp_path):
-    """A worker process on its own queue, delivering mail into a folder we can read."""
+def worker(postgresql, redis_url, tmp_path):
+    """A worker on a queue of its own, delivering mail into a folder; this process hands it
+    its tasks."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    env = {
-        **os.environ,
-        "CELERY_BROKER_URL": redis_url,
-        # Four slashes: django-environ drops the first one of the path.
-        "EMAIL_URL": f"filemail:///{mail_dir}",
-        "PYTHONWARNINGS": "ignore",
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--queues",
-            queue,
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=INFO",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+    worker = Worker(
+        broker_url=redis_url, queue=queue, mail_dir=mail_dir, log_path=tmp_path / "worker.log"
     )
-    previous = {
-        key: app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")
-    }
-    app.conf.update(broker_url=redis_url, task_always_eager=False, task_default_queue=queue)
-    # Connection pools keep the broker they were made for; drop them as Celery does after a fork.
-    app._after_fork()
-    try:
-        yield mail_dir
-    finally:
-        app.conf.update(previous)
-        app._after_fork()
-        process.terminate()
-        output, _ = process.communicate(timeout=20)
-        print(output)
+    with publishing_to(redis_url, queue):
+        worker.start()
+        try:
+            yield worker, mail_dir
+        finally:
+            worker.stop()
+            print(worker.log())
 
 
-def wait_for_files(folder: Path, timeout: float = 30.0) -> list[Path]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        files = sorted(folder.iterdir())
-        if files and all(f.stat().st_size for f in files):
-            return files
-        time.sleep(0.2)
-    return []
+def test_password_reset_mail_is_delivered_by_the_worker(client, settings, worker):
+    process, mail_dir = worker
+    user = UserFactory(email="maria@example.org")
 
-
-def test_password_reset_mail_is_delivered_by_the_worker(
-    client, worker, django_capture_on_commit_callbacks
-):
-    UserFactory(email="maria@example.org")
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:password_reset"), {"email": "maria@example.org"})
+    response = client.post(reverse("accounts:password_reset"), {"email": "maria@example.org"})
 
     assert response.status_code == 302
-    files = wait_for_files(worker)
-    assert len(files) == 1, "the worker delivered no mail within 30 s"
-    text = files[0].read_text()
-    assert "To: maria@example.org" in text
-    assert "/accounts/password/reset/" in text
+    messages = wait_for(lambda: delivered(mail_dir), 30, process.log)
+    assert [m["To"] for m in messages] == ["maria@example.org"]
+    assert messages[0]["Subject"] == "Choose a new PLATFORMAwards password"
+    text = messages[0].get_body(("plain",)).get_content()
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    assert f"{settings.SITE_URL}/accounts/password/reset/{uid}/" in text
+    row = Notification.objects.get()
+    wait_for(lambda: Notification.objects.filter(pk=row.pk, status="sent").exists(), 10)
+    row.refresh_from_db()
+    assert (row.kind, row.recipient_email, row.attempts) == (
+        "account.password_reset",
+        "maria@example.org",
+        1,
+    )

@@ -46,11 +46,16 @@ def reset_link_for(address: str) -> Notification:
     )
 
 
+def zone_at_noon() -> str:
+    """A fixed-offset zone where it is between 11:30 and 12:30 now ("Etc/GMT-3" is UTC+3)."""
+    now = timezone.now()
+    offset = 12 - round(now.hour + now.minute / 60) % 24
+    return f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC"
+
+
 def is_locked(notification: Notification) -> bool:
     with transaction.atomic():
-        free = Notification.objects.select_for_update(skip_locked=True).filter(
-            pk=notification.pk
-        )
+        free = Notification.objects.select_for_update(skip_locked=True).filter(pk=notification.pk)
         return not free.exists()
 
 
@@ -147,13 +152,14 @@ def test_refused_message_kept_with_its_error_then_sent_once(start_worker, mail_d
 
 
 def test_reminder_task_run_twice_in_a_day_reminds_each_person_once(start_worker, mail_dir):
-    # A rule due today: 7 days before a deadline at noon, Brussels time, a week from today.
-    brussels = zoneinfo.ZoneInfo("Europe/Brussels")
-    today = timezone.now().astimezone(brussels).date()
+    # A rule due today: 7 days before a deadline a week from today, in a zone where it is
+    # about noon now (so that the day does not change while the test runs).
+    zone = zone_at_noon()
+    today = timezone.now().astimezone(zoneinfo.ZoneInfo(zone)).date()
     deadline = datetime.datetime.combine(
-        today + datetime.timedelta(days=7), datetime.time(12), tzinfo=brussels
+        today + datetime.timedelta(days=7), datetime.time(12), tzinfo=zoneinfo.ZoneInfo(zone)
     )
-    edition = EditionFactory(timezone="Europe/Brussels", submission_deadline=deadline)
+    edition = EditionFactory(timezone=zone, submission_deadline=deadline)
     ReminderRule.objects.create(
         edition=edition, audience="applicants_with_drafts", milestone="submission_deadline", days=-7
     )

@@ -8,6 +8,7 @@ that the worker's settings module (tests.support.worker_settings) stays cheap to
 """
 
 import email
+import email.policy
 import os
 import signal
 import subprocess
@@ -171,10 +172,6 @@ class Worker:
             )
         return self
 
-    def wait_ready(self, timeout: float = 20.0) -> None:
-        wait_for(lambda: " ready." in self.log() or self.process.poll() is not None, timeout, self.log)
-        assert self.process.poll() is None, f"the worker exited:\n{self.log()}"
-
     def stop(self) -> None:
         if self.process is not None:
             stop_process(self.process)
@@ -213,17 +210,17 @@ def _drop_connections(app) -> None:
     app._after_fork()
 
 
-def delivered(mail_dir: Path) -> list[email.message.Message]:
-    """Every message the file backend wrote into `mail_dir`."""
+def delivered(mail_dir: Path) -> list[email.message.EmailMessage]:
+    """Every message the file backend wrote into `mail_dir`, headers decoded."""
     messages = []
     for path in sorted(mail_dir.iterdir()):
         for chunk in path.read_text(errors="replace").split(SEPARATOR):
             if chunk.strip():
-                messages.append(email.message_from_string(chunk))
+                messages.append(email.message_from_string(chunk, policy=email.policy.default))
     return messages
 
 
-def delivered_to(mail_dir: Path, address: str) -> list[email.message.Message]:
+def delivered_to(mail_dir: Path, address: str) -> list[email.message.EmailMessage]:
     return [message for message in delivered(mail_dir) if message["To"] == address]
 
 
