@@ -223,3 +223,34 @@ def test_reminder_rule_for_an_unknown_audience_refused(client, edition):
     assert "Select a valid choice. everybody is not one of the available choices." in html
     assert "Ensure this value is less than or equal to 90." in html
     assert edition.reminder_rules.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("audience", "milestone", "days", "state", "partner_status"),
+    [
+        ("applicants_with_drafts", "submission_deadline", -7, "draft", None),
+        ("applicants_with_drafts", "submission_deadline", -1, "draft", None),
+        ("unconfirmed_partners", "submission_deadline", -10, "draft", "pending"),
+        ("unconfirmed_partners", "submission_deadline", -3, "submitted", "pending"),
+        ("awaiting_clarification", "clarification_deadline", -2, "clarification_requested", None),
+    ],
+)
+def test_each_default_rule_is_due_exactly_on_its_local_day(
+    edition, audience, milestone, days, state, partner_status
+):
+    ReminderRule.objects.create(edition=edition, audience=audience, milestone=milestone, days=days)
+    _, entry = draft_of(edition)
+    Entry.objects.filter(pk=entry.pk).update(state=state)
+    if partner_status:
+        PartnerFactory(entry=entry, status=partner_status)
+    local_day = getattr(edition, milestone).astimezone(BRUSSELS).date() + datetime.timedelta(days)
+    start = datetime.datetime.combine(local_day, datetime.time(0, 0), tzinfo=BRUSSELS)
+    one_second = datetime.timedelta(seconds=1)
+    end = start + datetime.timedelta(days=1)
+
+    outcomes = []
+    for moment in (start - one_second, start, end - one_second, end):
+        Notification.objects.all().delete()  # each moment judged on its own
+        outcomes.append(run_at(moment))
+
+    assert outcomes == [0, 1, 1, 0]
