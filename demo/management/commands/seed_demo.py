@@ -31,8 +31,16 @@ class Command(BaseCommand):
             help="Password for every demo login (default: %(default)s).",
         )
 
-    @transaction.atomic
     def handle(self, *args, password: str, **options):
+        # The demo's mails go out when the data is committed; the logins come last, in view.
+        with transaction.atomic():
+            edition, logins = self._seed(password)
+        self.stdout.write(self.style.SUCCESS(f"Demo edition: {edition.title}"))
+        self.stdout.write("Logins (role, email, password):")
+        for role, email in logins:
+            self.stdout.write(f"  {role:<12} {email:<36} {password}")
+
+    def _seed(self, password: str) -> tuple[Edition, list[tuple[str, str]]]:
         edition = self._edition()
         logins: list[tuple[str, str]] = []
 
@@ -102,10 +110,7 @@ class Command(BaseCommand):
                 ).exists():
                     fill_entry(edition=edition, organisation=organisation, by=user, spec=spec)
 
-        self.stdout.write(self.style.SUCCESS(f"Demo edition: {edition.title}"))
-        self.stdout.write("Logins (role, email, password):")
-        for role, email in logins:
-            self.stdout.write(f"  {role:<12} {email:<36} {password}")
+        return edition, logins
 
     def _edition(self) -> Edition:
         # Dates follow today so that the demo always shows an open call.
