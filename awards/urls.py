@@ -26,6 +26,21 @@ urlpatterns = [
         name="membership_decide",
     ),
     path("organisations/<int:pk>/invite/", organisations.colleague_invite, name="colleague_invite"),
+    path(
+        "organisations/<int:pk>/profile/",
+        organisations.organisation_update,
+        name="organisation_update",
+    ),
+    path(
+        "organisations/<int:pk>/members/<int:membership_pk>/remove/",
+        organisations.membership_remove,
+        name="membership_remove",
+    ),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_pk>/revoke/",
+        organisations.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("invitations/<str:token>/", organisations.invitation_accept, name="invitation_accept"),
     # Entries: the applicant's form, its review and submission, the read-only copy.
     path("entries/new/", entries.entry_create, name="entry_create"),

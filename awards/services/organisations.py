@@ -129,3 +129,39 @@ def accept_invitation(*, invitation: OrganisationInvitation, user: User) -> Orga
         organisation=invitation.organisation, user=user, defaults={"is_approved": True}
     )
     return membership
+
+
+@transaction.atomic
+def update_organisation(*, organisation: Organisation, by: User, **fields) -> Organisation:
+    """Side effects: the organisation's profile saved (name, kind, country, website)."""
+    for name in ("name", "kind", "country", "website"):
+        if name in fields:
+            setattr(organisation, name, fields[name])
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def remove_member(*, membership: OrganisationMembership, by: User) -> None:
+    """Side effects: the person no longer acts for the organisation (or leaves it).
+
+    The last approved member cannot go: the organisation's entries would have nobody.
+    """
+    membership = OrganisationMembership.objects.select_for_update().get(pk=membership.pk)
+    others = OrganisationMembership.objects.filter(
+        organisation_id=membership.organisation_id, is_approved=True
+    ).exclude(pk=membership.pk)
+    if membership.is_approved and not others.exists():
+        raise MembershipError(
+            _(
+                "The last person acting for an organisation cannot leave it; "
+                "invite a colleague first."
+            )
+        )
+    membership.delete()
+
+
+def revoke_invitation(*, invitation: OrganisationInvitation, by: User) -> None:
+    """Side effects: an invitation not yet accepted is deleted; its link stops working."""
+    OrganisationInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).delete()

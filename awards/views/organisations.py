@@ -57,14 +57,76 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if not request.user.has_perm("awards.manage_organisation", organisation):
         raise PermissionDenied
-    memberships = organisation.memberships.select_related("user").order_by(
-        "is_approved", "user__full_name"
-    )
+    return _detail(request, organisation, InviteForm(), OrganisationForm(instance=organisation))
+
+
+def _detail(request, organisation, invite_form, profile_form) -> HttpResponse:
     return render(
         request,
         "awards/organisation_detail.html",
-        {"organisation": organisation, "memberships": memberships, "invite_form": InviteForm()},
+        {
+            "organisation": organisation,
+            "memberships": organisation.memberships.select_related("user").order_by(
+                "is_approved", "user__full_name"
+            ),
+            "invitations": organisation.invitations.filter(accepted_at__isnull=True),
+            "invite_form": invite_form,
+            "profile_form": profile_form,
+        },
     )
+
+
+def _organisation_managed_by(request: HttpRequest, pk: int) -> Organisation:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not request.user.has_perm("awards.manage_organisation", organisation):
+        raise PermissionDenied
+    return organisation
+
+
+@require_POST
+def organisation_update(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation_managed_by(request, pk)
+    form = OrganisationForm(request.POST, instance=organisation)
+    if not form.is_valid():
+        organisation.refresh_from_db()
+        return _detail(request, organisation, InviteForm(), form)
+    services.update_organisation(organisation=organisation, by=request.user, **form.cleaned_data)
+    messages.success(request, _("The organisation's profile is saved."))
+    return redirect("awards:organisation_detail", pk=pk)
+
+
+@require_POST
+def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    organisation = _organisation_managed_by(request, pk)
+    membership = get_object_or_404(
+        OrganisationMembership, pk=membership_pk, organisation=organisation
+    )
+    leaving = membership.user_id == request.user.pk
+    try:
+        services.remove_member(membership=membership, by=request.user)
+    except services.MembershipError as refusal:
+        messages.error(request, str(refusal))
+        return redirect("awards:organisation_detail", pk=pk)
+    if leaving:
+        messages.success(
+            request, _("You no longer act for %(name)s.") % {"name": organisation.name}
+        )
+        return redirect("dashboard")
+    messages.success(
+        request, _("%(person)s no longer acts for the organisation.") % {"person": membership.user}
+    )
+    return redirect("awards:organisation_detail", pk=pk)
+
+
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
+    organisation = _organisation_managed_by(request, pk)
+    invitation = get_object_or_404(organisation.invitations, pk=invitation_pk)
+    services.revoke_invitation(invitation=invitation, by=request.user)
+    messages.success(
+        request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+    )
+    return redirect("awards:organisation_detail", pk=pk)
 
 
 @require_POST
@@ -103,12 +165,7 @@ def colleague_invite(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("An invitation is on its way to %(email)s.") % form.cleaned_data
         )
         return redirect("awards:organisation_detail", pk=pk)
-    memberships = organisation.memberships.select_related("user")
-    return render(
-        request,
-        "awards/organisation_detail.html",
-        {"organisation": organisation, "memberships": memberships, "invite_form": form},
-    )
+    return _detail(request, organisation, form, OrganisationForm(instance=organisation))
 
 
 @login_not_required

@@ -147,3 +147,81 @@ def test_organisation_website_without_scheme_gets_https(client):
     )
 
     assert Organisation.objects.get().website == "https://skane.se"
+
+
+def test_member_edits_the_profile_and_bad_input_is_kept(client):
+    member = MembershipFactory(organisation__name="Town A")
+    client.force_login(member.user)
+    url = reverse("awards:organisation_update", kwargs={"pk": member.organisation.pk})
+
+    refused = client.post(url, {"name": "", "kind": "region", "country": "BE"})
+    client.post(url, {"name": "City of A", "kind": "municipality", "country": "BE"})
+
+    assert "This field is required." in refused.content.decode()
+    member.organisation.refresh_from_db()
+    assert member.organisation.name == "City of A"
+
+
+def test_member_removes_a_colleague_but_the_last_cannot_leave(client):
+    member = MembershipFactory()
+    colleague = MembershipFactory(organisation=member.organisation)
+    client.force_login(member.user)
+
+    def remove(membership):
+        return client.post(
+            reverse(
+                "awards:membership_remove",
+                kwargs={"pk": member.organisation.pk, "membership_pk": membership.pk},
+            ),
+            follow=True,
+        )
+
+    remove(colleague)
+    refused = remove(member)
+
+    assert list(OrganisationMembership.objects.values_list("pk", flat=True)) == [member.pk]
+    assert "The last person acting for an organisation cannot leave it" in (
+        refused.content.decode()
+    )
+
+
+def test_withdrawn_invitation_link_stops_working(client, django_capture_on_commit_callbacks):
+    member = MembershipFactory()
+    client.force_login(member.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("awards:colleague_invite", kwargs={"pk": member.organisation.pk}),
+            {"email": "late@city.example"},
+        )
+    link = re.search(r"(/invitations/\S+/)", mail.outbox[0].body).group(1)
+    invitation = member.organisation.invitations.get()
+
+    client.post(
+        reverse(
+            "awards:invitation_revoke",
+            kwargs={"pk": member.organisation.pk, "invitation_pk": invitation.pk},
+        )
+    )
+
+    client.force_login(UserFactory(email="late@city.example"))
+    assert client.get(link).status_code == 404
+
+
+def test_outsider_cannot_edit_or_remove(client):
+    member = MembershipFactory()
+    client.force_login(UserFactory())
+
+    edit = client.post(
+        reverse("awards:organisation_update", kwargs={"pk": member.organisation.pk}),
+        {"name": "Hijacked", "kind": "region", "country": "BE"},
+    )
+    remove = client.post(
+        reverse(
+            "awards:membership_remove",
+            kwargs={"pk": member.organisation.pk, "membership_pk": member.pk},
+        )
+    )
+
+    assert (edit.status_code, remove.status_code) == (403, 403)
+    member.organisation.refresh_from_db()
+    assert member.organisation.name != "Hijacked"

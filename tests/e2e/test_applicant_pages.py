@@ -35,6 +35,7 @@ def sign_in(page, live_server, email, password):
         "/entries/{draft}/review/",
         "/entries/{submitted}/",
         "/organisations/join/?name=Lyon",
+        "/organisations/{organisation}/",
     ],
 )
 def test_applicant_page_has_no_accessibility_violations(page, live_server, demo, path):
@@ -44,7 +45,10 @@ def test_applicant_page_has_no_accessibility_violations(page, live_server, demo,
     Entry.objects.filter(pk=submitted.pk).update(organisation=draft.organisation)
     sign_in(page, live_server, "andalucia@demo.platformawards.eu", demo["password"])
 
-    page.goto(live_server.url + path.format(draft=draft.pk, submitted=submitted.pk))
+    page.goto(
+        live_server.url
+        + path.format(draft=draft.pk, submitted=submitted.pk, organisation=draft.organisation_id)
+    )
     results = Axe().run(page)
 
     assert results.violations_count == 0, results.generate_report()
