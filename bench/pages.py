@@ -22,6 +22,7 @@ def run(report) -> None:
         EntryFactory,
         JuryMemberFactory,
         MembershipFactory,
+        OrganisationFactory,
         QuestionFactory,
         SecretariatFactory,
         complete_entry,
@@ -45,9 +46,10 @@ def run(report) -> None:
     from awards.services.screening import add_default_checklist
 
     big_call = EditionFactory()
+    big_applicant = OrganisationFactory()
     add_default_checklist(edition=big_call)
     Entry.objects.bulk_create(
-        Entry(edition=big_call, organisation=applicant.organisation, number=n, title=f"Entry {n}")
+        Entry(edition=big_call, organisation=big_applicant, number=n, title=f"Entry {n}")
         for n in range(1, 1001)
     )
     Entry.objects.filter(edition=big_call).update(state="submitted")
