@@ -1,10 +1,11 @@
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from awards.models import Edition
+from awards.models import Edition, Entry
 
 
 class JuryMember(models.Model):
@@ -36,3 +37,167 @@ class JuryMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.edition.year})"
+
+
+class JurySettings(models.Model):
+    """How an edition's jury works: how many jurors per entry, which conflicts are automatic,
+    when scores become visible."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="jury_settings")
+    jurors_per_entry = models.PositiveSmallIntegerField(
+        _("jurors per entry"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty for every juror to score every entry."),
+    )
+    conflict_same_country = models.BooleanField(
+        _("a juror from the country of the lead applicant or of a partner is conflicted"),
+        default=True,
+    )
+    conflict_same_organisation = models.BooleanField(
+        _("a juror from an involved organisation is conflicted"), default=True
+    )
+    hide_scores_until_closed = models.BooleanField(
+        _("keep others' scores hidden until scoring closes"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("jury settings")
+        verbose_name_plural = _("jury settings")
+
+    def __str__(self) -> str:
+        return str(self.edition)
+
+
+class ConflictOfInterest(models.Model):
+    """A juror who must neither see nor score an entry, and why."""
+
+    class Kind(models.TextChoices):
+        SAME_COUNTRY = "country", _("Same country (automatic)")
+        SAME_ORGANISATION = "organisation", _("Involved organisation (automatic)")
+        DECLARED = "declared", _("Declared by the juror")
+        SECRETARIAT = "secretariat", _("Set by the secretariat")
+
+    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="conflicts")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="conflicts")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    lifted_at = models.DateTimeField(_("lifted"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "entry", "kind"], name="conflict_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} on {self.entry_id} ({self.kind})"
+
+
+class Criterion(models.Model):
+    """One line of the edition's rubric."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("criterion"), max_length=200)
+    guidance = models.TextField(_("guidance for jurors"), blank=True)
+    weight = models.DecimalField(
+        _("weight"), max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(0)]
+    )
+    scale_min = models.SmallIntegerField(_("lowest score"), default=0)
+    scale_max = models.SmallIntegerField(_("highest score"), default=10)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["edition", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scale_max__gt=models.F("scale_min")),
+                name="criterion_scale_ordered",
+                violation_error_message=_("The highest score must be above the lowest."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """A juror asked to score an entry in a round."""
+
+    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="assignments")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assignments")
+    round = models.PositiveSmallIntegerField(_("round"), default=1)
+    is_manual = models.BooleanField(_("set by hand"), default=False)
+    created_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "entry", "round"], name="assignment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.entry_id} (round {self.round})"
+
+
+class Evaluation(models.Model):
+    """A juror's scores of one entry: a draft until submitted, then locked."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    assignment = models.OneToOneField(
+        Assignment, on_delete=models.CASCADE, related_name="evaluation"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    comment = models.TextField(_("overall comment"), blank=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reopened_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+
+    def __str__(self) -> str:
+        return f"{self.assignment} ({self.status})"
+
+
+class CriterionScore(models.Model):
+    """One score: a value on the criterion's scale, or "not applicable" (missing, never 0)."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
+    value = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "criterion"], name="score_unique"),
+            models.CheckConstraint(
+                condition=Q(not_applicable=False) | Q(value__isnull=True),
+                name="score_not_applicable_has_no_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {'n/a' if self.not_applicable else self.value}"

@@ -1,0 +1,222 @@
+"""Automatic assignment of jurors to entries.
+
+Pure and framework-free: ids in, an ``Assignment`` out, no database. The services turn the
+result into ``jury.models.Assignment`` rows; conflicts of interest arrive here already computed.
+
+Jurors have no load cap, so the maximum number of assignments is reached by giving every entry
+``min(k, jurors free of conflict with it)`` jurors; the only freedom left is *which* jurors, and
+that freedom is spent on balancing the loads. The set of load vectors reachable with those
+per-entry counts is M-convex (it comes from a bipartite flow), so by Frank and Murota's theorem a
+vector from which no unit of load can move from a juror to one at least two lighter is
+simultaneously the one with the smallest maximum load, the largest minimum load and the smallest
+sum of squares. A unit moves along an alternating path (juror gives an entry away, the receiver
+gives up another entry, ...) in the residual graph of that flow.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections import Counter, deque
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+REASON_CONFLICTS = "conflicts"
+REASON_CAPACITY = "capacity"
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    entry: int
+    assigned: int
+    wanted: int
+    # REASON_CONFLICTS: fewer than `wanted` jurors are free of conflict with the entry.
+    # REASON_CAPACITY: enough are, but they are taken. Jurors have no load cap today, so this
+    # cannot happen yet; it is kept for a per-juror cap (a manual override or a maximum load).
+    reason: str
+    available: int
+
+
+@dataclass(frozen=True)
+class Assignment:
+    by_entry: dict[int, tuple[int, ...]]
+    loads: dict[int, int]
+    shortfalls: tuple[Shortfall, ...]
+
+
+def assign(
+    *,
+    jurors: Sequence[int],
+    entries: Sequence[int],
+    conflicts: Collection[tuple[int, int]],
+    per_entry: int | None,
+    seed: int,
+) -> Assignment:
+    """Assign up to ``per_entry`` jurors to each entry, never a conflicted one, loads balanced.
+
+    ``conflicts`` holds ``(juror, entry)`` pairs. ``per_entry=None`` means every juror scores
+    every entry they are not conflicted with. The result depends only on the sets of ids, the
+    conflicts and ``seed``, not on the order the ids come in; ``seed`` breaks ties between
+    equally good assignments.
+    """
+    _validate(jurors=jurors, entries=entries, conflicts=conflicts, per_entry=per_entry)
+    rng = random.Random(seed)
+    juror_order = sorted(jurors)
+    rng.shuffle(juror_order)
+    board = _Board(juror_order, sorted(entries), set(conflicts))
+    wanted = {
+        entry: len(eligible) if per_entry is None else min(per_entry, len(eligible))
+        for entry, eligible in board.eligible.items()
+    }
+    _fill_greedily(board, wanted, rng)
+    while (moves := _improving_path(board)) is not None:
+        board.shift(moves)
+    return _result(board, per_entry)
+
+
+def _validate(
+    *,
+    jurors: Sequence[int],
+    entries: Sequence[int],
+    conflicts: Collection[tuple[int, int]],
+    per_entry: int | None,
+) -> None:
+    if per_entry is not None and per_entry < 1:
+        raise ValueError(f"per_entry must be at least 1 (or None for everyone), got {per_entry}.")
+    _reject_duplicates("juror", jurors)
+    _reject_duplicates("entry", entries)
+    known_jurors, known_entries = set(jurors), set(entries)
+    unknown_jurors = sorted({juror for juror, _ in conflicts} - known_jurors)
+    if unknown_jurors:
+        raise ValueError(f"Conflicts name unknown juror ids: {unknown_jurors}.")
+    unknown_entries = sorted({entry for _, entry in conflicts} - known_entries)
+    if unknown_entries:
+        raise ValueError(f"Conflicts name unknown entry ids: {unknown_entries}.")
+
+
+def _reject_duplicates(kind: str, ids: Iterable[int]) -> None:
+    duplicates = sorted(value for value, count in Counter(ids).items() if count > 1)
+    if duplicates:
+        raise ValueError(f"Duplicate {kind} ids: {duplicates}.")
+
+
+class _Board:
+    """Who is on which entry, kept from both sides.
+
+    Dicts with ``None`` values serve as ordered sets, so every walk over them follows the seeded
+    order and never depends on hashing.
+    """
+
+    def __init__(
+        self, juror_order: list[int], entries: list[int], conflicts: set[tuple[int, int]]
+    ) -> None:
+        self.jurors = juror_order
+        self.entries = entries
+        self.eligible = {
+            entry: [juror for juror in juror_order if (juror, entry) not in conflicts]
+            for entry in entries
+        }
+        self.panel: dict[int, dict[int, None]] = {entry: {} for entry in entries}
+        self.held: dict[int, dict[int, None]] = {juror: {} for juror in juror_order}
+
+    def load(self, juror: int) -> int:
+        return len(self.held[juror])
+
+    def add(self, entry: int, juror: int) -> None:
+        self.panel[entry][juror] = None
+        self.held[juror][entry] = None
+
+    def shift(self, moves: list[tuple[int, int, int]]) -> None:
+        """Apply ``(entry, giver, receiver)`` moves; each entry appears at most once."""
+        for entry, giver, receiver in moves:
+            del self.panel[entry][giver]
+            del self.held[giver][entry]
+            self.add(entry, receiver)
+
+
+def _fill_greedily(board: _Board, wanted: dict[int, int], rng: random.Random) -> None:
+    """Start close to balanced so that few improving paths are needed afterwards.
+
+    The most constrained entries go first, while every juror still has room to be the lighter
+    one; each entry takes its lightest eligible jurors, ties broken by the seed.
+    """
+    rank = {entry: rng.random() for entry in board.entries}
+    order = sorted(board.entries, key=lambda entry: (len(board.eligible[entry]), rank[entry]))
+    for entry in order:
+        keys = {juror: (board.load(juror), rng.random()) for juror in board.eligible[entry]}
+        for juror in heapq.nsmallest(wanted[entry], keys, key=keys.__getitem__):
+            board.add(entry, juror)
+
+
+def _improving_path(board: _Board) -> list[tuple[int, int, int]] | None:
+    """Moves that shift one unit of load onto a juror at least two lighter, if any exist."""
+    loads = {juror: board.load(juror) for juror in board.jurors}
+    if not loads:
+        return None
+    lightest = min(loads.values())
+    for level in sorted(set(loads.values()), reverse=True):
+        if level < lightest + 2:
+            break
+        sources = [juror for juror in board.jurors if loads[juror] >= level]
+        moves = _search(board, sources, loads, ceiling=level - 2)
+        if moves is not None:
+            return moves
+    return None
+
+
+def _search(
+    board: _Board, sources: list[int], loads: dict[int, int], *, ceiling: int
+) -> list[tuple[int, int, int]] | None:
+    """Breadth-first search of the residual graph from ``sources`` to a juror loaded <= ceiling.
+
+    A juror leads to the entries it holds; an entry leads to the eligible jurors not on it.
+    """
+    reached_through: dict[int, int] = {}  # juror -> entry it would take over
+    given_by: dict[int, int] = {}  # entry -> juror that would give it away
+    seen = set(sources)
+    queue = deque(sources)
+    while queue:
+        giver = queue.popleft()
+        for entry in board.held[giver]:
+            if entry in given_by:
+                continue
+            given_by[entry] = giver
+            panel = board.panel[entry]
+            for receiver in board.eligible[entry]:
+                if receiver in seen or receiver in panel:
+                    continue
+                seen.add(receiver)
+                reached_through[receiver] = entry
+                if loads[receiver] <= ceiling:
+                    return _trace(receiver, reached_through, given_by)
+                queue.append(receiver)
+    return None
+
+
+def _trace(
+    target: int, reached_through: dict[int, int], given_by: dict[int, int]
+) -> list[tuple[int, int, int]]:
+    moves = []
+    receiver = target
+    while receiver in reached_through:
+        entry = reached_through[receiver]
+        giver = given_by[entry]
+        moves.append((entry, giver, receiver))
+        receiver = giver
+    return moves
+
+
+def _result(board: _Board, per_entry: int | None) -> Assignment:
+    shortfalls = []
+    if per_entry is not None:
+        for entry in board.entries:
+            assigned = len(board.panel[entry])
+            available = len(board.eligible[entry])
+            if assigned < per_entry:
+                reason = REASON_CONFLICTS if available < per_entry else REASON_CAPACITY
+                shortfalls.append(Shortfall(entry, assigned, per_entry, reason, available))
+    return Assignment(
+        by_entry={entry: tuple(sorted(board.panel[entry])) for entry in board.entries},
+        loads={juror: board.load(juror) for juror in sorted(board.jurors)},
+        shortfalls=tuple(shortfalls),
+    )

@@ -1,0 +1,360 @@
+import itertools
+import math
+import random
+from collections import Counter, deque
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jury.assignment import Assignment, Shortfall, assign
+
+# The oracles below are deliberately naive (a textbook max-flow, brute force over every panel)
+# so that they share nothing with the module's greedy start and improving paths.
+
+
+@st.composite
+def juries(draw, *, max_jurors=12, max_entries=40, with_conflicts=True):
+    # sampled_from draws sizes evenly, where integers() and lists() favour tiny juries.
+    juror_count = draw(st.sampled_from(range(1, max_jurors + 1)))
+    entry_count = draw(st.sampled_from(range(max_entries + 1)))
+    # None gives each juror a density of their own, which makes lopsided juries.
+    density = draw(st.sampled_from([0.0, 0.1, 0.3, 0.6, 0.9, None])) if with_conflicts else 0.0
+    rnd = random.Random(draw(st.integers(0, 2**16)))
+    jurors = rnd.sample(range(1, 1000), juror_count)
+    entries = rnd.sample(range(1, 10_000), entry_count)
+    densities = {j: rnd.random() if density is None else density for j in jurors}
+    conflicts = {(j, e) for j in jurors for e in entries if rnd.random() < densities[j]}
+    return jurors, entries, conflicts
+
+
+def _eligible(jurors, entries, conflicts):
+    return {e: [j for j in jurors if (j, e) not in conflicts] for e in entries}
+
+
+def _max_flow(capacity, source, sink):
+    """Edmonds-Karp on ``{node: {node: capacity}}``."""
+    residual = {node: dict(arcs) for node, arcs in capacity.items()}
+    for node, arcs in capacity.items():
+        for target in arcs:
+            residual.setdefault(target, {}).setdefault(node, 0)
+    total = 0
+    while True:
+        parent = {source: None}
+        queue = deque([source])
+        while queue and sink not in parent:
+            node = queue.popleft()
+            for target, room in residual[node].items():
+                if room > 0 and target not in parent:
+                    parent[target] = node
+                    queue.append(target)
+        if sink not in parent:
+            return total
+        path, node = [], sink
+        while parent[node] is not None:
+            path.append((parent[node], node))
+            node = parent[node]
+        pushed = min(residual[a][b] for a, b in path)
+        for a, b in path:
+            residual[a][b] -= pushed
+            residual[b][a] += pushed
+        total += pushed
+
+
+def _flow_under_load_cap(eligible, panel_sizes, cap):
+    """Most assignments with entry e taking at most panel_sizes[e] jurors, each at most cap."""
+    network = {"s": {("e", e): size for e, size in panel_sizes.items()}}
+    for e, js in eligible.items():
+        network[("e", e)] = {("j", j): 1 for j in js}
+        for j in js:
+            network[("j", j)] = {"t": cap}
+    return _max_flow(network, "s", "t")
+
+
+def _flow_over_load_floor(jurors, eligible, panel_sizes, floor):
+    """Mirror network: each juror asks for `floor` distinct entries, entries give panel_sizes."""
+    network = {"s": {("j", j): floor for j in jurors}}
+    network |= {("j", j): {} for j in jurors}
+    for e, js in eligible.items():
+        for j in js:
+            network[("j", j)][("e", e)] = 1
+        network[("e", e)] = {"t": panel_sizes[e]}
+    return _max_flow(network, "s", "t")
+
+
+def _best_max_load(jurors, eligible, wanted):
+    total = sum(wanted.values())
+    cap = math.ceil(total / len(jurors))
+    while _flow_under_load_cap(eligible, wanted, cap) < total:
+        cap += 1
+    return cap
+
+
+def _best_min_load(jurors, eligible, wanted):
+    # Jurors holding `floor` entries each, entries not over their size, extend to full panels
+    # (adding jurors to a panel only raises loads), so this flow decides the best minimum.
+    floor = sum(wanted.values()) // len(jurors)
+    while floor > 0 and _flow_over_load_floor(jurors, eligible, wanted, floor) < floor * len(
+        jurors
+    ):
+        floor -= 1
+    return floor
+
+
+def _wanted(eligible, per_entry):
+    return {
+        e: len(js) if per_entry is None else min(per_entry, len(js)) for e, js in eligible.items()
+    }
+
+
+# --- properties -----------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(jury=juries(), per_entry=st.none() | st.integers(1, 5), seed=st.integers(0, 2**32))
+def test_assign_keeps_panels_valid_full_and_reported(jury, per_entry, seed):
+    jurors, entries, conflicts = jury
+
+    result = assign(
+        jurors=jurors, entries=entries, conflicts=conflicts, per_entry=per_entry, seed=seed
+    )
+
+    eligible = _eligible(jurors, entries, conflicts)
+    # 1. no conflicted pair, no juror twice, panels sorted, loads agree with panels.
+    assert set(result.by_entry) == set(entries)
+    for entry, panel in result.by_entry.items():
+        assert list(panel) == sorted(set(panel))
+        assert not {(juror, entry) for juror in panel} & conflicts
+    counted = Counter(juror for panel in result.by_entry.values() for juror in panel)
+    assert result.loads == {juror: counted[juror] for juror in jurors}
+    # 2. as many jurors as conflicts allow, and the total is the maximum flow with cap k.
+    wanted = _wanted(eligible, per_entry)
+    assert {e: len(panel) for e, panel in result.by_entry.items()} == wanted
+    panel_cap = dict.fromkeys(entries, per_entry if per_entry is not None else len(jurors))
+    assert sum(result.loads.values()) == _flow_under_load_cap(eligible, panel_cap, len(entries))
+    # 5 and 6. every short entry is listed with its reason, nothing else is.
+    expected_shortfalls = (
+        ()
+        if per_entry is None
+        else tuple(
+            Shortfall(e, len(eligible[e]), per_entry, "conflicts", len(eligible[e]))
+            for e in sorted(entries)
+            if len(eligible[e]) < per_entry
+        )
+    )
+    assert result.shortfalls == expected_shortfalls
+
+
+@settings(max_examples=200, deadline=None)
+@given(jury=juries(), per_entry=st.integers(1, 5), seed=st.integers(0, 2**32))
+def test_assign_balances_loads_as_evenly_as_conflicts_allow(jury, per_entry, seed):
+    jurors, entries, conflicts = jury
+
+    result = assign(
+        jurors=jurors, entries=entries, conflicts=conflicts, per_entry=per_entry, seed=seed
+    )
+
+    eligible = _eligible(jurors, entries, conflicts)
+    wanted = _wanted(eligible, per_entry)
+    loads = result.loads
+    assert max(loads.values()) == _best_max_load(jurors, eligible, wanted)
+    assert min(loads.values()) == _best_min_load(jurors, eligible, wanted)
+    # No single hand-over to a juror two or more lighter is possible.
+    for entry, panel in result.by_entry.items():
+        for giver in panel:
+            for receiver in eligible[entry]:
+                if receiver not in panel:
+                    assert loads[giver] - loads[receiver] <= 1, (entry, giver, receiver)
+    if not conflicts:
+        assert max(loads.values()) - min(loads.values()) <= 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(jury=juries(with_conflicts=False), per_entry=st.integers(1, 5), seed=st.integers(0, 2**32))
+def test_assign_without_conflicts_gives_every_entry_k_and_loads_within_one(jury, per_entry, seed):
+    jurors, entries, _ = jury
+
+    result = assign(jurors=jurors, entries=entries, conflicts=(), per_entry=per_entry, seed=seed)
+
+    expected_size = min(per_entry, len(jurors))
+    assert {len(panel) for panel in result.by_entry.values()} <= {expected_size}
+    assert max(result.loads.values()) - min(result.loads.values()) <= 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    jury=juries(max_jurors=4, max_entries=4), per_entry=st.integers(1, 3), seed=st.integers(0, 9)
+)
+def test_assign_matches_brute_force_on_tiny_juries(jury, per_entry, seed):
+    jurors, entries, conflicts = jury
+    eligible = _eligible(jurors, entries, conflicts)
+    choices = [
+        [c for size in range(per_entry + 1) for c in itertools.combinations(eligible[e], size)]
+        for e in entries
+    ]
+    best_total, best_loads = -1, None
+    for panels in itertools.product(*choices):
+        counted = Counter(j for panel in panels for j in panel)
+        total = sum(counted.values())
+        # Heaviest first, compared lexicographically: the "decreasingly minimal" load vector.
+        key = sorted((counted[j] for j in jurors), reverse=True)
+        if total > best_total or (total == best_total and key < best_loads):
+            best_total, best_loads = total, key
+
+    result = assign(
+        jurors=jurors, entries=entries, conflicts=conflicts, per_entry=per_entry, seed=seed
+    )
+
+    assert sorted(result.loads.values(), reverse=True) == best_loads
+
+
+@settings(max_examples=100, deadline=None)
+@given(jury=juries(), per_entry=st.none() | st.integers(1, 5), seed=st.integers(0, 2**32))
+def test_assign_is_deterministic_for_a_seed_whatever_the_input_order(jury, per_entry, seed):
+    jurors, entries, conflicts = jury
+    first = assign(
+        jurors=jurors, entries=entries, conflicts=conflicts, per_entry=per_entry, seed=seed
+    )
+
+    again = assign(
+        jurors=list(reversed(jurors)),
+        entries=list(reversed(entries)),
+        conflicts=sorted(conflicts),
+        per_entry=per_entry,
+        seed=seed,
+    )
+
+    assert again == first
+
+
+# --- examples -------------------------------------------------------------------------------
+
+
+def test_assign_three_by_three_k2_gives_every_juror_two():
+    result = assign(jurors=[1, 2, 3], entries=[10, 11, 12], conflicts=(), per_entry=2, seed=0)
+
+    assert result.loads == {1: 2, 2: 2, 3: 2}
+    missing = [({1, 2, 3} - set(panel)).pop() for panel in result.by_entry.values()]
+    assert sorted(missing) == [1, 2, 3]
+    assert result.shortfalls == ()
+
+
+def test_assign_juror_conflicted_with_everything_gets_nothing():
+    result = assign(
+        jurors=[1, 2, 3], entries=[10, 11], conflicts={(3, 10), (3, 11)}, per_entry=2, seed=0
+    )
+
+    assert result.by_entry == {10: (1, 2), 11: (1, 2)}
+    assert result.loads == {1: 2, 2: 2, 3: 0}
+    assert result.shortfalls == ()
+
+
+def test_assign_entry_with_one_free_juror_falls_short_for_conflicts():
+    result = assign(
+        jurors=[1, 2, 3], entries=[10, 11], conflicts={(2, 10), (3, 10)}, per_entry=3, seed=0
+    )
+
+    assert result.by_entry == {10: (1,), 11: (1, 2, 3)}
+    assert result.loads == {1: 2, 2: 1, 3: 1}
+    assert result.shortfalls == (
+        Shortfall(entry=10, assigned=1, wanted=3, reason="conflicts", available=1),
+    )
+
+
+def test_assign_routes_around_conflicts_to_balance():
+    # Juror 3 can only take entry 12, so 10 and 11 must go to jurors 1 and 2.
+    conflicts = {(3, 10), (3, 11)}
+
+    result = assign(
+        jurors=[1, 2, 3], entries=[10, 11, 12], conflicts=conflicts, per_entry=1, seed=4
+    )
+
+    assert result.by_entry[12] == (3,)
+    assert result.loads == {1: 1, 2: 1, 3: 1}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_assign_balances_the_others_below_a_juror_forced_to_be_heavy(seed):
+    # Juror 1 alone can take 10, 11 and 15. Balancing must still reach below that peak: 13 and
+    # 14 go to jurors 2 and 3, not both to 2 (with seed 3 the greedy start does the latter).
+    conflicts = {(1, 12), (1, 14), (2, 10), (2, 11), (2, 12), (2, 15)}
+    conflicts |= {(3, 10), (3, 11), (3, 12), (3, 13), (3, 15)}
+
+    result = assign(
+        jurors=[1, 2, 3],
+        entries=[10, 11, 12, 13, 14, 15],
+        conflicts=conflicts,
+        per_entry=1,
+        seed=seed,
+    )
+
+    assert result.by_entry == {10: (1,), 11: (1,), 12: (), 13: (2,), 14: (3,), 15: (1,)}
+    assert result.loads == {1: 3, 2: 1, 3: 1}
+    assert result.shortfalls == (
+        Shortfall(entry=12, assigned=0, wanted=1, reason="conflicts", available=0),
+    )
+
+
+def test_assign_everyone_scores_everything_unconflicted_when_per_entry_is_none():
+    result = assign(jurors=[1, 2, 3], entries=[10, 11], conflicts={(1, 10)}, per_entry=None, seed=0)
+
+    assert result.by_entry == {10: (2, 3), 11: (1, 2, 3)}
+    assert result.loads == {1: 1, 2: 2, 3: 2}
+    assert result.shortfalls == ()
+
+
+def test_assign_more_wanted_than_jurors_falls_short_on_every_entry():
+    result = assign(jurors=[1, 2], entries=[10, 11], conflicts=(), per_entry=3, seed=0)
+
+    assert result.by_entry == {10: (1, 2), 11: (1, 2)}
+    assert result.shortfalls == (
+        Shortfall(entry=10, assigned=2, wanted=3, reason="conflicts", available=2),
+        Shortfall(entry=11, assigned=2, wanted=3, reason="conflicts", available=2),
+    )
+
+
+def test_assign_without_jurors_leaves_every_entry_short():
+    result = assign(jurors=[], entries=[10], conflicts=(), per_entry=1, seed=0)
+
+    assert result == Assignment(
+        by_entry={10: ()},
+        loads={},
+        shortfalls=(Shortfall(entry=10, assigned=0, wanted=1, reason="conflicts", available=0),),
+    )
+
+
+def test_assign_without_entries_leaves_every_juror_idle():
+    result = assign(jurors=[1, 2], entries=[], conflicts=(), per_entry=1, seed=0)
+
+    assert result == Assignment(by_entry={}, loads={1: 0, 2: 0}, shortfalls=())
+
+
+def test_assign_seed_varies_panels_on_a_symmetric_jury():
+    panels = {
+        tuple(
+            assign(
+                jurors=[1, 2, 3, 4], entries=[10, 11, 12], conflicts=(), per_entry=2, seed=s
+            ).by_entry.items()
+        )
+        for s in range(10)
+    }
+
+    assert len(panels) > 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"per_entry": 0}, "per_entry must be at least 1"),
+        ({"per_entry": -2}, "per_entry must be at least 1"),
+        ({"jurors": [1, 2, 1]}, r"Duplicate juror ids: \[1\]"),
+        ({"entries": [10, 10, 11]}, r"Duplicate entry ids: \[10\]"),
+        ({"conflicts": {(9, 10)}}, r"unknown juror ids: \[9\]"),
+        ({"conflicts": {(1, 99)}}, r"unknown entry ids: \[99\]"),
+    ],
+)
+def test_assign_rejects_invalid_input(kwargs, message):
+    arguments = {"jurors": [1, 2], "entries": [10, 11], "conflicts": (), "per_entry": 1, "seed": 0}
+
+    with pytest.raises(ValueError, match=message):
+        assign(**(arguments | kwargs))
