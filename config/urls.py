@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("outbox/", include("notifications.urls")),
+    path("", include("jury.urls")),
     path("", include("awards.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     REMINDER_PARTNER = "reminder.partner", _("Reminder: partner not yet confirmed")
     REMINDER_CLARIFICATION = "reminder.clarification", _("Reminder: clarification to answer")
     SECRETARIAT_DIGEST = "secretariat.digest", _("Daily digest for the secretariat")
+    JURY_INVITATION = "jury.invitation", _("Invitation to the jury")
 
     @property
     def template(self) -> str:

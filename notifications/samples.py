@@ -38,6 +38,11 @@ def sample_context(kind: Kind) -> dict:
         Kind.CLARIFICATION_REQUESTED: {"note": "Which partner chairs the steering committee?"},
         Kind.ELIGIBILITY_DECIDED: {"note": ""},
         Kind.ENTRY_WITHDRAWN: {"by": "Ana Pérez", "note": "The project was postponed."},
+        Kind.JURY_INVITATION: {
+            "edition": {"title": "PLATFORMAwards 2026", "scoring_opens": deadline},
+            "is_chair": False,
+            "token": "sample-token",
+        },
         Kind.SECRETARIAT_DIGEST: {
             "edition": {"title": "PLATFORMAwards 2026", "phase": "Eligibility screening"},
             "counts": {

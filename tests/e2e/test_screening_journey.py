@@ -67,6 +67,7 @@ def test_screening_with_a_clarification_round(page, live_server, demo):
         "/editions/",
         "/editions/{slug}/",
         "/editions/{slug}/reminders/",
+        "/editions/{slug}/jury/",
         "/outbox/",
         "/outbox/preview/entry.submitted/",
     ],
