@@ -1,11 +1,21 @@
 """Reads of the jury app."""
 
-from django.db.models import Count, Q, QuerySet
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
-from awards.models import Edition
+from awards.models import Edition, Entry
 
-from .models import JuryMember
+from .models import (
+    Assignment,
+    ConflictOfInterest,
+    CriterionScore,
+    Evaluation,
+    JuryMember,
+    JurySettings,
+)
 
 
 def jury_memberships_for_user(user: User) -> QuerySet[JuryMember]:
@@ -22,4 +32,75 @@ def editions_with_jury_size(editions: QuerySet[Edition]) -> QuerySet[Edition]:
         jurors_accepted=Count(
             "jury_members", filter=Q(jury_members__accepted_at__isnull=False), distinct=True
         ),
+    )
+
+
+def _active_conflicts(**lookups: object) -> QuerySet[ConflictOfInterest]:
+    return ConflictOfInterest.objects.filter(lifted_at__isnull=True, **lookups)
+
+
+def assignments_for_juror(member: JuryMember) -> QuerySet[Assignment]:
+    """The juror's assignments, with entry, edition and evaluation (if any) joined, in entry
+    order; entries the juror has an active conflict with are left out (never shown)."""
+    return (
+        Assignment.objects.filter(member=member)
+        .exclude(Exists(_active_conflicts(member=member, entry=OuterRef("entry"))))
+        .select_related("entry__edition", "evaluation")
+        .order_by("entry__number", "round", "pk")
+    )
+
+
+def juror_progress(member: JuryMember) -> dict[str, int]:
+    """Counts over `assignments_for_juror(member)`, in one query: total, submitted, draft (an
+    evaluation started, not submitted) and not_started (no evaluation yet)."""
+    return assignments_for_juror(member).aggregate(
+        total=Count("pk"),
+        submitted=Count("pk", filter=Q(evaluation__status=Evaluation.Status.SUBMITTED)),
+        draft=Count("pk", filter=Q(evaluation__status=Evaluation.Status.DRAFT)),
+        not_started=Count("pk", filter=Q(evaluation__isnull=True)),
+    )
+
+
+def visible_scores(
+    *, entry: Entry, viewer_member: JuryMember, now: datetime.datetime | None = None
+) -> QuerySet[Evaluation]:
+    """The other jurors' submitted evaluations of `entry` that the viewer may see, with their
+    scores and criteria prefetched.
+
+    None at all when the viewer has an active conflict with the entry; when the edition's jury
+    settings hide scores until scoring closes and its scoring deadline has not passed; and
+    in every round where the viewer's own evaluation of the entry is not submitted (so nobody
+    sees others' scores before having committed to their own). Evaluations by jurors with an
+    active conflict on the entry are left out too.
+    """
+    now = now or timezone.now()
+    edition = entry.edition
+    hidden = JurySettings.objects.filter(
+        edition_id=edition.pk, hide_scores_until_closed=True
+    ).exists()
+    if (hidden and now <= edition.scoring_deadline) or (
+        _active_conflicts(member=viewer_member, entry=entry).exists()
+    ):
+        return Evaluation.objects.none()
+    own_submitted_rounds = Assignment.objects.filter(
+        member=viewer_member, entry=entry, evaluation__status=Evaluation.Status.SUBMITTED
+    ).values("round")
+    return (
+        Evaluation.objects.filter(
+            assignment__entry=entry,
+            assignment__round__in=own_submitted_rounds,
+            status=Evaluation.Status.SUBMITTED,
+        )
+        .exclude(assignment__member=viewer_member)
+        .exclude(Exists(_active_conflicts(member=OuterRef("assignment__member"), entry=entry)))
+        .select_related("assignment__member__user")
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=CriterionScore.objects.select_related("criterion").order_by(
+                    "criterion__position", "criterion__pk"
+                ),
+            )
+        )
+        .order_by("assignment__round", "assignment__member__user__full_name", "pk")
     )

@@ -1,0 +1,266 @@
+"""The jury's scoring: a juror's draft, its submission, its reopening, and its weighted score.
+
+Every write locks the evaluation row first, so that two tabs of the same juror (or a juror and
+the secretariat) cannot interleave, and checks everything before writing anything: a refused
+call leaves the database as it was, including no empty draft.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.rules import is_secretariat
+
+from .models import Assignment, ConflictOfInterest, Criterion, CriterionScore, Evaluation
+
+# Scores are stored with two decimals (CriterionScore.value); more would be silently rounded.
+CENT = Decimal("0.01")
+# Every criterion's scale is mapped onto 0 to 10 before weighting.
+NORMALISED_MAX = 10
+
+
+class ScoringRefused(Exception):
+    """A scoring write that may not happen; the message says why, for the person who tried."""
+
+
+@transaction.atomic
+def evaluation_for(*, assignment: Assignment) -> Evaluation:
+    """The assignment's evaluation.
+
+    Side effects: an empty draft created when the assignment has none yet.
+    """
+    return Evaluation.objects.get_or_create(assignment=assignment)[0]
+
+
+@transaction.atomic
+def save_scores(
+    *,
+    assignment: Assignment,
+    by: User,
+    scores: dict[int, str | None],
+    not_applicable: set[int],
+    comments: dict[int, str],
+    overall_comment: str | None = None,
+    now: datetime.datetime | None = None,
+) -> Evaluation:
+    """Save a juror's draft; criteria absent from all three dicts/sets stay as they are.
+
+    For a criterion in `scores` or `not_applicable`, the value and the n/a mark are both
+    replaced: a blank or None value with no n/a mark clears the criterion; n/a stores no value
+    (never 0). A criterion in `comments` has its comment replaced. `overall_comment` None keeps
+    the evaluation's comment.
+
+    Side effects, in order: the evaluation row locked (created as a draft if missing); the
+    juror, conflicts, status, scoring window and every value checked (ScoringRefused names the
+    first problem, and nothing is written); the touched CriterionScore rows created or updated;
+    the evaluation's comment and `updated_at` saved.
+    """
+    evaluation = _locked_evaluation(assignment)
+    _check_may_score(evaluation, by=by, now=now or timezone.now())
+    criteria = _criteria_by_id(evaluation)
+    touched = set(scores) | not_applicable | set(comments)
+    unknown = touched - set(criteria)
+    if unknown:
+        raise ScoringRefused(
+            _("There is no criterion %(criterion)s in this edition's rubric.")
+            % {"criterion": min(unknown)}
+        )
+    changed = _changed_scores(
+        evaluation, criteria, scores=scores, not_applicable=not_applicable, comments=comments
+    )
+    CriterionScore.objects.bulk_create([score for score in changed if score.pk is None])
+    CriterionScore.objects.bulk_update(
+        [score for score in changed if score.pk is not None],
+        ["value", "not_applicable", "comment"],
+    )
+    if overall_comment is not None:
+        evaluation.comment = overall_comment.strip()
+    evaluation.save(update_fields=["comment", "updated_at"])
+    return evaluation
+
+
+@transaction.atomic
+def submit_evaluation(
+    *, assignment: Assignment, by: User, now: datetime.datetime | None = None
+) -> Evaluation:
+    """Submit the juror's evaluation, which locks it until the secretariat reopens it.
+
+    Side effects, in order: the evaluation row locked (created as a draft if missing); the same
+    checks as `save_scores`, and every criterion of the rubric scored or marked n/a
+    (ScoringRefused otherwise, nothing written); status set to submitted and `submitted_at` to
+    now.
+    """
+    now = now or timezone.now()
+    evaluation = _locked_evaluation(assignment)
+    _check_may_score(evaluation, by=by, now=now)
+    criteria = _criteria_by_id(evaluation)
+    if not criteria:
+        raise ScoringRefused(_("This edition has no scoring criteria yet."))
+    answered = set(
+        evaluation.scores.filter(Q(value__isnull=False) | Q(not_applicable=True)).values_list(
+            "criterion_id", flat=True
+        )
+    )
+    missing = [criterion.name for pk, criterion in criteria.items() if pk not in answered]
+    if missing:
+        raise ScoringRefused(
+            _("Score every criterion, or mark it n/a. Still open: %(criteria)s.")
+            % {"criteria": ", ".join(missing)}
+        )
+    evaluation.status = Evaluation.Status.SUBMITTED
+    evaluation.submitted_at = now
+    evaluation.save(update_fields=["status", "submitted_at", "updated_at"])
+    return evaluation
+
+
+@transaction.atomic
+def reopen_evaluation(*, evaluation: Evaluation, by: User, reason: str) -> Evaluation:
+    """Give a submitted evaluation back to its juror as a draft, on the secretariat's decision.
+
+    Side effects, in order: refused (ScoringRefused) unless `by` is the secretariat and gives a
+    reason; the evaluation row locked; refused unless it is submitted; status set back to
+    draft, `submitted_at` cleared and the reason stored. The scores stay as they were.
+    """
+    if not is_secretariat.test(by):
+        raise ScoringRefused(_("Only the secretariat may reopen an evaluation."))
+    reason = reason.strip()
+    if not reason:
+        raise ScoringRefused(_("Say why the evaluation is reopened: a reason is required."))
+    locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if locked.status != Evaluation.Status.SUBMITTED:
+        raise ScoringRefused(_("This evaluation is not submitted, so there is nothing to reopen."))
+    locked.status = Evaluation.Status.DRAFT
+    locked.submitted_at = None
+    locked.reopened_reason = reason
+    locked.save(update_fields=["status", "submitted_at", "reopened_reason", "updated_at"])
+    return locked
+
+
+def weighted_score(evaluation: Evaluation) -> Decimal | None:
+    """The evaluation's score on 0 to 10, or None when no criterion has a value.
+
+    Each value is first normalised to 0 to 10 by its criterion's scale,
+    (value - scale_min) / (scale_max - scale_min) * 10, so a 5 on a 1 to 5 scale counts as 10;
+    then the weighted mean is taken over the criteria that have a value. Criteria marked n/a,
+    or not scored, are left out (they do not count as 0). None also when every scored criterion
+    weighs 0. The result is not rounded: rounding is for display.
+
+    Reads `evaluation.scores.all()` with each score's criterion: prefetch
+    `scores__criterion` when scoring many evaluations.
+    """
+    total = Decimal(0)
+    weights = Decimal(0)
+    for score in evaluation.scores.all():
+        if score.value is None:
+            continue
+        criterion = score.criterion
+        span = criterion.scale_max - criterion.scale_min
+        normalised = (score.value - criterion.scale_min) / span * NORMALISED_MAX
+        total += criterion.weight * normalised
+        weights += criterion.weight
+    if not weights:
+        return None
+    return total / weights
+
+
+def _locked_evaluation(assignment: Assignment) -> Evaluation:
+    evaluation_for(assignment=assignment)
+    # Read the assignment afresh with the lock, not from the caller's possibly stale instance.
+    return (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("assignment__member", "assignment__entry__edition")
+        .get(assignment_id=assignment.pk)
+    )
+
+
+def _check_may_score(evaluation: Evaluation, *, by: User, now: datetime.datetime) -> None:
+    assignment = evaluation.assignment
+    if by.pk != assignment.member.user_id:
+        raise ScoringRefused(_("Only the juror assigned to this entry may score it."))
+    if ConflictOfInterest.objects.filter(
+        member_id=assignment.member_id, entry_id=assignment.entry_id, lifted_at__isnull=True
+    ).exists():
+        raise ScoringRefused(
+            _("You have a conflict of interest with this entry, so you may not score it.")
+        )
+    if evaluation.status == Evaluation.Status.SUBMITTED:
+        raise ScoringRefused(
+            _("This evaluation is already submitted; only the secretariat can reopen it.")
+        )
+    edition = assignment.entry.edition
+    if now < edition.scoring_opens:
+        raise ScoringRefused(_("Scoring for this edition has not opened yet."))
+    if now > edition.scoring_deadline:
+        raise ScoringRefused(_("The scoring deadline for this edition has passed."))
+
+
+def _criteria_by_id(evaluation: Evaluation) -> dict[int, Criterion]:
+    """The edition's rubric, in its order."""
+    edition_id = evaluation.assignment.entry.edition_id
+    return {
+        criterion.pk: criterion for criterion in Criterion.objects.filter(edition_id=edition_id)
+    }
+
+
+def _changed_scores(
+    evaluation: Evaluation,
+    criteria: dict[int, Criterion],
+    *,
+    scores: dict[int, str | None],
+    not_applicable: set[int],
+    comments: dict[int, str],
+) -> list[CriterionScore]:
+    """The evaluation's scores that the input touches, changed in memory (new ones unsaved)."""
+    touched = {*scores, *not_applicable, *comments}
+    existing = {score.criterion_id: score for score in evaluation.scores.all()}
+    changed = []
+    for criterion_id, criterion in criteria.items():  # in rubric order: the first error first
+        if criterion_id not in touched:
+            continue
+        score = existing.get(criterion_id) or CriterionScore(
+            evaluation=evaluation, criterion=criterion
+        )
+        if criterion_id in scores or criterion_id in not_applicable:
+            is_na = criterion_id in not_applicable
+            score.value = _parsed_value(criterion, scores.get(criterion_id), is_na=is_na)
+            score.not_applicable = is_na
+        if criterion_id in comments:
+            score.comment = comments[criterion_id].strip()
+        changed.append(score)
+    return changed
+
+
+def _parsed_value(criterion: Criterion, raw: str | None, *, is_na: bool) -> Decimal | None:
+    """The value typed for `criterion` (None when blank), checked against its scale."""
+    text = "" if raw is None else str(raw).strip()
+    if not text:
+        return None
+    if is_na:
+        raise ScoringRefused(
+            _("“%(criterion)s” has both a score and the n/a mark: give one or the other.")
+            % {"criterion": criterion.name}
+        )
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise ScoringRefused(
+            _("The score for “%(criterion)s” must be a number.") % {"criterion": criterion.name}
+        )
+    if not criterion.scale_min <= value <= criterion.scale_max:
+        raise ScoringRefused(
+            _("The score for “%(criterion)s” must be between %(min)s and %(max)s.")
+            % {"criterion": criterion.name, "min": criterion.scale_min, "max": criterion.scale_max}
+        )
+    if value != value.quantize(CENT):
+        raise ScoringRefused(
+            _("The score for “%(criterion)s” may have at most two decimals.")
+            % {"criterion": criterion.name}
+        )
+    return value
