@@ -43,6 +43,8 @@ rules.add_perm("awards.manage_editions", is_secretariat)
 rules.add_perm("awards.manage_organisation", is_organisation_member | is_secretariat)
 rules.add_perm("awards.create_entry", is_applicant)
 rules.add_perm("awards.view_entry", is_entry_editor | is_secretariat)
+# The jury app widens this one to the jurors assigned to the entry without a conflict.
+rules.add_perm("awards.view_attachments", is_entry_editor | is_secretariat)
 rules.add_perm("awards.change_entry", is_entry_editor & is_editable)
 rules.add_perm("awards.submit_entry", is_entry_editor)
 rules.add_perm("awards.withdraw_entry", is_entry_editor)

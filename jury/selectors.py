@@ -104,3 +104,17 @@ def visible_scores(
         )
         .order_by("assignment__round", "assignment__member__user__full_name", "pk")
     )
+
+
+def has_active_conflict(member: JuryMember, entry: Entry) -> bool:
+    return _active_conflicts(member=member, entry=entry).exists()
+
+
+def next_assignment(assignment: Assignment) -> Assignment | None:
+    """The juror's next entry to score after this one, in order, if any is still open."""
+    return (
+        assignments_for_juror(assignment.member)
+        .filter(entry__number__gt=assignment.entry.number)
+        .exclude(evaluation__status="submitted")
+        .first()
+    )

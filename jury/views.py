@@ -4,16 +4,19 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from awards import selectors as award_selectors
 from awards.models import Edition
 
-from . import services
+from . import scoresheet, scoring, selectors, services
 from .forms import InviteJurorForm
+from .models import Assignment
 
 
 @permission_required("awards.manage_editions", raise_exception=True)
@@ -60,3 +63,87 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         )
         return redirect("dashboard")
     return render(request, "jury/invitation.html", {"member": member, "form": form})
+
+
+def juror_home(request: HttpRequest) -> HttpResponse:
+    """A juror's work: per jury, progress, the deadline and the entries to score."""
+    juries = [
+        {
+            "member": member,
+            "progress": selectors.juror_progress(member),
+            "assignments": selectors.assignments_for_juror(member),
+        }
+        for member in selectors.jury_memberships_for_user(request.user)
+    ]
+    return render(request, "jury/home.html", {"juries": juries})
+
+
+def _assignment_for(request: HttpRequest, pk: int) -> Assignment:
+    # Someone else's assignment, or an entry the juror is conflicted with, does not exist here.
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("member__edition", "entry"),
+        pk=pk,
+        member__user=request.user,
+        member__accepted_at__isnull=False,
+    )
+    if selectors.has_active_conflict(assignment.member, assignment.entry):
+        raise Http404
+    return assignment
+
+
+def score_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_for(request, pk)
+    edition = assignment.member.edition
+    criteria = list(edition.criteria.all())
+    evaluation = scoring.evaluation_for(assignment=assignment)
+    typed = None
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        try:
+            scoring.save_scores(
+                assignment=assignment, by=request.user, **scoresheet.parse(criteria, request.POST)
+            )
+            if action == "submit":
+                scoring.submit_evaluation(assignment=assignment, by=request.user)
+        except scoring.ScoringRefused as refusal:
+            messages.error(request, str(refusal))
+            typed = request.POST
+        else:
+            messages.success(
+                request, _("Submitted.") if action == "submit" else _("Your scores are saved.")
+            )
+            if action == "next":
+                following = selectors.next_assignment(assignment)
+                if following is not None:
+                    return redirect("jury:score", pk=following.pk)
+                return redirect("jury:home")
+            return redirect("jury:score", pk=assignment.pk)
+    evaluation.refresh_from_db()
+    return render(
+        request,
+        "jury/score.html",
+        {
+            "assignment": assignment,
+            "entry": award_selectors.entry_for_page(assignment.entry_id),
+            "evaluation": evaluation,
+            "rows": scoresheet.rows(criteria, evaluation, typed),
+            "overall_comment": typed.get("overall_comment", "") if typed else evaluation.comment,
+            "others": selectors.visible_scores(
+                entry=assignment.entry, viewer_member=assignment.member
+            ),
+        },
+    )
+
+
+@require_POST
+def score_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_for(request, pk)
+    criteria = list(assignment.member.edition.criteria.all())
+    context: dict = {"saved": None, "error": None}
+    try:
+        context["saved"] = scoring.save_scores(
+            assignment=assignment, by=request.user, **scoresheet.parse(criteria, request.POST)
+        )
+    except scoring.ScoringRefused as refusal:
+        context["error"] = str(refusal)
+    return render(request, "jury/includes/autosave_status.html", context)

@@ -285,7 +285,9 @@ def entry_extension(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    entry = _entry_for(request, pk)
+    entry = get_object_or_404(Entry, pk=pk)
+    if not request.user.has_perm("awards.view_attachments", entry):
+        raise Http404
     attachment = get_object_or_404(Attachment, pk=attachment_pk, entry=entry)
     try:
         handle = attachment.file.open("rb")

@@ -1,0 +1,119 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from awards.models import Entry
+from jury.models import Assignment, ConflictOfInterest, Evaluation
+from jury.services import add_default_criteria
+from tests.factories import EditionFactory, EntryFactory, JuryMemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scoring_edition():
+    now = timezone.now()
+    edition = EditionFactory(
+        call_opens=now - datetime.timedelta(days=60),
+        submission_deadline=now - datetime.timedelta(days=30),
+        clarification_deadline=now - datetime.timedelta(days=20),
+        scoring_opens=now - datetime.timedelta(days=1),
+        scoring_deadline=now + datetime.timedelta(days=20),
+        deliberation_at=now + datetime.timedelta(days=30),
+        announcement_at=now + datetime.timedelta(days=40),
+    )
+    add_default_criteria(edition=edition)
+    return edition
+
+
+def assign(member, n=1):
+    assignments = []
+    for _ in range(n):
+        entry = EntryFactory(edition=member.edition, title="Markets")
+        Entry.objects.filter(pk=entry.pk).update(state="in_review")
+        assignments.append(Assignment.objects.create(member=member, entry=entry))
+    return assignments
+
+
+def sheet(edition, value="7", **extra):
+    data = {f"score_{c.pk}": value for c in edition.criteria.all()}
+    return {**data, **extra}
+
+
+def test_juror_saves_then_submits(client, scoring_edition):
+    member = JuryMemberFactory(edition=scoring_edition)
+    [assignment] = assign(member)
+    client.force_login(member.user)
+    url = reverse("jury:score", kwargs={"pk": assignment.pk})
+
+    client.post(url, sheet(scoring_edition, overall_comment="Strong", action="save"))
+    client.post(url, sheet(scoring_edition, value="8", action="submit"))
+
+    evaluation = Evaluation.objects.get(assignment=assignment)
+    assert (evaluation.status, evaluation.comment) == ("submitted", "")
+    assert sorted(evaluation.scores.values_list("value", flat=True)) == [8] * 5
+
+
+def test_out_of_scale_refused_and_typed_values_kept(client, scoring_edition):
+    member = JuryMemberFactory(edition=scoring_edition)
+    [assignment] = assign(member)
+    client.force_login(member.user)
+
+    response = client.post(
+        reverse("jury:score", kwargs={"pk": assignment.pk}),
+        sheet(scoring_edition, value="11", overall_comment="Kept words", action="save"),
+    )
+
+    html = response.content.decode()
+    assert "must be between 0 and 10" in html
+    assert 'value="11"' in html
+    assert "Kept words" in html
+    assert not Evaluation.objects.filter(assignment=assignment, scores__isnull=False).exists()
+
+
+def test_autosave_keeps_a_draft(client, scoring_edition):
+    member = JuryMemberFactory(edition=scoring_edition)
+    [assignment] = assign(member)
+    client.force_login(member.user)
+    criterion = scoring_edition.criteria.first()
+
+    response = client.post(
+        reverse("jury:score_autosave", kwargs={"pk": assignment.pk}),
+        {f"score_{criterion.pk}": "6.5", f"na_{scoring_edition.criteria.last().pk}": "on"},
+    )
+
+    assert "Draft saved at" in response.content.decode()
+    scores = dict(Evaluation.objects.get().scores.values_list("criterion_id", "value"))
+    assert scores[criterion.pk] == 6.5
+    assert scores[scoring_edition.criteria.last().pk] is None
+
+
+def test_another_jurors_or_conflicted_assignment_is_not_found(client, scoring_edition):
+    member = JuryMemberFactory(edition=scoring_edition)
+    other = JuryMemberFactory(edition=scoring_edition)
+    [mine] = assign(member)
+    [theirs] = assign(other)
+    ConflictOfInterest.objects.create(member=member, entry=mine.entry, kind="declared")
+    client.force_login(member.user)
+
+    for assignment in (mine, theirs):
+        url = reverse("jury:score", kwargs={"pk": assignment.pk})
+        assert client.get(url).status_code == 404
+    home = client.get(reverse("jury:home")).content.decode()
+    assert mine.entry.reference not in home
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_juror_home_query_count_constant(client, django_assert_num_queries, scoring_edition, size):
+    member = JuryMemberFactory(edition=scoring_edition)
+    assign(member, size)
+    client.force_login(member.user)
+
+    # session, user, groups and the model backend's two permission reads (the navigation),
+    # memberships, then per jury: progress and assignments.
+    with django_assert_num_queries(8):
+        response = client.get(reverse("jury:home"))
+
+    assert f"0 of {size} scored" in response.content.decode()
