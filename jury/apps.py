@@ -14,3 +14,8 @@ class JuryConfig(AppConfig):
         # awards knows nothing of the jury; the jury adds its own step to an edition's clone.
         if carry_over_jury_pool not in CLONE_STEPS:
             CLONE_STEPS.append(carry_over_jury_pool)
+
+        # Jurors with evaluations to finish join the reminder audiences.
+        from .reminders import register
+
+        register()

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     REMINDER_CLARIFICATION = "reminder.clarification", _("Reminder: clarification to answer")
     SECRETARIAT_DIGEST = "secretariat.digest", _("Daily digest for the secretariat")
     JURY_INVITATION = "jury.invitation", _("Invitation to the jury")
+    REMINDER_JUROR = "reminder.juror", _("Reminder: evaluations to submit")
 
     @property
     def template(self) -> str:

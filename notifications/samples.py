@@ -38,6 +38,15 @@ def sample_context(kind: Kind) -> dict:
         Kind.CLARIFICATION_REQUESTED: {"note": "Which partner chairs the steering committee?"},
         Kind.ELIGIBILITY_DECIDED: {"note": ""},
         Kind.ENTRY_WITHDRAWN: {"by": "Ana Pérez", "note": "The project was postponed."},
+        Kind.REMINDER_JUROR: {
+            "edition": {
+                "title": "PLATFORMAwards 2026",
+                "timezone": "Europe/Brussels",
+                "scoring_deadline": deadline,
+            },
+            "left": 3,
+            "total": 12,
+        },
         Kind.JURY_INVITATION: {
             "edition": {"title": "PLATFORMAwards 2026", "scoring_opens": deadline},
             "is_chair": False,

@@ -15,6 +15,7 @@ from awards.services.screening import add_default_checklist
 from awards.services.transitions import change_phase
 from awards.workflow import EditionPhase
 from jury.models import JuryMember
+from jury.reminders import add_default_rules as add_jury_rules
 from jury.services import add_default_criteria
 
 from .demo_entries import DEMO_ENTRIES, fill_entry
@@ -143,6 +144,7 @@ class Command(BaseCommand):
             add_default_checklist(edition=edition)
         if not edition.reminder_rules.exists():
             add_default_rules(edition=edition)
+            add_jury_rules(edition=edition)
         if not edition.criteria.exists():
             add_default_criteria(edition=edition)
         if edition.phase == EditionPhase.DRAFT:

@@ -1,0 +1,61 @@
+"""The jury's reminder audience, registered with notifications at start-up."""
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.services import person, recipient_of
+from awards.models import ReminderRule
+from notifications.kinds import Kind
+from notifications.reminders import Audience, register_audience
+
+from . import selectors
+from .models import JuryMember
+
+# Added to an edition's reminder rules with the jury: (audience, milestone, days).
+DEFAULT_RULES = [
+    ("jurors_with_unsubmitted", "scoring_deadline", -5),
+    ("jurors_with_unsubmitted", "scoring_deadline", -1),
+    ("jurors_with_unsubmitted", "scoring_deadline", 1),
+]
+
+
+def jurors_with_unsubmitted(edition_id: int):
+    members = (
+        JuryMember.objects.filter(edition_id=edition_id, accepted_at__isnull=False)
+        .select_related("user", "edition")
+        .order_by("pk")
+    )
+    for member in members:
+        progress = selectors.juror_progress(member)
+        left = progress["total"] - progress["submitted"]
+        if left and member.user.is_active:
+            yield (
+                recipient_of(member.user),
+                {
+                    "recipient": person(member.user),
+                    "edition": {
+                        "title": member.edition.title,
+                        "timezone": member.edition.timezone,
+                        "scoring_deadline": member.edition.scoring_deadline,
+                    },
+                    "left": left,
+                    "total": progress["total"],
+                },
+                str(member.pk),
+            )
+
+
+def register() -> None:
+    register_audience(
+        Audience(
+            "jurors_with_unsubmitted",
+            _("Jurors with evaluations not yet submitted"),
+            Kind.REMINDER_JUROR,
+            jurors_with_unsubmitted,
+        )
+    )
+
+
+def add_default_rules(*, edition) -> None:
+    ReminderRule.objects.bulk_create(
+        ReminderRule(edition=edition, audience=a, milestone=m, days=d) for a, m, d in DEFAULT_RULES
+    )
