@@ -146,4 +146,4 @@ def score_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except scoring.ScoringRefused as refusal:
         context["error"] = str(refusal)
-    return render(request, "jury/includes/autosave_status.html", context)
+    return render(request, "includes/autosave_status.html", context)

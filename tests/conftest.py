@@ -24,3 +24,18 @@ def _test_settings(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     # Fast hashing for the accounts factories make; sign-in still checks real passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def rows_made_by_migrations(transactional_db) -> None:
+    """Transactional tests empty every table when they end, taking with them the rows that
+    migrations made (the 17 SDGs, the secretariat group); a test that needs them makes them."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import SECRETARIAT_GROUP
+    from awards.models import SustainableDevelopmentGoal
+
+    SustainableDevelopmentGoal.objects.bulk_create(
+        [SustainableDevelopmentGoal(number=n) for n in range(1, 18)], ignore_conflicts=True
+    )
+    Group.objects.get_or_create(name=SECRETARIAT_GROUP)

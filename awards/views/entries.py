@@ -38,7 +38,7 @@ STEPS = [
 STEP_NAMES = [name for name, _label in STEPS]
 
 
-def _entry_for(request: HttpRequest, pk: int, perm: str = "awards.view_entry") -> Entry:
+def entry_or_404(request: HttpRequest, pk: int, perm: str = "awards.view_entry") -> Entry:
     try:
         entry = selectors.entry_for_page(pk)
     except Entry.DoesNotExist as error:
@@ -121,7 +121,7 @@ def _save_step(step: str, entry: Entry, form, by, seen: str | None) -> Entry | N
 def entry_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_NAMES:
         raise Http404
-    entry = _entry_for(request, pk)
+    entry = entry_or_404(request, pk)
     if not request.user.has_perm("awards.change_entry", entry):
         messages.info(request, _("This entry can no longer be changed."))
         return redirect(entry)
@@ -158,7 +158,7 @@ def entry_autosave(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """Save a draft step while the applicant types; answers with a short status line."""
     if step not in ("basics", "answers"):
         raise Http404
-    entry = _entry_for(request, pk)
+    entry = entry_or_404(request, pk)
     context: dict = {"saved": None, "error": None}
     if not request.user.has_perm("awards.change_entry", entry):
         context["error"] = _("This entry can no longer be changed.")
@@ -173,7 +173,7 @@ def entry_autosave(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 context["error"] = str(refusal)
         else:
             context["error"] = _("Not saved: some fields need your attention.")
-    return render(request, "awards/includes/autosave_status.html", context)
+    return render(request, "includes/autosave_status.html", context)
 
 
 def _open_question(entry: Entry) -> str | None:
@@ -185,7 +185,7 @@ def _open_question(entry: Entry) -> str | None:
 
 
 def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry_for(request, pk)
+    entry = entry_or_404(request, pk)
     clarifying = entry.state == EntryState.CLARIFICATION_REQUESTED
     return render(
         request,
@@ -204,7 +204,7 @@ def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry_for(request, pk)
+    entry = entry_or_404(request, pk)
     internal = request.user.has_perm("awards.grant_extension", entry)
     return render(
         request,
@@ -224,7 +224,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def entry_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """Take a step of the entry's workflow; the irreversible ones are confirmed on a page."""
-    entry = _entry_for(request, pk)
+    entry = entry_or_404(request, pk)
     if request.method != "POST" or (name in CONFIRMED and "confirmed" not in request.POST):
         return render(
             request,
@@ -262,7 +262,7 @@ SUCCESS = {
 def entry_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from ..pdf import render_entry_pdf
 
-    entry = _entry_for(request, pk)
+    entry = entry_or_404(request, pk)
     response = HttpResponse(render_entry_pdf(entry), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{entry.reference}.pdf"'
     return response
@@ -270,7 +270,7 @@ def entry_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def entry_extension(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry_for(request, pk, perm="awards.grant_extension")
+    entry = entry_or_404(request, pk, perm="awards.grant_extension")
     form = ExtensionForm(request.POST, timezone=entry.edition.timezone)
     if form.is_valid():
         try:
@@ -307,7 +307,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
 
 @require_POST
 def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    entry = _entry_for(request, pk, perm="awards.change_entry")
+    entry = entry_or_404(request, pk, perm="awards.change_entry")
     attachment = get_object_or_404(Attachment, pk=attachment_pk, entry=entry)
     try:
         services.remove_attachment(attachment=attachment, by=request.user)

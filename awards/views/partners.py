@@ -9,12 +9,12 @@ from django.views.decorators.http import require_POST
 
 from ..forms.entries import PartnerResponseForm
 from ..services import partners as services
-from .entries import _entry_for
+from .entries import entry_or_404
 
 
 @require_POST
 def partners_ask(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry_for(request, pk, perm="awards.submit_entry")
+    entry = entry_or_404(request, pk, perm="awards.submit_entry")
     asked = services.ask_partners(entry=entry, by=request.user, again="again" in request.POST)
     if asked:
         messages.success(

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -79,7 +80,7 @@ def screening_bulk(request: HttpRequest) -> HttpResponse:
             messages.error(
                 request, _("%(reference)s: %(why)s") % {"reference": entry.reference, "why": why}
             )
-    return redirect(f"{request.path.removesuffix('bulk/')}?edition={edition.slug}")
+    return redirect(f"{reverse('awards:screening_queue')}?edition={edition.slug}")
 
 
 @screening_permission

@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
@@ -116,8 +117,12 @@ def test_edition_year_fixed_once_it_has_entries(client, applicant_entry):
 
     _, entry = applicant_entry
 
-    with pytest.raises(Exception, match="The year can no longer change"):
+    with pytest.raises(ValidationError) as refusal:
         update_edition(edition=entry.edition, by=SecretariatFactory(), year=2099)
+
+    assert refusal.value.messages == [
+        "The year can no longer change: the edition's entries carry it in their reference."
+    ]
 
 
 def test_extension_refused_in_the_past_and_for_submitted_entries(client, applicant_entry):

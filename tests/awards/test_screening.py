@@ -35,7 +35,7 @@ def queue_url(edition, **params):
     return f"{reverse('awards:screening_queue')}?{query}"
 
 
-def test_checklist_computes_what_the_data_tells(settings):
+def test_checklist_computes_what_the_data_tells():
     entry = submitted_entry(organisation__country="FR")
     entry.edition.projects_since = None
     entry.edition.save()

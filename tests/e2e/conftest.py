@@ -46,15 +46,24 @@ def _fail_fast(page):
 
 
 @pytest.fixture(autouse=True)
-def _rows_made_by_migrations(transactional_db):
-    """Live-server tests empty every table when they end, taking with them the rows that
-    migrations made (the 17 SDGs, the secretariat group); each test starts with them again."""
-    from django.contrib.auth.models import Group
+def _live_server_rows(rows_made_by_migrations):
+    """Every live-server test starts with the rows migrations made (see tests/conftest.py)."""
 
-    from accounts.models import SECRETARIAT_GROUP
-    from awards.models import SustainableDevelopmentGoal
 
-    SustainableDevelopmentGoal.objects.bulk_create(
-        [SustainableDevelopmentGoal(number=n) for n in range(1, 18)], ignore_conflicts=True
-    )
-    Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+@pytest.fixture
+def sign_in(page, live_server):
+    """Sign in as a person through the sign-in page, in English, and land on the dashboard."""
+    from playwright.sync_api import expect
+
+    from accounts.models import User
+
+    def sign_in_as(email: str, password: str) -> None:
+        User.objects.filter(email=email).update(preferred_language="en")
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/accounts/sign-in/")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+
+    return sign_in_as

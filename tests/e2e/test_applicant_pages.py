@@ -12,17 +12,6 @@ from awards.services.partners import partner_token
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, live_server, email, password):
-    from accounts.models import User
-
-    User.objects.filter(email=email).update(preferred_language="en")
-    page.goto(f"{live_server.url}/accounts/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
-
-
 @pytest.mark.parametrize(
     "path",
     [
@@ -38,12 +27,12 @@ def sign_in(page, live_server, email, password):
         "/organisations/{organisation}/",
     ],
 )
-def test_applicant_page_has_no_accessibility_violations(page, live_server, demo, path):
+def test_applicant_page_has_no_accessibility_violations(page, sign_in, live_server, demo, path):
     entries = Entry.objects.filter(organisation__name="Region of Andalusia")
     draft = entries.get(state="draft")
     submitted = Entry.objects.get(state="submitted")
     Entry.objects.filter(pk=submitted.pk).update(organisation=draft.organisation)
-    sign_in(page, live_server, "andalucia@demo.platformawards.eu", demo["password"])
+    sign_in("andalucia@demo.platformawards.eu", demo["password"])
 
     page.goto(
         live_server.url
@@ -64,8 +53,8 @@ def test_partner_confirmation_page_has_no_accessibility_violations(page, live_se
 
 
 @pytest.mark.browser_context_args(timezone_id="America/Bogota", locale="en-GB")
-def test_deadline_also_shown_in_the_persons_time_zone(page, live_server, demo):
-    sign_in(page, live_server, "andalucia@demo.platformawards.eu", demo["password"])
+def test_deadline_also_shown_in_the_persons_time_zone(page, sign_in, live_server, demo):
+    sign_in("andalucia@demo.platformawards.eu", demo["password"])
     draft = Entry.objects.get(state="draft", organisation__name="Region of Andalusia")
     deadline = draft.edition.submission_deadline.astimezone(ZoneInfo("America/Bogota"))
 

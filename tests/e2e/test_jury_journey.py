@@ -1,21 +1,19 @@
-import datetime
 import re
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from awards.models import Entry
 from jury import scoring
 from jury.models import Assignment, ConflictOfInterest
-from jury.services import add_default_criteria, invite_juror
+from jury.services import invite_juror
 from tests.factories import (
     PASSWORD,
-    EditionFactory,
     EntryFactory,
     JuryMemberFactory,
     SecretariatFactory,
+    scoring_edition,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -23,18 +21,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def scoring_round():
-    now = timezone.now()
-    edition = EditionFactory(
-        title="PLATFORMAwards 2031",
-        call_opens=now - datetime.timedelta(days=60),
-        submission_deadline=now - datetime.timedelta(days=30),
-        clarification_deadline=now - datetime.timedelta(days=20),
-        scoring_opens=now - datetime.timedelta(days=1),
-        scoring_deadline=now + datetime.timedelta(days=20),
-        deliberation_at=now + datetime.timedelta(days=30),
-        announcement_at=now + datetime.timedelta(days=40),
-    )
-    add_default_criteria(edition=edition)
+    edition = scoring_edition(title="PLATFORMAwards 2031")
     entry = EntryFactory(edition=edition, title="Markets that feed the city")
     Entry.objects.filter(pk=entry.pk).update(state="in_review")
     colleague = JuryMemberFactory(edition=edition, user__full_name="Carla Colleague")
@@ -91,16 +78,13 @@ def test_juror_accepts_scores_over_two_sittings_and_then_sees_others(
     expect(others).to_contain_text("9")
 
 
-def test_conflicted_juror_cannot_open_the_entry(page, live_server, scoring_round):
+def test_conflicted_juror_cannot_open_the_entry(page, sign_in, live_server, scoring_round):
     edition, entry = scoring_round
     member = JuryMemberFactory(edition=edition, user__email="conflicted@example.org")
     assignment = Assignment.objects.create(member=member, entry=entry)
     ConflictOfInterest.objects.create(member=member, entry=entry, kind="country")
 
-    page.goto(f"{live_server.url}/accounts/sign-in/")
-    page.get_by_label("Email address").fill("conflicted@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in("conflicted@example.org", PASSWORD)
     page.goto(f"{live_server.url}/jury/")
     expect(page.get_by_text("No entry is assigned to you yet.")).to_be_visible()
 
@@ -111,16 +95,15 @@ def test_conflicted_juror_cannot_open_the_entry(page, live_server, scoring_round
 
 
 @pytest.mark.parametrize("path", ["/jury/", "/jury/assignments/{pk}/"])
-def test_jury_pages_have_no_accessibility_violations(page, live_server, scoring_round, path):
+def test_jury_pages_have_no_accessibility_violations(
+    page, sign_in, live_server, scoring_round, path
+):
     from axe_playwright_python.sync_playwright import Axe
 
     edition, entry = scoring_round
     member = JuryMemberFactory(edition=edition, user__email="axe@example.org")
     assignment = Assignment.objects.create(member=member, entry=entry)
-    page.goto(f"{live_server.url}/accounts/sign-in/")
-    page.get_by_label("Email address").fill("axe@example.org")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in("axe@example.org", PASSWORD)
 
     page.goto(live_server.url + path.format(pk=assignment.pk))
     results = Axe().run(page)

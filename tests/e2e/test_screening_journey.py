@@ -1,26 +1,15 @@
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import User
 from awards.models import Entry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, live_server, email, password):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
-
-
-def test_screening_with_a_clarification_round(page, live_server, demo):
-    User.objects.update(preferred_language="en")
+def test_screening_with_a_clarification_round(page, sign_in, live_server, demo):
     entry = Entry.objects.get(state="submitted")
 
-    sign_in(page, live_server, demo["secretariat"], demo["password"])
+    sign_in(demo["secretariat"], demo["password"])
     page.get_by_role("link", name="Screening", exact=True).click()
     page.get_by_role("link", name=entry.reference).click()
     page.get_by_label("Reason or question for the applicant").fill(
@@ -29,7 +18,7 @@ def test_screening_with_a_clarification_round(page, live_server, demo):
     page.get_by_role("button", name="Ask for clarification").click()
     expect(page.get_by_text("Decision recorded")).to_be_visible()
 
-    sign_in(page, live_server, "lyon@demo.platformawards.eu", demo["password"])
+    sign_in("lyon@demo.platformawards.eu", demo["password"])
     page.get_by_role("link", name=entry.reference).click()
     expect(page.get_by_role("status")).to_contain_text(
         "The secretariat asks: Which of the two cities chairs the water board?"
@@ -41,7 +30,7 @@ def test_screening_with_a_clarification_round(page, live_server, demo):
     page.get_by_role("button", name="Submit the entry again").click()
     expect(page.get_by_text("Your entry is submitted again")).to_be_visible()
 
-    sign_in(page, live_server, demo["secretariat"], demo["password"])
+    sign_in(demo["secretariat"], demo["password"])
     page.goto(f"{live_server.url}/screening/{entry.pk}/")
     page.get_by_role("button", name="Eligible", exact=True).click()
     expect(page.get_by_text("Decision recorded")).to_be_visible()
@@ -72,12 +61,11 @@ def test_screening_with_a_clarification_round(page, live_server, demo):
         "/outbox/preview/entry.submitted/",
     ],
 )
-def test_secretariat_page_has_no_accessibility_violations(page, live_server, demo, path):
+def test_secretariat_page_has_no_accessibility_violations(page, sign_in, live_server, demo, path):
     from axe_playwright_python.sync_playwright import Axe
 
-    User.objects.update(preferred_language="en")
     entry = Entry.objects.get(state="submitted")
-    sign_in(page, live_server, demo["secretariat"], demo["password"])
+    sign_in(demo["secretariat"], demo["password"])
 
     page.goto(live_server.url + path.format(entry=entry.pk, slug=entry.edition.slug))
     results = Axe().run(page)

@@ -162,3 +162,24 @@ def applicant_with_entry(**entry_kwargs) -> tuple:
     entry = EntryFactory(organisation=membership.organisation, **entry_kwargs)
     QuestionFactory(edition=entry.edition)
     return membership.user, entry
+
+
+def scoring_edition(**kwargs) -> Edition:
+    """An edition whose jury is scoring now (opened yesterday, closing in 20 days), with the
+    default rubric."""
+    from jury.services import add_default_criteria
+
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    edition = EditionFactory(
+        call_opens=now - 60 * day,
+        submission_deadline=now - 30 * day,
+        clarification_deadline=now - 20 * day,
+        scoring_opens=now - day,
+        scoring_deadline=now + 20 * day,
+        deliberation_at=now + 30 * day,
+        announcement_at=now + 40 * day,
+        **kwargs,
+    )
+    add_default_criteria(edition=edition)
+    return edition

@@ -1,31 +1,17 @@
-import datetime
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from awards.models import Entry
 from jury.models import Assignment, ConflictOfInterest, Evaluation
-from jury.services import add_default_criteria
-from tests.factories import EditionFactory, EntryFactory, JuryMemberFactory
+from tests.factories import EntryFactory, JuryMemberFactory
+from tests.factories import scoring_edition as make_scoring_edition
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def scoring_edition():
-    now = timezone.now()
-    edition = EditionFactory(
-        call_opens=now - datetime.timedelta(days=60),
-        submission_deadline=now - datetime.timedelta(days=30),
-        clarification_deadline=now - datetime.timedelta(days=20),
-        scoring_opens=now - datetime.timedelta(days=1),
-        scoring_deadline=now + datetime.timedelta(days=20),
-        deliberation_at=now + datetime.timedelta(days=30),
-        announcement_at=now + datetime.timedelta(days=40),
-    )
-    add_default_criteria(edition=edition)
-    return edition
+    return make_scoring_edition()
 
 
 def assign(member, n=1):

@@ -7,21 +7,6 @@ from tests.support import RedisServer, Worker, publishing_to, stop_process
 
 
 @pytest.fixture
-def rows_made_by_migrations(transactional_db):
-    """Transactional tests empty every table when they end, taking with them the rows that
-    migrations made (the 17 SDGs, the secretariat group); a test that needs them makes them."""
-    from django.contrib.auth.models import Group
-
-    from accounts.models import SECRETARIAT_GROUP
-    from awards.models import SustainableDevelopmentGoal
-
-    SustainableDevelopmentGoal.objects.bulk_create(
-        [SustainableDevelopmentGoal(number=n) for n in range(1, 18)], ignore_conflicts=True
-    )
-    Group.objects.get_or_create(name=SECRETARIAT_GROUP)
-
-
-@pytest.fixture
 def redis_server(postgresql):
     """A Redis of the test's own on a free port, which the test may stop and start again."""
     binary = services.redis_server_binary()

@@ -3,6 +3,7 @@
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import CommandError
 
 from awards.forms.entries import PartnerFormSet, ProjectFormSet
 from awards.services import entries as entry_services
@@ -66,6 +67,11 @@ def _demo_attachment() -> SimpleUploadedFile:
     return SimpleUploadedFile("partnership-map.png", buffer.getvalue(), content_type="image/png")
 
 
+def _check(formset) -> None:
+    if not formset.is_valid():
+        raise CommandError(f"The demo data no longer fits the forms: {formset.errors}")
+
+
 def fill_entry(*, edition, organisation, by, spec: dict) -> None:
     entry = entry_services.create_entry(edition=edition, organisation=organisation, by=by)
     entry_services.save_basics(
@@ -81,7 +87,7 @@ def fill_entry(*, edition, organisation, by, spec: dict) -> None:
         for n, c, p, e in spec["partners"]
     ]
     formset = PartnerFormSet(_formset_data("partners", partners), instance=entry, prefix="partners")
-    assert formset.is_valid(), formset.errors
+    _check(formset)
     entry_services.save_related(entry=entry, by=by, formset=formset)
     if spec["project"]:
         title, start, end, budget, currency = spec["project"]
