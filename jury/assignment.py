@@ -3,14 +3,22 @@
 Pure and framework-free: ids in, an ``Assignment`` out, no database. The services turn the
 result into ``jury.models.Assignment`` rows; conflicts of interest arrive here already computed.
 
+Some ``(juror, entry)`` pairs may be *fixed*: set by hand or already being scored, they stay
+whatever happens. They count in the loads and in the panel sizes, and are never moved.
+
 Jurors have no load cap, so the maximum number of assignments is reached by giving every entry
-``min(k, jurors free of conflict with it)`` jurors; the only freedom left is *which* jurors, and
-that freedom is spent on balancing the loads. The set of load vectors reachable with those
-per-entry counts is M-convex (it comes from a bipartite flow), so by Frank and Murota's theorem a
-vector from which no unit of load can move from a juror to one at least two lighter is
+``max(fixed jurors on it, min(k, jurors free of conflict with it))`` jurors; the only freedom
+left is *which* jurors fill the places the fixed ones leave, and that freedom is spent on
+balancing the loads. With the fixed units as constants, the movable units form a bipartite flow
+whose per-entry totals are set, so the reachable load vectors (fixed units included) are a
+translate of an M-convex set and are M-convex themselves. By Frank and Murota's theorem a vector
+from which no *movable* unit of load can move from a juror to one at least two lighter (in
+loads that include the fixed units) is therefore, among all completions of the fixed pairs,
 simultaneously the one with the smallest maximum load, the largest minimum load and the smallest
-sum of squares. A unit moves along an alternating path (juror gives an entry away, the receiver
-gives up another entry, ...) in the residual graph of that flow.
+sum of squares. A unit moves along an alternating path (juror gives a movable entry away, the
+receiver gives up another movable entry, ...) in the residual graph of that flow; a fixed pair
+is no arc of it, so a juror whose load is all fixed has nothing to give. When fixed units pile up
+on one juror, max - min may exceed 1 even without conflicts: only the movable units balance.
 """
 
 from __future__ import annotations
@@ -51,21 +59,28 @@ def assign(
     conflicts: Collection[tuple[int, int]],
     per_entry: int | None,
     seed: int,
+    fixed: Collection[tuple[int, int]] = (),
 ) -> Assignment:
     """Assign up to ``per_entry`` jurors to each entry, never a conflicted one, loads balanced.
 
     ``conflicts`` holds ``(juror, entry)`` pairs. ``per_entry=None`` means every juror scores
-    every entry they are not conflicted with. The result depends only on the sets of ids, the
-    conflicts and ``seed``, not on the order the ids come in; ``seed`` breaks ties between
+    every entry they are not conflicted with. ``fixed`` holds ``(juror, entry)`` pairs that are
+    already assigned and must stay (duplicates are harmless): they count in the loads and the
+    panel sizes, an entry keeps all its fixed jurors even beyond ``per_entry``, and the planner
+    only tops panels up around them. The result depends only on the sets of ids, conflicts and
+    fixed pairs and on ``seed``, not on the order they come in; ``seed`` breaks ties between
     equally good assignments.
     """
-    _validate(jurors=jurors, entries=entries, conflicts=conflicts, per_entry=per_entry)
+    _validate(jurors=jurors, entries=entries, conflicts=conflicts, per_entry=per_entry, fixed=fixed)
     rng = random.Random(seed)
     juror_order = sorted(jurors)
     rng.shuffle(juror_order)
-    board = _Board(juror_order, sorted(entries), set(conflicts))
+    board = _Board(juror_order, sorted(entries), set(conflicts), set(fixed))
     wanted = {
-        entry: len(eligible) if per_entry is None else min(per_entry, len(eligible))
+        entry: max(
+            len(board.panel[entry]),
+            len(eligible) if per_entry is None else min(per_entry, len(eligible)),
+        )
         for entry, eligible in board.eligible.items()
     }
     _fill_greedily(board, wanted, rng)
@@ -80,18 +95,17 @@ def _validate(
     entries: Sequence[int],
     conflicts: Collection[tuple[int, int]],
     per_entry: int | None,
+    fixed: Collection[tuple[int, int]],
 ) -> None:
     if per_entry is not None and per_entry < 1:
         raise ValueError(f"per_entry must be at least 1 (or None for everyone), got {per_entry}.")
     _reject_duplicates("juror", jurors)
     _reject_duplicates("entry", entries)
-    known_jurors, known_entries = set(jurors), set(entries)
-    unknown_jurors = sorted({juror for juror, _ in conflicts} - known_jurors)
-    if unknown_jurors:
-        raise ValueError(f"Conflicts name unknown juror ids: {unknown_jurors}.")
-    unknown_entries = sorted({entry for _, entry in conflicts} - known_entries)
-    if unknown_entries:
-        raise ValueError(f"Conflicts name unknown entry ids: {unknown_entries}.")
+    _reject_unknown("Conflicts", conflicts, jurors=jurors, entries=entries)
+    _reject_unknown("Fixed pairs", fixed, jurors=jurors, entries=entries)
+    conflicted = sorted(set(fixed) & set(conflicts))
+    if conflicted:
+        raise ValueError(f"Fixed pairs are also conflicts: {conflicted}.")
 
 
 def _reject_duplicates(kind: str, ids: Iterable[int]) -> None:
@@ -100,15 +114,35 @@ def _reject_duplicates(kind: str, ids: Iterable[int]) -> None:
         raise ValueError(f"Duplicate {kind} ids: {duplicates}.")
 
 
+def _reject_unknown(
+    what: str,
+    pairs: Collection[tuple[int, int]],
+    *,
+    jurors: Sequence[int],
+    entries: Sequence[int],
+) -> None:
+    """Refuse ``(juror, entry)`` pairs naming a juror or an entry that is not in the lists."""
+    unknown_jurors = sorted({juror for juror, _ in pairs} - set(jurors))
+    if unknown_jurors:
+        raise ValueError(f"{what} name unknown juror ids: {unknown_jurors}.")
+    unknown_entries = sorted({entry for _, entry in pairs} - set(entries))
+    if unknown_entries:
+        raise ValueError(f"{what} name unknown entry ids: {unknown_entries}.")
+
+
 class _Board:
-    """Who is on which entry, kept from both sides.
+    """Who is on which entry, kept from both sides, the fixed pairs placed from the start.
 
     Dicts with ``None`` values serve as ordered sets, so every walk over them follows the seeded
-    order and never depends on hashing.
+    order (fixed pairs in sorted order) and never depends on hashing.
     """
 
     def __init__(
-        self, juror_order: list[int], entries: list[int], conflicts: set[tuple[int, int]]
+        self,
+        juror_order: list[int],
+        entries: list[int],
+        conflicts: set[tuple[int, int]],
+        fixed: set[tuple[int, int]],
     ) -> None:
         self.jurors = juror_order
         self.entries = entries
@@ -118,9 +152,16 @@ class _Board:
         }
         self.panel: dict[int, dict[int, None]] = {entry: {} for entry in entries}
         self.held: dict[int, dict[int, None]] = {juror: {} for juror in juror_order}
+        self.fixed = fixed
+        for juror, entry in sorted(fixed):
+            self.add(entry, juror)
 
     def load(self, juror: int) -> int:
         return len(self.held[juror])
+
+    def movable(self, juror: int) -> list[int]:
+        """The entries ``juror`` holds and may give away, i.e. all but the fixed ones."""
+        return [entry for entry in self.held[juror] if (juror, entry) not in self.fixed]
 
     def add(self, entry: int, juror: int) -> None:
         self.panel[entry][juror] = None
@@ -137,14 +178,22 @@ class _Board:
 def _fill_greedily(board: _Board, wanted: dict[int, int], rng: random.Random) -> None:
     """Start close to balanced so that few improving paths are needed afterwards.
 
-    The most constrained entries go first, while every juror still has room to be the lighter
-    one; each entry takes its lightest eligible jurors, ties broken by the seed.
+    The most constrained entries (fewest eligible jurors not already fixed on them) go first,
+    while every juror still has room to be the lighter one; each entry is topped up with its
+    lightest eligible jurors, ties broken by the seed.
     """
     rank = {entry: rng.random() for entry in board.entries}
-    order = sorted(board.entries, key=lambda entry: (len(board.eligible[entry]), rank[entry]))
+    free = {entry: len(board.eligible[entry]) - len(board.panel[entry]) for entry in board.entries}
+    order = sorted(board.entries, key=lambda entry: (free[entry], rank[entry]))
     for entry in order:
-        keys = {juror: (board.load(juror), rng.random()) for juror in board.eligible[entry]}
-        for juror in heapq.nsmallest(wanted[entry], keys, key=keys.__getitem__):
+        panel = board.panel[entry]
+        keys = {
+            juror: (board.load(juror), rng.random())
+            for juror in board.eligible[entry]
+            if juror not in panel
+        }
+        missing = wanted[entry] - len(panel)
+        for juror in heapq.nsmallest(missing, keys, key=keys.__getitem__):
             board.add(entry, juror)
 
 
@@ -169,7 +218,8 @@ def _search(
 ) -> list[tuple[int, int, int]] | None:
     """Breadth-first search of the residual graph from ``sources`` to a juror loaded <= ceiling.
 
-    A juror leads to the entries it holds; an entry leads to the eligible jurors not on it.
+    A juror leads to the entries it holds and may give away (not its fixed ones); an entry leads
+    to the eligible jurors not on it.
     """
     reached_through: dict[int, int] = {}  # juror -> entry it would take over
     given_by: dict[int, int] = {}  # entry -> juror that would give it away
@@ -177,7 +227,7 @@ def _search(
     queue = deque(sources)
     while queue:
         giver = queue.popleft()
-        for entry in board.held[giver]:
+        for entry in board.movable(giver):
             if entry in given_by:
                 continue
             given_by[entry] = giver

@@ -28,6 +28,22 @@ def juries(draw, *, max_jurors=12, max_entries=40, with_conflicts=True):
     return jurors, entries, conflicts
 
 
+@st.composite
+def juries_with_fixed(draw, **jury_options):
+    """A jury plus a random set of unconflicted pairs already assigned by hand."""
+    jurors, entries, conflicts = draw(juries(**jury_options))
+    # "heavy" piles the fixed pairs on one juror, which the balancing can then only work around.
+    density = draw(st.sampled_from([0.0, 0.05, 0.2, 0.5, "heavy"]))
+    rnd = random.Random(draw(st.integers(0, 2**16)))
+    heavy = rnd.choice(jurors)
+    free = [(j, e) for j in jurors for e in entries if (j, e) not in conflicts]
+    if density == "heavy":
+        fixed = {(j, e) for j, e in free if j == heavy and rnd.random() < 0.7}
+    else:
+        fixed = {pair for pair in free if rnd.random() < density}
+    return jurors, entries, conflicts, fixed
+
+
 def _eligible(jurors, entries, conflicts):
     return {e: [j for j in jurors if (j, e) not in conflicts] for e in entries}
 
@@ -61,19 +77,27 @@ def _max_flow(capacity, source, sink):
         total += pushed
 
 
-def _flow_under_load_cap(eligible, panel_sizes, cap):
-    """Most assignments with entry e taking at most panel_sizes[e] jurors, each at most cap."""
+def _flow_under_load_cap(eligible, panel_sizes, cap, *, base=None):
+    """Most assignments with entry e taking at most panel_sizes[e] jurors, each at most cap.
+
+    ``base`` gives each juror a load they already carry (their fixed pairs): it eats into cap.
+    """
+    base = base or {}
     network = {"s": {("e", e): size for e, size in panel_sizes.items()}}
     for e, js in eligible.items():
         network[("e", e)] = {("j", j): 1 for j in js}
         for j in js:
-            network[("j", j)] = {"t": cap}
+            network[("j", j)] = {"t": cap - base.get(j, 0)}
     return _max_flow(network, "s", "t")
 
 
-def _flow_over_load_floor(jurors, eligible, panel_sizes, floor):
-    """Mirror network: each juror asks for `floor` distinct entries, entries give panel_sizes."""
-    network = {"s": {("j", j): floor for j in jurors}}
+def _flow_over_load_floor(jurors, eligible, panel_sizes, floor, *, base=None):
+    """Mirror network: each juror asks for `floor` distinct entries, entries give panel_sizes.
+
+    ``base`` counts towards the floor: such a juror asks for that many entries fewer.
+    """
+    base = base or {}
+    network = {"s": {("j", j): max(0, floor - base.get(j, 0)) for j in jurors}}
     network |= {("j", j): {} for j in jurors}
     for e, js in eligible.items():
         for j in js:
@@ -82,29 +106,69 @@ def _flow_over_load_floor(jurors, eligible, panel_sizes, floor):
     return _max_flow(network, "s", "t")
 
 
-def _best_max_load(jurors, eligible, wanted):
+def _best_max_load(jurors, eligible, wanted, *, base=None):
+    base = base or {}
     total = sum(wanted.values())
-    cap = math.ceil(total / len(jurors))
-    while _flow_under_load_cap(eligible, wanted, cap) < total:
+    cap = max([math.ceil((total + sum(base.values())) / len(jurors)), *base.values()])
+    while _flow_under_load_cap(eligible, wanted, cap, base=base) < total:
         cap += 1
     return cap
 
 
-def _best_min_load(jurors, eligible, wanted):
+def _best_min_load(jurors, eligible, wanted, *, base=None):
     # Jurors holding `floor` entries each, entries not over their size, extend to full panels
     # (adding jurors to a panel only raises loads), so this flow decides the best minimum.
-    floor = sum(wanted.values()) // len(jurors)
-    while floor > 0 and _flow_over_load_floor(jurors, eligible, wanted, floor) < floor * len(
-        jurors
-    ):
+    base = base or {}
+    floor = (sum(wanted.values()) + sum(base.values())) // len(jurors)
+
+    def reachable(floor):
+        asked = sum(max(0, floor - base.get(j, 0)) for j in jurors)
+        return _flow_over_load_floor(jurors, eligible, wanted, floor, base=base) == asked
+
+    while floor > 0 and not reachable(floor):
         floor -= 1
     return floor
 
 
-def _wanted(eligible, per_entry):
+def _wanted(eligible, per_entry, fixed=()):
+    on_entry = Counter(e for _, e in fixed)
     return {
-        e: len(js) if per_entry is None else min(per_entry, len(js)) for e, js in eligible.items()
+        e: max(on_entry[e], len(js) if per_entry is None else min(per_entry, len(js)))
+        for e, js in eligible.items()
     }
+
+
+def _movable_part(jurors, entries, conflicts, fixed, per_entry):
+    """What is left to plan once the fixed pairs are placed: eligibility, panel sizes, loads."""
+    eligible = _eligible(jurors, entries, conflicts)
+    wanted = _wanted(eligible, per_entry, fixed)
+    on_entry = Counter(e for _, e in fixed)
+    movable_eligible = {e: [j for j in js if (j, e) not in fixed] for e, js in eligible.items()}
+    movable_wanted = {e: wanted[e] - on_entry[e] for e in entries}
+    base = Counter(j for j, _ in fixed)
+    return movable_eligible, movable_wanted, base
+
+
+def _improving_moves(result, eligible, fixed):
+    """Every (giver, receiver) where a movable unit can travel along an alternating path from
+    the giver to a receiver at least two lighter: a naive BFS from each juror in turn."""
+    loads = result.loads
+    held = {j: [] for j in loads}
+    for e, panel in result.by_entry.items():
+        for j in panel:
+            if (j, e) not in fixed:
+                held[j].append(e)
+    found = []
+    for giver in loads:
+        seen, queue = {giver}, deque([giver])
+        while queue:
+            for e in held[queue.popleft()]:
+                for receiver in eligible[e]:
+                    if receiver not in seen and receiver not in result.by_entry[e]:
+                        seen.add(receiver)
+                        queue.append(receiver)
+        found += [(giver, r) for r in seen if loads[giver] - loads[r] >= 2]
+    return found
 
 
 # --- properties -----------------------------------------------------------------------------
@@ -358,3 +422,256 @@ def test_assign_rejects_invalid_input(kwargs, message):
 
     with pytest.raises(ValueError, match=message):
         assign(**(arguments | kwargs))
+
+
+# --- fixed pairs: properties ----------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    jury=juries_with_fixed(), per_entry=st.none() | st.integers(1, 5), seed=st.integers(0, 2**32)
+)
+def test_assign_keeps_fixed_pairs_and_tops_panels_up(jury, per_entry, seed):
+    jurors, entries, conflicts, fixed = jury
+
+    result = assign(
+        jurors=jurors,
+        entries=entries,
+        conflicts=conflicts,
+        per_entry=per_entry,
+        seed=seed,
+        fixed=fixed,
+    )
+
+    pairs = {(j, e) for e, panel in result.by_entry.items() for j in panel}
+    assert fixed <= pairs
+    assert not pairs & conflicts
+    for panel in result.by_entry.values():
+        assert list(panel) == sorted(set(panel))
+    counted = Counter(j for j, _ in pairs)
+    assert result.loads == {j: counted[j] for j in jurors}
+    eligible = _eligible(jurors, entries, conflicts)
+    wanted = _wanted(eligible, per_entry, fixed)
+    assert {e: len(panel) for e, panel in result.by_entry.items()} == wanted
+    expected_shortfalls = (
+        ()
+        if per_entry is None
+        else tuple(
+            Shortfall(e, wanted[e], per_entry, "conflicts", len(eligible[e]))
+            for e in sorted(entries)
+            if wanted[e] < per_entry
+        )
+    )
+    assert result.shortfalls == expected_shortfalls
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    jury=juries_with_fixed(), per_entry=st.none() | st.integers(1, 5), seed=st.integers(0, 2**32)
+)
+def test_assign_with_fixed_pairs_balances_the_movable_load(jury, per_entry, seed):
+    jurors, entries, conflicts, fixed = jury
+
+    result = assign(
+        jurors=jurors,
+        entries=entries,
+        conflicts=conflicts,
+        per_entry=per_entry,
+        seed=seed,
+        fixed=fixed,
+    )
+
+    eligible = _eligible(jurors, entries, conflicts)
+    assert _improving_moves(result, eligible, fixed) == []
+    movable_eligible, movable_wanted, base = _movable_part(
+        jurors, entries, conflicts, fixed, per_entry
+    )
+    loads = result.loads
+    assert max(loads.values()) == _best_max_load(
+        jurors, movable_eligible, movable_wanted, base=base
+    )
+    assert min(loads.values()) == _best_min_load(
+        jurors, movable_eligible, movable_wanted, base=base
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    jury=juries_with_fixed(max_jurors=4, max_entries=4),
+    per_entry=st.integers(1, 3),
+    seed=st.integers(0, 9),
+)
+def test_assign_with_fixed_pairs_matches_brute_force_on_tiny_juries(jury, per_entry, seed):
+    jurors, entries, conflicts, fixed = jury
+    eligible = _eligible(jurors, entries, conflicts)
+    choices = []
+    for e in entries:
+        kept = tuple(j for j in eligible[e] if (j, e) in fixed)
+        others = [j for j in eligible[e] if (j, e) not in fixed]
+        room = max(0, per_entry - len(kept))
+        choices.append(
+            [kept + c for size in range(room + 1) for c in itertools.combinations(others, size)]
+        )
+    best = None
+    for panels in itertools.product(*choices):
+        counted = Counter(j for panel in panels for j in panel)
+        loads = [counted[j] for j in jurors]
+        # Most assignments first, then the smallest maximum, then the largest minimum.
+        key = (-sum(loads), max(loads), -min(loads))
+        best = key if best is None else min(best, key)
+
+    result = assign(
+        jurors=jurors,
+        entries=entries,
+        conflicts=conflicts,
+        per_entry=per_entry,
+        seed=seed,
+        fixed=fixed,
+    )
+
+    loads = result.loads.values()
+    assert (-sum(loads), max(loads), -min(loads)) == best
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    jury=juries_with_fixed(),
+    per_entry=st.none() | st.integers(1, 5),
+    seed=st.integers(0, 2**32),
+    order_seed=st.integers(0, 2**16),
+)
+def test_assign_with_fixed_pairs_is_deterministic_whatever_the_input_order(
+    jury, per_entry, seed, order_seed
+):
+    jurors, entries, conflicts, fixed = jury
+    first = assign(
+        jurors=jurors,
+        entries=entries,
+        conflicts=conflicts,
+        per_entry=per_entry,
+        seed=seed,
+        fixed=fixed,
+    )
+    rnd = random.Random(order_seed)
+    shuffled_fixed = sorted(fixed) * 2  # duplicates count once
+    rnd.shuffle(shuffled_fixed)
+
+    again = assign(
+        jurors=rnd.sample(jurors, len(jurors)),
+        entries=rnd.sample(entries, len(entries)),
+        conflicts=sorted(conflicts, reverse=True),
+        per_entry=per_entry,
+        seed=seed,
+        fixed=shuffled_fixed,
+    )
+
+    assert again == first
+
+
+# --- fixed pairs: examples ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_assign_juror_with_three_fixed_entries_gets_no_automatic_one(seed):
+    result = assign(
+        jurors=[1, 2, 3],
+        entries=[10, 11, 12, 13, 14, 15],
+        conflicts=(),
+        per_entry=1,
+        seed=seed,
+        fixed={(1, 10), (1, 11), (1, 12)},
+    )
+
+    assert {e: result.by_entry[e] for e in (10, 11, 12)} == {10: (1,), 11: (1,), 12: (1,)}
+    assert all(result.by_entry[e] in {(2,), (3,)} for e in (13, 14, 15))
+    assert result.loads[1] == 3
+    assert sorted([result.loads[2], result.loads[3]]) == [1, 2]
+    assert result.shortfalls == ()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_assign_keeps_every_fixed_juror_beyond_k(seed):
+    result = assign(
+        jurors=[1, 2, 3, 4],
+        entries=[10, 11, 12],
+        conflicts=(),
+        per_entry=1,
+        seed=seed,
+        fixed={(1, 10), (2, 10), (3, 10)},
+    )
+
+    assert result.by_entry[10] == (1, 2, 3)
+    assert len(result.by_entry[11]) == len(result.by_entry[12]) == 1
+    assert 4 in result.by_entry[11] + result.by_entry[12]
+    assert sorted(result.loads.values()) == [1, 1, 1, 2]
+    assert result.shortfalls == ()
+
+
+def test_assign_never_moves_a_fixed_pair_even_to_balance():
+    # Without the fixed pairs each juror would get one entry; with them juror 1 keeps both.
+    result = assign(
+        jurors=[1, 2], entries=[10, 11], conflicts=(), per_entry=1, seed=0, fixed=[(1, 10), (1, 11)]
+    )
+
+    assert result.by_entry == {10: (1,), 11: (1,)}
+    assert result.loads == {1: 2, 2: 0}
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_assign_tops_up_around_fixed_jurors(seed):
+    # Juror 1 already holds 11 and 12, so both places on 10 go to 2 and 3, and 11 and 12 are
+    # topped up with one each of them: everyone ends with two.
+    result = assign(
+        jurors=[1, 2, 3],
+        entries=[10, 11, 12],
+        conflicts=(),
+        per_entry=2,
+        seed=seed,
+        fixed={(1, 11), (1, 12)},
+    )
+
+    assert result.by_entry[10] == (2, 3)
+    assert {result.by_entry[11], result.by_entry[12]} == {(1, 2), (1, 3)}
+    assert result.loads == {1: 2, 2: 2, 3: 2}
+
+
+def test_assign_with_fixed_pairs_and_per_entry_none_gives_everyone_everything():
+    result = assign(
+        jurors=[1, 2, 3],
+        entries=[10, 11],
+        conflicts={(1, 10)},
+        per_entry=None,
+        seed=0,
+        fixed={(2, 10), (1, 11)},
+    )
+
+    assert result.by_entry == {10: (2, 3), 11: (1, 2, 3)}
+
+
+@pytest.mark.parametrize(
+    ("fixed", "message"),
+    [
+        ({(9, 10)}, r"Fixed pairs name unknown juror ids: \[9\]"),
+        ({(1, 99)}, r"Fixed pairs name unknown entry ids: \[99\]"),
+        ({(1, 10), (2, 11)}, r"Fixed pairs are also conflicts: \[\(2, 11\)\]"),
+    ],
+)
+def test_assign_rejects_invalid_fixed_pairs(fixed, message):
+    with pytest.raises(ValueError, match=message):
+        assign(
+            jurors=[1, 2],
+            entries=[10, 11],
+            conflicts={(2, 11)},
+            per_entry=1,
+            seed=0,
+            fixed=fixed,
+        )
+
+
+def test_assign_accepts_duplicate_fixed_pairs():
+    result = assign(
+        jurors=[1, 2], entries=[10, 11], conflicts=(), per_entry=1, seed=0, fixed=[(1, 10)] * 3
+    )
+
+    assert result.by_entry == {10: (1,), 11: (2,)}
+    assert result.loads == {1: 1, 2: 1}
