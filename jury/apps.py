@@ -7,11 +7,14 @@ class JuryConfig(AppConfig):
     verbose_name = _("Jury")
 
     def ready(self) -> None:
-        from awards.services.editions import CLONE_STEPS
+        from awards.services.editions import CLONE_STEPS, CREATE_STEPS
 
-        from .services import carry_over_jury_pool
+        from .services import carry_over_jury_pool, set_up_jury
 
-        # awards knows nothing of the jury; the jury adds its own step to an edition's clone.
+        # awards knows nothing of the jury; the jury adds its own steps to an edition's
+        # creation and clone.
+        if set_up_jury not in CREATE_STEPS:
+            CREATE_STEPS.append(set_up_jury)
         if carry_over_jury_pool not in CLONE_STEPS:
             CLONE_STEPS.append(carry_over_jury_pool)
 

@@ -3,6 +3,11 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from awards.models import Entry
+
+from .board import JURY_STATES
+from .models import Criterion, JuryMember, JurySettings
+
 
 class InviteJurorForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
@@ -15,3 +20,79 @@ class InviteJurorForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", "---------"), *countries]
+
+
+class DeclareConflictForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why you have a conflict of interest with this entry"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("Only the secretariat reads this note."),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class AddConflictForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Juror"), queryset=JuryMember.objects.none())
+    entry = forms.ModelChoiceField(label=_("Entry"), queryset=Entry.objects.none())
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        member_field = self.fields["member"]
+        member_field.queryset = edition.jury_members.select_related("user").order_by(
+            "user__full_name"
+        )
+        member_field.label_from_instance = lambda member: member.user.full_name
+        entry_field = self.fields["entry"]
+        entry_field.queryset = edition.entries.filter(state__in=JURY_STATES).order_by("number")
+        entry_field.label_from_instance = lambda entry: f"{entry.reference} {entry.title}"
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["position", "name", "guidance", "weight", "scale_min", "scale_max"]
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("scale_min"), cleaned.get("scale_max")
+        if low is not None and high is not None and high <= low:
+            self.add_error("scale_max", _("The highest score must be above the lowest."))
+        return cleaned
+
+
+CriterionFormSet = forms.modelformset_factory(
+    Criterion, form=CriterionForm, extra=1, can_delete=True
+)
+
+
+class JurySettingsForm(forms.ModelForm):
+    class Meta:
+        model = JurySettings
+        fields = [
+            "jurors_per_entry",
+            "conflict_same_country",
+            "conflict_same_organisation",
+            "hide_scores_until_closed",
+        ]
+
+
+class AutomaticAssignmentForm(forms.Form):
+    seed = forms.IntegerField(
+        label=_("Draw number"),
+        min_value=0,
+        max_value=2**31 - 1,
+        help_text=_(
+            "The same number on the same jury and entries gives the same assignment; another "
+            "number draws differently among equally balanced ones."
+        ),
+    )

@@ -92,12 +92,20 @@ class ConflictOfInterest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     lift_reason = models.TextField(_("reason for lifting"), blank=True)
+    # Lifted because the secretariat switched its automatic rule off: switching the rule on
+    # again brings it back, unlike a conflict lifted by hand.
+    lifted_with_rule = models.BooleanField(default=False, editable=False)
 
     class Meta:
         verbose_name = _("conflict of interest")
         verbose_name_plural = _("conflicts of interest")
         constraints = [
-            models.UniqueConstraint(fields=["member", "entry", "kind"], name="conflict_unique")
+            # A lifted conflict stays as the record of its lifting; the same one may come back.
+            models.UniqueConstraint(
+                fields=["member", "entry", "kind"],
+                condition=Q(lifted_at__isnull=True),
+                name="conflict_active_unique",
+            )
         ]
 
     def __str__(self) -> str:
@@ -201,3 +209,22 @@ class CriterionScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {'n/a' if self.not_applicable else self.value}"
+
+
+class Reopening(models.Model):
+    """The secretariat gave a submitted evaluation back to its juror: who, when and why."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="reopenings")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("reopened"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("reopening")
+        verbose_name_plural = _("reopenings")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} reopened {self.at:%Y-%m-%d}"

@@ -19,13 +19,17 @@ DEFAULT_RULES = [
 
 
 def jurors_with_unsubmitted(edition_id: int):
-    members = (
+    """Accepted, active jurors with evaluations not yet submitted: two queries in all."""
+    members = list(
         JuryMember.objects.filter(edition_id=edition_id, accepted_at__isnull=False)
         .select_related("user", "edition")
         .order_by("pk")
     )
+    if not members:
+        return
+    by_member = selectors.progress_by_member(members[0].edition)
     for member in members:
-        progress = selectors.juror_progress(member)
+        progress = by_member.get(member.pk, {"total": 0, "submitted": 0})
         left = progress["total"] - progress["submitted"]
         if left and member.user.is_active:
             yield (

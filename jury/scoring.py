@@ -15,8 +15,17 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.rules import is_secretariat
+from accounts.services import notify_user
+from notifications.kinds import Kind
 
-from .models import Assignment, ConflictOfInterest, Criterion, CriterionScore, Evaluation
+from .models import (
+    Assignment,
+    ConflictOfInterest,
+    Criterion,
+    CriterionScore,
+    Evaluation,
+    Reopening,
+)
 
 # Scores are stored with two decimals (CriterionScore.value); more would be silently rounded.
 CENT = Decimal("0.01")
@@ -124,20 +133,43 @@ def reopen_evaluation(*, evaluation: Evaluation, by: User, reason: str) -> Evalu
 
     Side effects, in order: refused (ScoringRefused) unless `by` is the secretariat and gives a
     reason; the evaluation row locked; refused unless it is submitted; status set back to
-    draft, `submitted_at` cleared and the reason stored. The scores stay as they were.
+    draft, `submitted_at` cleared and the reason stored; a Reopening row (who, when, why);
+    the juror told by mail. The scores stay as they were.
     """
     if not is_secretariat.test(by):
         raise ScoringRefused(_("Only the secretariat may reopen an evaluation."))
     reason = reason.strip()
     if not reason:
         raise ScoringRefused(_("Say why the evaluation is reopened: a reason is required."))
-    locked = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    locked = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("assignment__member__user", "assignment__entry__edition")
+        .get(pk=evaluation.pk)
+    )
     if locked.status != Evaluation.Status.SUBMITTED:
         raise ScoringRefused(_("This evaluation is not submitted, so there is nothing to reopen."))
     locked.status = Evaluation.Status.DRAFT
     locked.submitted_at = None
     locked.reopened_reason = reason
     locked.save(update_fields=["status", "submitted_at", "reopened_reason", "updated_at"])
+    Reopening.objects.create(evaluation=locked, by=by, reason=reason)
+    assignment = locked.assignment
+    edition = assignment.entry.edition
+    notify_user(
+        Kind.JURY_EVALUATION_REOPENED,
+        user=assignment.member.user,
+        context={
+            "edition": {
+                "title": edition.title,
+                "timezone": edition.timezone,
+                "scoring_deadline": edition.scoring_deadline,
+            },
+            "entry": {"reference": assignment.entry.reference, "title": assignment.entry.title},
+            "reason": reason,
+            "assignment_id": assignment.pk,
+        },
+        key=f"jury-reopened:{locked.pk}:{locked.reopenings.count()}",
+    )
     return locked
 
 
@@ -245,6 +277,8 @@ def _parsed_value(criterion: Criterion, raw: str | None, *, is_na: bool) -> Deci
             _("“%(criterion)s” has both a score and the n/a mark: give one or the other.")
             % {"criterion": criterion.name}
         )
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")  # "7,5" as French and Spanish write it
     try:
         value = Decimal(text)
     except InvalidOperation:

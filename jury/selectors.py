@@ -61,6 +61,24 @@ def juror_progress(member: JuryMember) -> dict[str, int]:
     )
 
 
+def progress_by_member(edition: Edition) -> dict[int, dict[str, int]]:
+    """`juror_progress` for every member of the edition's jury, in one query: member id to
+    counts (members without assignments are absent)."""
+    rows = (
+        Assignment.objects.filter(member__edition=edition)
+        .exclude(Exists(_active_conflicts(member=OuterRef("member"), entry=OuterRef("entry"))))
+        .values("member")
+        .order_by("member")
+        .annotate(
+            total=Count("pk"),
+            submitted=Count("pk", filter=Q(evaluation__status=Evaluation.Status.SUBMITTED)),
+            draft=Count("pk", filter=Q(evaluation__status=Evaluation.Status.DRAFT)),
+            not_started=Count("pk", filter=Q(evaluation__isnull=True)),
+        )
+    )
+    return {row.pop("member"): row for row in rows}
+
+
 def visible_scores(
     *, entry: Entry, viewer_member: JuryMember, now: datetime.datetime | None = None
 ) -> QuerySet[Evaluation]:

@@ -24,6 +24,8 @@ class Kind(models.TextChoices):
     REMINDER_CLARIFICATION = "reminder.clarification", _("Reminder: clarification to answer")
     SECRETARIAT_DIGEST = "secretariat.digest", _("Daily digest for the secretariat")
     JURY_INVITATION = "jury.invitation", _("Invitation to the jury")
+    JURY_ASSIGNED = "jury.assigned", _("Entries assigned to a juror")
+    JURY_EVALUATION_REOPENED = "jury.evaluation_reopened", _("Evaluation reopened")
     REMINDER_JUROR = "reminder.juror", _("Reminder: evaluations to submit")
 
     @property

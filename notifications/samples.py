@@ -47,6 +47,28 @@ def sample_context(kind: Kind) -> dict:
             "left": 3,
             "total": 12,
         },
+        Kind.JURY_ASSIGNED: {
+            "edition": {
+                "title": "PLATFORMAwards 2026",
+                "timezone": "Europe/Brussels",
+                "scoring_opens": deadline - datetime.timedelta(days=21),
+                "scoring_deadline": deadline,
+            },
+            "entries": [
+                {"reference": "PA2026-0007", "title": entry["title"]},
+                {"reference": "PA2026-0012", "title": "Lyon and Bobo-Dioulasso: water for all"},
+            ],
+        },
+        Kind.JURY_EVALUATION_REOPENED: {
+            "edition": {
+                "title": "PLATFORMAwards 2026",
+                "timezone": "Europe/Brussels",
+                "scoring_deadline": deadline,
+            },
+            "entry": {"reference": "PA2026-0007", "title": entry["title"]},
+            "reason": "The score for local democracy has no comment; please add one.",
+            "assignment_id": 1,
+        },
         Kind.JURY_INVITATION: {
             "edition": {"title": "PLATFORMAwards 2026", "scoring_opens": deadline},
             "is_chair": False,

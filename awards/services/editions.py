@@ -89,12 +89,18 @@ def _check_field_names(fields: dict[str, Any]) -> None:
         raise TypeError(f"Not editable fields of an edition: {', '.join(unknown)}")
 
 
+# What a new edition gets besides its questions, checklist and reminders; other apps plug their
+# own defaults in here (the jury: its rubric, settings and reminder rules).
+CREATE_STEPS: list[Callable[[Edition], None]] = []
+
+
 @transaction.atomic
 def create_edition(*, by: User, **fields: Any) -> Edition:
     """Create an edition from `fields` on behalf of `by`.
 
     Side effects, in order: the edition validated (ValidationError naming the fields) and saved;
-    the programme's five default questions and its eligibility checklist added to it.
+    the programme's five default questions, its eligibility checklist and reminder rules added
+    to it; then every step of CREATE_STEPS (the jury's rubric, ...).
     """
     _check_field_names(fields)
     edition = Edition(**fields)
@@ -103,6 +109,8 @@ def create_edition(*, by: User, **fields: Any) -> Edition:
     add_default_questions(edition=edition)
     add_default_checklist(edition=edition)
     add_default_rules(edition=edition)
+    for step in CREATE_STEPS:
+        step(edition)
     return edition
 
 

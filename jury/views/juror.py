@@ -1,8 +1,9 @@
-"""The secretariat's jury page and the juror's acceptance of an invitation."""
+"""The juror's pages: accepting an invitation, the home with progress, scoring an entry,
+declaring a conflict of interest."""
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,32 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from awards import selectors as award_selectors
-from awards.models import Edition
 
-from . import scoresheet, scoring, selectors, services
-from .forms import InviteJurorForm
-from .models import Assignment
-
-
-@permission_required("awards.manage_editions", raise_exception=True)
-def jury_members(request: HttpRequest, slug: str) -> HttpResponse:
-    edition = get_object_or_404(Edition, slug=slug)
-    form = InviteJurorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.invite_juror(edition=edition, by=request.user, **form.cleaned_data)
-        except services.JuryRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(
-                request,
-                _("An invitation is on its way to %(email)s.") % {"email": member.user.email},
-            )
-            return redirect("jury:members", slug=edition.slug)
-    members = edition.jury_members.select_related("user").order_by("-is_chair", "user__full_name")
-    return render(
-        request, "jury/members.html", {"edition": edition, "members": members, "form": form}
-    )
+from .. import scoresheet, scoring, selectors, services
+from ..forms import DeclareConflictForm
+from ..models import Assignment
 
 
 @login_not_required
@@ -147,3 +126,34 @@ def score_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     except scoring.ScoringRefused as refusal:
         context["error"] = str(refusal)
     return render(request, "includes/autosave_status.html", context)
+
+
+def declare_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    """The juror says they have a conflict of interest with an entry they were given."""
+    assignment = _assignment_for(request, pk)
+    form = DeclareConflictForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.declare_conflict(
+                member=assignment.member,
+                entry=assignment.entry,
+                by=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except services.JuryRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you. %(reference)s is no longer on your list, and the secretariat "
+                    "can see your note."
+                )
+                % {"reference": assignment.entry.reference},
+            )
+            return redirect("jury:home")
+    return render(
+        request,
+        "jury/declare_conflict.html",
+        {"assignment": assignment, "entry": assignment.entry, "form": form},
+    )

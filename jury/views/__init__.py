@@ -1,0 +1,29 @@
+"""The jury's pages: the juror's (juror.py) and the secretariat's (secretariat.py)."""
+
+from .juror import declare_conflict, invitation, juror_home, score_autosave, score_entry
+from .secretariat import (
+    assignments,
+    conflicts,
+    jury_members,
+    lift_conflict,
+    progress,
+    remind,
+    reopen,
+    rubric,
+)
+
+__all__ = [
+    "assignments",
+    "conflicts",
+    "declare_conflict",
+    "invitation",
+    "juror_home",
+    "jury_members",
+    "lift_conflict",
+    "progress",
+    "remind",
+    "reopen",
+    "rubric",
+    "score_autosave",
+    "score_entry",
+]
