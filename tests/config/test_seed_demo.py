@@ -38,7 +38,9 @@ def test_seed_demo_is_idempotent():
     assert [
         m.objects.count() for m in (User, Edition, Organisation, OrganisationMembership, JuryMember)
     ] == counts
-    assert counts == [6, 1, 2, 2, 3]
+    # Five more applicants, organisations and memberships, and the jury again, in the
+    # previous edition where the jury is at work.
+    assert counts == [11, 2, 7, 7, 6]
 
 
 def test_seed_demo_secretariat_has_the_role():
@@ -46,4 +48,20 @@ def test_seed_demo_secretariat_has_the_role():
 
     user = User.objects.get(email="secretariat@demo.platformawards.eu")
     assert user.has_perm("accounts.view_secretariat_dashboard")
-    assert JuryMember.objects.filter(is_chair=True).count() == 1
+    assert JuryMember.objects.filter(is_chair=True).count() == 2  # one per edition
+
+
+def test_seed_demo_shows_the_jury_at_work_in_the_previous_edition():
+    from jury import board
+
+    output = run_seed()
+
+    edition = Edition.objects.get(phase="jury_review")
+    assert f"Jury at work: {edition.title}" in output
+    jurors = board.board(edition).jurors
+    assert len(jurors) == 3
+    # Each juror has one evaluation submitted and one in draft, and a conflict of interest
+    # (the demo's jurors come from countries of the entries).
+    assert [(j.submitted, j.draft) for j in jurors] == [(1, 1)] * 3
+    assert all(j.conflicted == 1 for j in jurors)
+    assert edition.entries.filter(state="in_review").count() == 5

@@ -19,6 +19,7 @@ from jury.reminders import add_default_rules as add_jury_rules
 from jury.services import add_default_criteria
 
 from .demo_entries import DEMO_ENTRIES, fill_entry
+from .demo_jury import seed_jury_edition
 
 DEMO_PASSWORD = "demo-awards-2026"
 
@@ -36,13 +37,14 @@ class Command(BaseCommand):
     def handle(self, *args, password: str, **options):
         # The demo's mails go out when the data is committed; the logins come last, in view.
         with transaction.atomic():
-            edition, logins = self._seed(password)
+            edition, jury_edition, logins = self._seed(password)
         self.stdout.write(self.style.SUCCESS(f"Demo edition: {edition.title}"))
+        self.stdout.write(f"Jury at work: {jury_edition.title}")
         self.stdout.write("Logins (role, email, password):")
         for role, email in logins:
             self.stdout.write(f"  {role:<12} {email:<36} {password}")
 
-    def _seed(self, password: str) -> tuple[Edition, list[tuple[str, str]]]:
+    def _seed(self, password: str) -> tuple[Edition, Edition, list[tuple[str, str]]]:
         edition = self._edition()
         logins: list[tuple[str, str]] = []
 
@@ -65,9 +67,10 @@ class Command(BaseCommand):
             ("juror1@demo.platformawards.eu", "Jonas Juror", "DE", "UNDP", False),
             ("juror2@demo.platformawards.eu", "Joanna Jurorska", "PL", "Council of Europe", False),
         ]
+        members = []
         for email, name, country, organisation, is_chair in jurors:
             user = self._user(email, name, password)
-            JuryMember.objects.update_or_create(
+            member, _ = JuryMember.objects.update_or_create(
                 edition=edition,
                 user=user,
                 defaults={
@@ -77,7 +80,12 @@ class Command(BaseCommand):
                     "accepted_at": timezone.now(),
                 },
             )
+            members.append(member)
             logins.append(("jury chair" if is_chair else "juror", email))
+        # The previous edition shows the jury at work: assignments, drafts and submitted scores.
+        jury_edition = seed_jury_edition(
+            year=edition.year - 2, secretariat=secretariat, jurors=members
+        )
 
         applicants = [
             (
@@ -112,7 +120,7 @@ class Command(BaseCommand):
                 ).exists():
                     fill_entry(edition=edition, organisation=organisation, by=user, spec=spec)
 
-        return edition, logins
+        return edition, jury_edition, logins
 
     def _edition(self) -> Edition:
         # Dates follow today so that the demo always shows an open call.
