@@ -54,6 +54,11 @@ def run(report) -> None:
     )
     Entry.objects.filter(edition=big_call).update(state="submitted")
 
+    # A jury the size of a large programme: 15 jurors, 300 entries in review, 3 jurors each.
+    jury_edition, juror = _jury_at_work(report, secretariat)
+    juror_client = Client()
+    juror_client.force_login(juror)
+
     anonymous = Client()
     signed_in = Client()
     signed_in.force_login(secretariat)
@@ -78,6 +83,17 @@ def run(report) -> None:
             signed_in,
             f"/screening/?edition={big_call.slug}&country=BE",
         ),
+        (
+            "jury assignment matrix (15 jurors x 300 entries)",
+            signed_in,
+            f"/editions/{jury_edition.slug}/jury/assignments/",
+        ),
+        (
+            "jury progress board (15 jurors x 300 entries)",
+            signed_in,
+            f"/editions/{jury_edition.slug}/jury/progress/",
+        ),
+        ("juror home (60 assignments)", juror_client, "/jury/"),
     ]:
         client.get(url)  # warm template and translation caches
         timings = []
@@ -90,3 +106,35 @@ def run(report) -> None:
         timings.sort()
         p95 = timings[int(len(timings) * 0.95) - 1]
         report(label, statistics.median(timings), "ms", f"p95 {p95:.1f} ms, {len(queries)} queries")
+
+
+def _jury_at_work(report, secretariat):
+    """15 accepted jurors, 300 entries in review assigned 3 per entry by the planner (timed),
+    a third of the evaluations submitted. Returns the edition and one juror."""
+    from awards.models import Entry
+    from jury.models import Assignment, Evaluation, JurySettings
+    from jury.services import assign_automatically
+    from tests.factories import JuryMemberFactory, OrganisationFactory, scoring_edition
+
+    edition = scoring_edition()
+    organisation = OrganisationFactory(country="BE")
+    Entry.objects.bulk_create(
+        Entry(edition=edition, organisation=organisation, number=n, title=f"Entry {n}")
+        for n in range(1, 301)
+    )
+    Entry.objects.filter(edition=edition).update(state="in_review")
+    members = [JuryMemberFactory(edition=edition, country="FR") for _ in range(15)]
+    JurySettings.objects.update_or_create(edition=edition, defaults={"jurors_per_entry": 3})
+    started = time.perf_counter()
+    assign_automatically(edition=edition, by=secretariat, seed=1)
+    report(
+        "automatic assignment (15 jurors, 300 entries, k=3)",
+        (time.perf_counter() - started) * 1000,
+        "ms",
+        "planner and database writes",
+    )
+    assignments = list(Assignment.objects.filter(member__edition=edition).order_by("pk"))
+    Evaluation.objects.bulk_create(
+        Evaluation(assignment=a, status=Evaluation.Status.SUBMITTED) for a in assignments[::3]
+    )
+    return edition, members[0].user
