@@ -76,6 +76,14 @@ CriterionFormSet = forms.modelformset_factory(
 
 
 class JurySettingsForm(forms.ModelForm):
+    jurors_per_entry = forms.IntegerField(
+        label=_("jurors per entry"),
+        required=False,
+        min_value=1,
+        max_value=50,
+        help_text=_("Leave empty for every juror to score every entry."),
+    )
+
     class Meta:
         model = JurySettings
         fields = [

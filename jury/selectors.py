@@ -68,7 +68,7 @@ def progress_by_member(edition: Edition) -> dict[int, dict[str, int]]:
         Assignment.objects.filter(member__edition=edition)
         .exclude(Exists(_active_conflicts(member=OuterRef("member"), entry=OuterRef("entry"))))
         .values("member")
-        .order_by("member")
+        .order_by("member_id")
         .annotate(
             total=Count("pk"),
             submitted=Count("pk", filter=Q(evaluation__status=Evaluation.Status.SUBMITTED)),

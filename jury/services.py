@@ -197,11 +197,13 @@ def record_automatic_conflicts(*, edition: Edition) -> int:
 def assign_automatically(*, edition: Edition, by: User, seed: int, round: int = 1):
     """Assign the edition's reviewed entries to its accepted jurors.
 
-    Side effects, in order: automatic conflicts recorded; this round's automatic assignments
-    that nobody has opened to score replaced by the planner's. Assignments set by hand and those
-    being scored stay, and the planner balances the loads around them. Returns the planner's
-    result (with its shortfalls).
+    Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; automatic
+    conflicts recorded; this round's automatic assignments that nobody has opened to score
+    replaced by the planner's. Assignments set by hand and those being scored stay, and the
+    planner balances the loads around them. Returns the planner's result (with its shortfalls).
     """
+    if not is_secretariat.test(by):
+        raise JuryRefused(_("Only the secretariat may change the assignments."))
     record_automatic_conflicts(edition=edition)
     members = list(edition.jury_members.filter(accepted_at__isnull=False).order_by("pk"))
     entries = list(edition.entries.filter(state__in=REVIEWED_STATES).order_by("pk"))
@@ -416,8 +418,11 @@ def rubric_locked(edition: Edition, *, now=None) -> bool:
 
 @transaction.atomic
 def save_rubric(*, edition: Edition, by: User, formset) -> None:
-    """Side effects, in order: the edition row locked; refused (JuryRefused) once the rubric is
+    """Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; the edition
+    row locked; refused once the rubric is
     locked or when no criterion would be left; the formset's criteria saved and deleted."""
+    if not is_secretariat.test(by):
+        raise JuryRefused(_("Only the secretariat may change the rubric."))
     Edition.objects.select_for_update().get(pk=edition.pk)
     if rubric_locked(edition):
         raise JuryRefused(
@@ -475,7 +480,8 @@ def set_assignment(
             return Assignment.objects.create(
                 member=member, entry=entry, round=round, is_manual=True
             )
-        Assignment.objects.filter(pk=existing.pk).update(is_manual=True)
+        existing.is_manual = True
+        existing.save(update_fields=["is_manual"])
         return existing
     if existing is None:
         return None
@@ -496,7 +502,8 @@ def tell_jurors_their_assignments(*, edition: Edition) -> int:
     """Mail every accepted juror the entries they are to score.
 
     Side effects: one message per juror whose list of entries differs from the last one they
-    were sent (the key is the list itself, so sending again after no change sends nothing).
+    were sent (the key holds the list and how many lists were sent before, so sending again
+    after no change sends nothing, and a list that went back to an earlier one is sent again).
     Returns how many messages were queued.
     """
     queued = 0
@@ -506,9 +513,12 @@ def tell_jurors_their_assignments(*, edition: Edition) -> int:
         if not assignments:
             continue
         ids = ",".join(str(a.entry_id) for a in sorted(assignments, key=lambda a: a.entry_id))
-        key = f"jury-assigned:{member.pk}:{hashlib.sha256(ids.encode()).hexdigest()[:16]}"
-        if Notification.objects.filter(key=key).exists():
+        digest = hashlib.sha256(ids.encode()).hexdigest()[:16]
+        sent = Notification.objects.filter(key__startswith=f"jury-assigned:{member.pk}:")
+        last = sent.order_by("-pk").values_list("key", flat=True).first()
+        if last is not None and last.split(":")[2] == digest:
             continue
+        key = f"jury-assigned:{member.pk}:{digest}:{sent.count()}"
         notify_user(
             Kind.JURY_ASSIGNED,
             user=member.user,
@@ -527,10 +537,13 @@ def tell_jurors_their_assignments(*, edition: Edition) -> int:
 def remind_juror(*, member: JuryMember, by: User, now=None) -> bool:
     """The secretariat's "remind" on the progress board: one reminder of the evaluations left.
 
-    Side effects: a reminder queued, at most one per juror and hour (a second click in the same
+    Side effects: refused (JuryRefused) unless `by` is the secretariat; a reminder queued, at
+    most one per juror and hour (a second click in the same
     hour sends nothing). Returns False when there was nothing to remind of or it was sent in
     this hour already.
     """
+    if not is_secretariat.test(by):
+        raise JuryRefused(_("Only the secretariat may send a juror a reminder."))
     now = now or timezone.now()
     progress = selectors.juror_progress(member)
     left = progress["total"] - progress["submitted"]

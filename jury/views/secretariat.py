@@ -5,7 +5,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -104,7 +104,10 @@ def conflicts(request: HttpRequest, slug: str) -> HttpResponse:
     rows = (
         ConflictOfInterest.objects.filter(member__edition=edition)
         .select_related("member__user", "entry", "created_by", "lifted_by")
-        .order_by("lifted_at", "entry__number", "member__user__full_name", "pk")
+        # Active ones first (NULL sorts first on SQLite but last on PostgreSQL).
+        .order_by(
+            F("lifted_at").asc(nulls_first=True), "entry__number", "member__user__full_name", "pk"
+        )
     )
     return render(
         request,
@@ -242,7 +245,8 @@ def _set_cell(
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    # ASCII digits only: "²".isdigit() is true, yet int("²") fails.
+    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 @secretariat_only

@@ -1,0 +1,1146 @@
+"""The secretariat's and the jurors' jury services: conflicts of interest, the jury settings,
+the rubric, assignments set by hand, the mails to jurors, and the reads behind them."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from awards.models import Edition, Entry, ReminderRule
+from awards.services.editions import create_edition
+from jury.forms import CriterionForm, CriterionFormSet
+from jury.models import (
+    Assignment,
+    ConflictOfInterest,
+    Criterion,
+    CriterionScore,
+    Evaluation,
+    JurySettings,
+    Reopening,
+)
+from jury.reminders import jurors_with_unsubmitted
+from jury.scoring import ScoringRefused, reopen_evaluation, save_scores, submit_evaluation
+from jury.selectors import has_active_conflict, juror_progress, progress_by_member
+from jury.services import (
+    DEFAULT_CRITERIA,
+    JuryRefused,
+    add_conflict,
+    add_default_criteria,
+    assign_automatically,
+    declare_conflict,
+    lift_conflict,
+    record_automatic_conflicts,
+    remind_juror,
+    rubric_locked,
+    save_rubric,
+    save_settings,
+    set_assignment,
+    settings_for,
+    tell_jurors_their_assignments,
+)
+from notifications.models import Notification
+from tests.factories import (
+    EditionFactory,
+    EntryFactory,
+    JuryMemberFactory,
+    PartnerFactory,
+    SecretariatFactory,
+    UserFactory,
+    scoring_edition,
+)
+
+pytestmark = pytest.mark.django_db
+
+SWITCHED_OFF = "The rule that recorded it was switched off."
+
+
+def reviewed_entry(edition, country="ES", partner_country="SN", **kwargs) -> Entry:
+    """An entry in review, led from `country` with one partner from `partner_country`; read
+    back so that its state is the stored one."""
+    entry = EntryFactory(edition=edition, organisation__country=country, **kwargs)
+    PartnerFactory(entry=entry, country=partner_country)
+    Entry.objects.filter(pk=entry.pk).update(state="in_review")
+    return Entry.objects.get(pk=entry.pk)
+
+
+def opened(assignment, **kwargs) -> Evaluation:
+    """The juror has opened the entry to score it: an evaluation exists."""
+    return Evaluation.objects.create(assignment=assignment, **kwargs)
+
+
+def active(member, entry) -> list[str]:
+    return sorted(
+        ConflictOfInterest.objects.filter(
+            member=member, entry=entry, lifted_at__isnull=True
+        ).values_list("kind", flat=True)
+    )
+
+
+# Conflicts declared by a juror ---------------------------------------------------------------
+
+
+def test_declare_conflict_only_by_the_accepted_juror_concerned():
+    edition = EditionFactory()
+    juror = JuryMemberFactory(edition=edition)
+    invited = JuryMemberFactory(edition=edition, accepted_at=None)
+    colleague = JuryMemberFactory(edition=edition)
+    entry = reviewed_entry(edition)
+
+    for member, by in [
+        (juror, colleague.user),
+        (juror, SecretariatFactory()),
+        (invited, invited.user),
+    ]:
+        with pytest.raises(JuryRefused) as refused:
+            declare_conflict(member=member, entry=entry, by=by, note="My cousin wrote it.")
+        assert str(refused.value) == "Only the juror concerned may declare a conflict of interest."
+    assert not ConflictOfInterest.objects.exists()
+
+
+def test_declare_conflict_records_the_note_and_who():
+    edition = EditionFactory()
+    juror = JuryMemberFactory(edition=edition)
+    entry = reviewed_entry(edition)
+
+    conflict = declare_conflict(member=juror, entry=entry, by=juror.user, note="  I advised them. ")
+
+    conflict.refresh_from_db()
+    assert (conflict.kind, conflict.note, conflict.created_by, conflict.lifted_at) == (
+        ConflictOfInterest.Kind.DECLARED,
+        "I advised them.",
+        juror.user,
+        None,
+    )
+    assert has_active_conflict(juror, entry)
+
+
+def test_declare_conflict_requires_a_note():
+    edition = EditionFactory()
+    juror = JuryMemberFactory(edition=edition)
+
+    with pytest.raises(JuryRefused) as refused:
+        declare_conflict(member=juror, entry=reviewed_entry(edition), by=juror.user, note=" \n ")
+
+    assert str(refused.value) == "Say why: a reason is required."
+    assert not ConflictOfInterest.objects.exists()
+
+
+def test_declare_conflict_refused_for_an_entry_of_another_edition():
+    juror = JuryMemberFactory()
+    foreign = reviewed_entry(EditionFactory())
+
+    with pytest.raises(JuryRefused) as refused:
+        declare_conflict(member=juror, entry=foreign, by=juror.user, note="I know them.")
+
+    assert str(refused.value) == "This entry is not in the edition of this jury."
+    assert not ConflictOfInterest.objects.exists()
+
+
+def test_declare_conflict_refused_while_an_active_conflict_exists():
+    edition = EditionFactory(year=2041)
+    juror = JuryMemberFactory(edition=edition, user__full_name="Ines Garcia", country="FR")
+    entry = reviewed_entry(edition, country="FR", number=7)
+    assert record_automatic_conflicts(edition=edition) == 1
+
+    with pytest.raises(JuryRefused) as refused:
+        declare_conflict(member=juror, entry=entry, by=juror.user, note="I know them.")
+
+    assert str(refused.value) == "Ines Garcia already has a conflict of interest with PA2041-0007."
+    assert active(juror, entry) == ["country"]
+
+
+def test_declare_conflict_removes_the_unopened_assignment_and_keeps_an_opened_one():
+    edition = EditionFactory()
+    juror = JuryMemberFactory(edition=edition)
+    colleague = JuryMemberFactory(edition=edition)
+    unopened_entry, opened_entry = reviewed_entry(edition), reviewed_entry(edition)
+    unopened = Assignment.objects.create(member=juror, entry=unopened_entry)
+    others = Assignment.objects.create(member=colleague, entry=unopened_entry)
+    being_scored = Assignment.objects.create(member=juror, entry=opened_entry)
+    evaluation = opened(being_scored, comment="Half written")
+
+    declare_conflict(member=juror, entry=unopened_entry, by=juror.user, note="My town.")
+    declare_conflict(member=juror, entry=opened_entry, by=juror.user, note="My partner.")
+
+    assert not Assignment.objects.filter(pk=unopened.pk).exists()
+    assert set(Assignment.objects.values_list("pk", flat=True)) == {others.pk, being_scored.pk}
+    assert Evaluation.objects.get().pk == evaluation.pk
+
+
+# Conflicts set and lifted by the secretariat -------------------------------------------------
+
+
+def test_add_conflict_only_by_the_secretariat():
+    edition = EditionFactory()
+    juror = JuryMemberFactory(edition=edition)
+    entry = reviewed_entry(edition)
+
+    for person in [juror.user, UserFactory()]:
+        with pytest.raises(JuryRefused) as refused:
+            add_conflict(member=juror, entry=entry, by=person, reason="Former employer")
+        assert str(refused.value) == "Only the secretariat may record a conflict of interest."
+    assert not ConflictOfInterest.objects.exists()
+
+
+def test_add_conflict_requires_a_reason_and_records_it():
+    edition = EditionFactory()
+    juror = JuryMemberFactory(edition=edition)
+    entry = reviewed_entry(edition)
+    secretariat = SecretariatFactory()
+    Assignment.objects.create(member=juror, entry=entry, is_manual=True)
+
+    with pytest.raises(JuryRefused) as refused:
+        add_conflict(member=juror, entry=entry, by=secretariat, reason="   ")
+    assert str(refused.value) == "Say why: a reason is required."
+    assert not ConflictOfInterest.objects.exists()
+
+    conflict = add_conflict(member=juror, entry=entry, by=secretariat, reason=" Former employer ")
+
+    conflict.refresh_from_db()
+    assert (conflict.kind, conflict.note, conflict.created_by) == (
+        ConflictOfInterest.Kind.SECRETARIAT,
+        "Former employer",
+        secretariat,
+    )
+    assert not Assignment.objects.exists()
+
+
+@pytest.fixture
+def secretariat_conflict():
+    edition = EditionFactory()
+    juror = JuryMemberFactory(edition=edition)
+    return add_conflict(
+        member=juror, entry=reviewed_entry(edition), by=SecretariatFactory(), reason="Employer"
+    )
+
+
+def test_lift_conflict_only_by_the_secretariat(secretariat_conflict):
+    juror = secretariat_conflict.member
+
+    for person in [juror.user, JuryMemberFactory(edition=juror.edition, is_chair=True).user]:
+        with pytest.raises(JuryRefused) as refused:
+            lift_conflict(conflict=secretariat_conflict, by=person, reason="Not relevant")
+        assert str(refused.value) == "Only the secretariat may lift a conflict of interest."
+    secretariat_conflict.refresh_from_db()
+    assert secretariat_conflict.lifted_at is None
+
+
+def test_lift_conflict_requires_a_reason(secretariat_conflict):
+    with pytest.raises(JuryRefused) as refused:
+        lift_conflict(conflict=secretariat_conflict, by=SecretariatFactory(), reason=" ")
+
+    assert str(refused.value) == "Say why: a reason is required."
+    secretariat_conflict.refresh_from_db()
+    assert (secretariat_conflict.lifted_at, secretariat_conflict.lift_reason) == (None, "")
+
+
+def test_lift_conflict_records_who_when_and_why_and_only_once(secretariat_conflict):
+    secretariat = SecretariatFactory()
+    moment = timezone.now().replace(microsecond=0)
+
+    with time_machine.travel(moment, tick=False):
+        lift_conflict(conflict=secretariat_conflict, by=secretariat, reason=" Left the job ")
+
+    secretariat_conflict.refresh_from_db()
+    assert (
+        secretariat_conflict.lifted_at,
+        secretariat_conflict.lifted_by,
+        secretariat_conflict.lift_reason,
+        secretariat_conflict.lifted_with_rule,
+    ) == (moment, secretariat, "Left the job", False)
+    assert not has_active_conflict(secretariat_conflict.member, secretariat_conflict.entry)
+
+    with pytest.raises(JuryRefused) as refused:
+        lift_conflict(conflict=secretariat_conflict, by=SecretariatFactory(), reason="Again")
+
+    assert str(refused.value) == "This conflict of interest was lifted already."
+    secretariat_conflict.refresh_from_db()
+    assert (secretariat_conflict.lifted_by, secretariat_conflict.lift_reason) == (
+        secretariat,
+        "Left the job",
+    )
+
+
+def test_a_lifted_conflict_can_be_recorded_again(secretariat_conflict):
+    juror, entry = secretariat_conflict.member, secretariat_conflict.entry
+    secretariat = SecretariatFactory()
+    lift_conflict(conflict=secretariat_conflict, by=secretariat, reason="Mistake")
+
+    again = add_conflict(member=juror, entry=entry, by=secretariat, reason="It was right")
+    lift_conflict(conflict=again, by=secretariat, reason="Mistake after all")
+    declared = declare_conflict(member=juror, entry=entry, by=juror.user, note="I insist.")
+
+    rows = ConflictOfInterest.objects.filter(member=juror, entry=entry).order_by("pk")
+    assert [(c.kind, c.lifted_at is None) for c in rows] == [
+        ("secretariat", False),
+        ("secretariat", False),
+        ("declared", True),
+    ]
+    assert rows.last().pk == declared.pk
+    assert active(juror, entry) == ["declared"]
+
+
+def test_an_automatic_conflict_lifted_by_hand_is_not_recorded_again():
+    edition = EditionFactory()
+    juror = JuryMemberFactory(edition=edition, country="FR")
+    entry = reviewed_entry(edition, country="FR")
+    secretariat = SecretariatFactory()
+    assert record_automatic_conflicts(edition=edition) == 1
+    lift_conflict(
+        conflict=ConflictOfInterest.objects.get(), by=secretariat, reason="Lives in Spain now"
+    )
+    assignment = set_assignment(member=juror, entry=entry, by=secretariat, assigned=True)
+
+    assert record_automatic_conflicts(edition=edition) == 0
+
+    assert ConflictOfInterest.objects.count() == 1
+    assert active(juror, entry) == []
+    assert Assignment.objects.get().pk == assignment.pk
+
+
+# The jury settings: automatic conflict rules switched off and on -----------------------------
+
+
+@pytest.fixture
+def conflicts_of_a_french_juror():
+    """A French juror with two automatic country conflicts, one more lifted by hand, one set by
+    the secretariat and one declared (on entries from elsewhere)."""
+    edition = EditionFactory()
+    juror = JuryMemberFactory(edition=edition, country="FR")
+    secretariat = SecretariatFactory()
+    french = [reviewed_entry(edition, country="FR") for _ in range(3)]
+    assert record_automatic_conflicts(edition=edition) == 3
+    lifted_by_hand = ConflictOfInterest.objects.get(entry=french[2])
+    lift_conflict(conflict=lifted_by_hand, by=secretariat, reason="Not a real link")
+    set_by_secretariat = add_conflict(
+        member=juror, entry=reviewed_entry(edition), by=secretariat, reason="Former employer"
+    )
+    declared = declare_conflict(
+        member=juror, entry=reviewed_entry(edition), by=juror.user, note="Friends"
+    )
+    return {
+        "edition": edition,
+        "juror": juror,
+        "secretariat": secretariat,
+        "automatic": [ConflictOfInterest.objects.get(entry=entry) for entry in french[:2]],
+        "lifted_by_hand": lifted_by_hand,
+        "others": [set_by_secretariat, declared],
+    }
+
+
+def test_save_settings_only_by_the_secretariat(conflicts_of_a_french_juror):
+    case = conflicts_of_a_french_juror
+    jury_settings = settings_for(case["edition"])
+    jury_settings.conflict_same_country = False
+
+    with pytest.raises(JuryRefused) as refused:
+        save_settings(settings=jury_settings, by=case["juror"].user)
+
+    assert str(refused.value) == "Only the secretariat may change the jury's settings."
+    assert JurySettings.objects.get(edition=case["edition"]).conflict_same_country is True
+    assert ConflictOfInterest.objects.filter(lifted_at__isnull=True).count() == 4
+
+
+def test_switching_the_country_rule_off_lifts_only_its_active_conflicts(
+    conflicts_of_a_french_juror,
+):
+    case = conflicts_of_a_french_juror
+    jury_settings = settings_for(case["edition"])
+    jury_settings.conflict_same_country = False
+    moment = (timezone.now() + datetime.timedelta(minutes=1)).replace(microsecond=0)
+
+    with time_machine.travel(moment, tick=False):
+        save_settings(settings=jury_settings, by=case["secretariat"])
+
+    assert JurySettings.objects.get(edition=case["edition"]).conflict_same_country is False
+    for conflict in case["automatic"]:
+        conflict.refresh_from_db()
+        assert (
+            conflict.lifted_at,
+            conflict.lifted_by,
+            conflict.lift_reason,
+            conflict.lifted_with_rule,
+        ) == (moment, case["secretariat"], SWITCHED_OFF, True)
+    hand = case["lifted_by_hand"]
+    hand.refresh_from_db()
+    assert (hand.lift_reason, hand.lifted_with_rule) == ("Not a real link", False)
+    assert hand.lifted_at < moment
+    for conflict in case["others"]:
+        conflict.refresh_from_db()
+        assert (conflict.lifted_at, conflict.lifted_with_rule) == (None, False)
+
+
+def test_switching_the_country_rule_on_again_restores_exactly_those_and_records_new_ones(
+    conflicts_of_a_french_juror,
+):
+    case = conflicts_of_a_french_juror
+    edition, juror, secretariat = case["edition"], case["juror"], case["secretariat"]
+    jury_settings = settings_for(edition)
+    jury_settings.conflict_same_country = False
+    save_settings(settings=jury_settings, by=secretariat)
+    # While the rule is off: a hand assignment on a formerly conflicted entry, and a new entry.
+    restored_entry = case["automatic"][0].entry
+    set_assignment(member=juror, entry=restored_entry, by=secretariat, assigned=True)
+    newcomer = reviewed_entry(edition, country="ES", partner_country="FR")
+    assert not ConflictOfInterest.objects.filter(entry=newcomer).exists()
+
+    jury_settings.conflict_same_country = True
+    save_settings(settings=jury_settings, by=secretariat)
+
+    for conflict in case["automatic"]:
+        conflict.refresh_from_db()
+        assert (
+            conflict.lifted_at,
+            conflict.lifted_by,
+            conflict.lift_reason,
+            conflict.lifted_with_rule,
+        ) == (None, None, "", False)
+    hand = case["lifted_by_hand"]
+    hand.refresh_from_db()
+    assert (hand.lifted_at is not None, hand.lift_reason) == (True, "Not a real link")
+    assert active(juror, newcomer) == ["country"]
+    # Restored, not duplicated: the three first rows and the newcomer's.
+    assert ConflictOfInterest.objects.filter(kind="country").count() == 4
+    assert ConflictOfInterest.objects.filter(lifted_at__isnull=True).count() == 5
+    # The hand assignment of a conflicted juror, never opened, went with the conflict's return.
+    assert not Assignment.objects.filter(member=juror, entry=restored_entry).exists()
+
+
+def test_recording_automatic_conflicts_deletes_unopened_assignments_of_the_pair():
+    edition = EditionFactory()
+    french = JuryMemberFactory(edition=edition, country="FR")
+    neutral = JuryMemberFactory(edition=edition, country="DE")
+    first, second = reviewed_entry(edition, country="FR"), reviewed_entry(edition, country="FR")
+    elsewhere = reviewed_entry(edition, country="ES")
+    unopened = Assignment.objects.create(member=french, entry=first, is_manual=True)
+    being_scored = Assignment.objects.create(member=french, entry=second)
+    opened(being_scored)
+    kept = [
+        Assignment.objects.create(member=french, entry=elsewhere),
+        Assignment.objects.create(member=neutral, entry=first),
+    ]
+
+    assert record_automatic_conflicts(edition=edition) == 2
+
+    assert not Assignment.objects.filter(pk=unopened.pk).exists()
+    assert set(Assignment.objects.values_list("pk", flat=True)) == {
+        being_scored.pk,
+        *(a.pk for a in kept),
+    }
+
+
+# The rubric ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rubric_edition():
+    """An edition whose scoring opens in the future, with the default rubric."""
+    edition = EditionFactory()
+    assert edition.scoring_opens > timezone.now()
+    add_default_criteria(edition=edition)
+    return Edition.objects.get(pk=edition.pk)
+
+
+def rubric_post(edition) -> dict[str, str]:
+    """What the rubric page posts when nothing is changed: the formset rendered, read back."""
+    formset = CriterionFormSet(queryset=edition.criteria.all(), prefix="criteria")
+    data = {
+        formset.management_form.add_prefix(name): str(value)
+        for name, value in formset.management_form.initial.items()
+    }
+    for form in formset.forms:
+        for name in form.fields:
+            value = form[name].value()
+            if name == "DELETE" or value is None:
+                continue  # an unticked box is not posted
+            data[form.add_prefix(name)] = str(value.pk if hasattr(value, "pk") else value)
+    return data
+
+
+def bound_rubric(edition, data) -> CriterionFormSet:
+    formset = CriterionFormSet(data, queryset=edition.criteria.all(), prefix="criteria")
+    assert formset.is_valid(), formset.errors
+    return formset
+
+
+def rubric(edition) -> list[tuple]:
+    return list(
+        Criterion.objects.filter(edition=edition).values_list(
+            "position", "name", "weight", "scale_min", "scale_max"
+        )
+    )
+
+
+def test_rubric_locked_from_the_moment_scoring_opens(rubric_edition):
+    opens = rubric_edition.scoring_opens
+
+    assert rubric_locked(rubric_edition) is False
+    assert rubric_locked(rubric_edition, now=opens - datetime.timedelta(seconds=1)) is False
+    assert rubric_locked(rubric_edition, now=opens) is True
+    assert rubric_locked(rubric_edition, now=opens + datetime.timedelta(days=3)) is True
+    with time_machine.travel(opens, tick=False):
+        assert rubric_locked(rubric_edition) is True
+
+
+def test_rubric_locked_by_any_score_even_before_scoring_opens(rubric_edition):
+    assignment = Assignment.objects.create(
+        member=JuryMemberFactory(edition=rubric_edition), entry=reviewed_entry(rubric_edition)
+    )
+    evaluation = opened(assignment)
+    assert rubric_locked(rubric_edition) is False
+
+    CriterionScore.objects.create(
+        evaluation=evaluation, criterion=rubric_edition.criteria.first(), not_applicable=True
+    )
+
+    assert rubric_locked(rubric_edition) is True
+
+
+def test_save_rubric_saves_edits_additions_and_deletions(rubric_edition):
+    data = rubric_post(rubric_edition)
+    assert (data["criteria-TOTAL_FORMS"], data["criteria-INITIAL_FORMS"]) == ("6", "5")
+    data |= {
+        "criteria-0-name": "Strategy",
+        "criteria-0-weight": "2.5",
+        "criteria-4-DELETE": "on",
+        "criteria-5-position": "6",
+        "criteria-5-name": "Innovation",
+        "criteria-5-guidance": "What is new here?",
+        "criteria-5-scale_min": "1",
+        "criteria-5-scale_max": "5",
+    }
+
+    save_rubric(
+        edition=rubric_edition, by=SecretariatFactory(), formset=bound_rubric(rubric_edition, data)
+    )
+
+    assert rubric(rubric_edition) == [
+        (1, "Strategy", Decimal("2.5"), 0, 10),
+        (2, "Results and local impact", 1, 0, 10),
+        (3, "Local democracy", 1, 0, 10),
+        (4, "Active citizenship", 1, 0, 10),
+        (6, "Innovation", 1, 1, 5),
+    ]
+    assert Criterion.objects.get(name="Innovation").guidance == "What is new here?"
+
+
+def test_save_rubric_deletes_a_criterion_when_the_others_are_left_as_they_are(rubric_edition):
+    data = rubric_post(rubric_edition) | {"criteria-2-DELETE": "on"}
+
+    save_rubric(
+        edition=rubric_edition, by=SecretariatFactory(), formset=bound_rubric(rubric_edition, data)
+    )
+
+    assert [name for _, name, *_ in rubric(rubric_edition)] == [
+        "Strategic approach and objectives",
+        "Results and local impact",
+        "Active citizenship",
+        "Development effectiveness and policy coherence",
+    ]
+
+
+def test_save_rubric_refused_once_scoring_has_opened():
+    edition = scoring_edition()
+    before = rubric(edition)
+    data = rubric_post(edition) | {"criteria-0-name": "Strategy", "criteria-1-DELETE": "on"}
+
+    with pytest.raises(JuryRefused) as refused:
+        save_rubric(edition=edition, by=SecretariatFactory(), formset=bound_rubric(edition, data))
+
+    assert str(refused.value) == (
+        "Scoring has opened, so the rubric can no longer change: scores already given would no "
+        "longer mean the same."
+    )
+    assert rubric(edition) == before
+
+
+def test_save_rubric_refused_when_every_criterion_would_go(rubric_edition):
+    before = rubric(rubric_edition)
+    data = rubric_post(rubric_edition) | {f"criteria-{i}-DELETE": "on" for i in range(5)}
+
+    with pytest.raises(JuryRefused) as refused:
+        save_rubric(
+            edition=rubric_edition,
+            by=SecretariatFactory(),
+            formset=bound_rubric(rubric_edition, data),
+        )
+
+    assert str(refused.value) == "Keep at least one criterion in the rubric."
+    assert rubric(rubric_edition) == before
+
+
+def test_save_rubric_may_replace_every_criterion_by_a_new_one(rubric_edition):
+    data = rubric_post(rubric_edition) | {f"criteria-{i}-DELETE": "on" for i in range(5)}
+    data |= {"criteria-5-position": "1", "criteria-5-name": "Overall merit"}
+
+    save_rubric(
+        edition=rubric_edition,
+        by=SecretariatFactory(),
+        formset=bound_rubric(rubric_edition, data),
+    )
+
+    assert rubric(rubric_edition) == [(1, "Overall merit", 1, 0, 10)]
+
+
+@pytest.mark.parametrize(("low", "high"), [("5", "5"), ("6", "5")])
+def test_criterion_form_refuses_a_scale_that_does_not_go_up(low, high):
+    form = CriterionForm(
+        data={
+            "position": "1",
+            "name": "Impact",
+            "guidance": "",
+            "weight": "1",
+            "scale_min": low,
+            "scale_max": high,
+        }
+    )
+
+    assert not form.is_valid()
+    assert form.errors == {"scale_max": ["The highest score must be above the lowest."]}
+
+
+# Assignments set by hand ---------------------------------------------------------------------
+
+
+def test_set_assignment_only_by_the_secretariat():
+    edition = EditionFactory()
+    juror = JuryMemberFactory(edition=edition)
+    entry = reviewed_entry(edition)
+    chair = JuryMemberFactory(edition=edition, is_chair=True)
+
+    for person in [juror.user, chair.user]:
+        with pytest.raises(JuryRefused) as refused:
+            set_assignment(member=juror, entry=entry, by=person, assigned=True)
+        assert str(refused.value) == "Only the secretariat may change the assignments."
+    assert not Assignment.objects.exists()
+
+
+def test_set_assignment_refused_for_an_entry_not_under_review_in_the_jurors_edition():
+    edition = EditionFactory()
+    juror = JuryMemberFactory(edition=edition)
+    draft = EntryFactory(edition=edition)
+    foreign = reviewed_entry(EditionFactory())
+
+    for entry in [draft, foreign]:
+        with pytest.raises(JuryRefused) as refused:
+            set_assignment(member=juror, entry=entry, by=SecretariatFactory(), assigned=True)
+        assert str(refused.value) == "This entry is not under review in the edition of this jury."
+    assert not Assignment.objects.exists()
+
+
+def test_set_assignment_refused_for_a_juror_who_has_not_accepted():
+    edition = EditionFactory()
+    invited = JuryMemberFactory(edition=edition, accepted_at=None, user__full_name="Jan Nowak")
+
+    with pytest.raises(JuryRefused) as refused:
+        set_assignment(
+            member=invited, entry=reviewed_entry(edition), by=SecretariatFactory(), assigned=True
+        )
+
+    assert str(refused.value) == "Jan Nowak has not accepted the invitation yet."
+    assert not Assignment.objects.exists()
+
+
+def test_set_assignment_refused_for_a_conflicted_juror():
+    edition = EditionFactory(year=2042)
+    juror = JuryMemberFactory(edition=edition, user__full_name="Ada Lovelace")
+    entry = reviewed_entry(edition, number=12)
+    declare_conflict(member=juror, entry=entry, by=juror.user, note="My sister's town.")
+
+    with pytest.raises(JuryRefused) as refused:
+        set_assignment(member=juror, entry=entry, by=SecretariatFactory(), assigned=True)
+
+    assert str(refused.value) == "Ada Lovelace has a conflict of interest with PA2042-0012."
+    assert not Assignment.objects.exists()
+
+
+def test_set_assignment_creates_a_manual_one_and_makes_an_automatic_one_manual():
+    edition = EditionFactory()
+    juror = JuryMemberFactory(edition=edition)
+    fresh_entry, automatic_entry = reviewed_entry(edition), reviewed_entry(edition)
+    automatic = Assignment.objects.create(member=juror, entry=automatic_entry, is_manual=False)
+    secretariat = SecretariatFactory()
+
+    created = set_assignment(member=juror, entry=fresh_entry, by=secretariat, assigned=True)
+    kept = set_assignment(member=juror, entry=automatic_entry, by=secretariat, assigned=True)
+    again = set_assignment(member=juror, entry=fresh_entry, by=secretariat, assigned=True)
+
+    assert (created.is_manual, kept.is_manual, kept.pk, again.pk) == (
+        True,
+        True,
+        automatic.pk,
+        created.pk,
+    )
+    assert sorted(Assignment.objects.values_list("entry_id", "is_manual", "round")) == sorted(
+        [(fresh_entry.pk, True, 1), (automatic_entry.pk, True, 1)]
+    )
+
+
+@pytest.mark.parametrize("draft", [False, True])
+def test_set_assignment_takes_off_an_unopened_or_empty_draft_assignment(draft):
+    edition = EditionFactory()
+    juror = JuryMemberFactory(edition=edition)
+    entry = reviewed_entry(edition)
+    assignment = Assignment.objects.create(member=juror, entry=entry, is_manual=True)
+    if draft:
+        opened(assignment)
+    secretariat = SecretariatFactory()
+
+    assert set_assignment(member=juror, entry=entry, by=secretariat, assigned=False) is None
+
+    assert not Assignment.objects.exists()
+    assert not Evaluation.objects.exists()
+    assert set_assignment(member=juror, entry=entry, by=secretariat, assigned=False) is None
+
+
+@pytest.mark.parametrize("started", ["score", "not_applicable", "comment", "submitted"])
+def test_set_assignment_keeps_an_assignment_being_scored(started):
+    edition = EditionFactory(year=2043)
+    add_default_criteria(edition=edition)
+    juror = JuryMemberFactory(edition=edition, user__full_name="Bo Berg")
+    entry = reviewed_entry(edition, number=3)
+    assignment = Assignment.objects.create(member=juror, entry=entry)
+    evaluation = opened(
+        assignment,
+        comment="Promising" if started == "comment" else "",
+        status="submitted" if started == "submitted" else "draft",
+    )
+    if started in ("score", "not_applicable"):
+        CriterionScore.objects.create(
+            evaluation=evaluation,
+            criterion=edition.criteria.first(),
+            value=Decimal("6") if started == "score" else None,
+            not_applicable=started == "not_applicable",
+        )
+
+    with pytest.raises(JuryRefused) as refused:
+        set_assignment(member=juror, entry=entry, by=SecretariatFactory(), assigned=False)
+
+    assert str(refused.value) == "Bo Berg has started scoring PA2043-0003, so the assignment stays."
+    assert Assignment.objects.get().pk == assignment.pk
+    assert Evaluation.objects.get().pk == evaluation.pk
+
+
+# Automatic assignment around the fixed ones --------------------------------------------------
+
+
+def three_jurors_six_entries():
+    """Three jurors and six entries without conflicts, one juror per entry."""
+    edition = EditionFactory()
+    JurySettings.objects.create(edition=edition, jurors_per_entry=1)
+    jurors = [JuryMemberFactory(edition=edition, country=c) for c in ["DE", "IT", "PL"]]
+    entries = [reviewed_entry(edition) for _ in range(6)]
+    return edition, jurors, entries
+
+
+def loads(jurors) -> list[int]:
+    return [Assignment.objects.filter(member=juror).count() for juror in jurors]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_assign_automatically_balances_around_manual_assignments(seed):
+    edition, (busy, *others), entries = three_jurors_six_entries()
+    secretariat = SecretariatFactory()
+    manual = [
+        set_assignment(member=busy, entry=entry, by=secretariat, assigned=True)
+        for entry in entries[:3]
+    ]
+
+    plan = assign_automatically(edition=edition, by=secretariat, seed=seed)
+
+    assert set(Assignment.objects.filter(member=busy).values_list("pk", flat=True)) == {
+        a.pk for a in manual
+    }
+    assert all(Assignment.objects.filter(entry=e).count() == 1 for e in entries)
+    assert sorted(loads(others)) == [1, 2]
+    # Only the movable units balance: the busy juror's three fixed ones stay where they are.
+    assert plan.loads == {
+        busy.pk: 3,
+        **{juror.pk: n for juror, n in zip(others, loads(others), strict=True)},
+    }
+    assert max(plan.loads.values()) - min(plan.loads.values()) == 2
+    assert plan.shortfalls == ()
+
+
+def test_assign_automatically_keeps_an_opened_automatic_assignment():
+    edition, jurors, entries = three_jurors_six_entries()
+    secretariat = SecretariatFactory()
+    assign_automatically(edition=edition, by=secretariat, seed=1)
+    being_scored = Assignment.objects.filter(entry=entries[0]).get()
+    opened(being_scored, comment="Reading")
+
+    for seed in range(2, 12):
+        assign_automatically(edition=edition, by=secretariat, seed=seed)
+
+        assert Assignment.objects.filter(entry=entries[0]).get().pk == being_scored.pk
+        assert all(Assignment.objects.filter(entry=e).count() == 1 for e in entries)
+        assert max(loads(jurors)) - min(loads(jurors)) <= 1
+    being_scored.refresh_from_db()
+    assert being_scored.is_manual is False
+
+
+def test_assign_automatically_ignores_a_kept_assignment_of_a_juror_conflicted_since():
+    edition, (conflicted, *others), entries = three_jurors_six_entries()
+    secretariat = SecretariatFactory()
+    manual = set_assignment(member=conflicted, entry=entries[0], by=secretariat, assigned=True)
+    opened(manual, comment="Half way")
+    add_conflict(member=conflicted, entry=entries[0], by=secretariat, reason="Consultant")
+
+    plan = assign_automatically(edition=edition, by=secretariat, seed=5)
+
+    # Kept, hidden, not counted: the entry gets another juror and the loads balance.
+    assert Assignment.objects.filter(pk=manual.pk).exists()
+    replacement = Assignment.objects.filter(entry=entries[0]).exclude(pk=manual.pk).get()
+    assert replacement.member_id in {j.pk for j in others}
+    assert conflicted.pk not in plan.by_entry[entries[0].pk]
+    assert sorted(plan.loads.values()) == [2, 2, 2]
+    assert plan.shortfalls == ()
+
+
+# Telling jurors their entries ----------------------------------------------------------------
+
+
+def assigned_mails(member=None):
+    mails = Notification.objects.filter(kind="jury.assigned").order_by("pk")
+    return list(mails.filter(recipient_email=member.user.email) if member else mails)
+
+
+def listed(mail) -> list[str]:
+    return [entry["reference"] for entry in mail.context["entries"]]
+
+
+@pytest.fixture
+def told_jury():
+    edition = EditionFactory(year=2044)
+    anna = JuryMemberFactory(edition=edition, user__full_name="Anna")
+    ben = JuryMemberFactory(edition=edition, user__full_name="Ben")
+    idle = JuryMemberFactory(edition=edition, user__full_name="Idle")
+    invited = JuryMemberFactory(edition=edition, accepted_at=None)
+    entries = [reviewed_entry(edition, number=n, title=f"Entry {n}") for n in (1, 2, 3, 4)]
+    secretariat = SecretariatFactory()
+    for member, entry in [(anna, entries[1]), (anna, entries[0]), (ben, entries[2])]:
+        set_assignment(member=member, entry=entry, by=secretariat, assigned=True)
+    Assignment.objects.create(member=invited, entry=entries[3])
+    return {
+        "edition": edition,
+        "anna": anna,
+        "ben": ben,
+        "idle": idle,
+        "invited": invited,
+        "entries": entries,
+        "secretariat": secretariat,
+    }
+
+
+def test_tell_jurors_sends_each_accepted_juror_with_entries_their_list(told_jury):
+    anna, ben = told_jury["anna"], told_jury["ben"]
+
+    assert tell_jurors_their_assignments(edition=told_jury["edition"]) == 2
+
+    assert [mail.recipient_email for mail in assigned_mails()] == [anna.user.email, ben.user.email]
+    mail = assigned_mails(anna)[0]
+    assert mail.context["entries"] == [
+        {"reference": "PA2044-0001", "title": "Entry 1"},
+        {"reference": "PA2044-0002", "title": "Entry 2"},
+    ]
+    assert mail.context["edition"]["title"] == told_jury["edition"].title
+    assert listed(assigned_mails(ben)[0]) == ["PA2044-0003"]
+    assert assigned_mails(told_jury["idle"]) == []
+    assert assigned_mails(told_jury["invited"]) == []
+
+
+def test_tell_jurors_again_without_change_sends_nothing(told_jury):
+    tell_jurors_their_assignments(edition=told_jury["edition"])
+
+    assert tell_jurors_their_assignments(edition=told_jury["edition"]) == 0
+
+    assert len(assigned_mails()) == 2
+
+
+def test_tell_jurors_after_a_change_tells_only_that_juror(told_jury):
+    edition, ben, secretariat = told_jury["edition"], told_jury["ben"], told_jury["secretariat"]
+    tell_jurors_their_assignments(edition=edition)
+    set_assignment(member=ben, entry=told_jury["entries"][3], by=secretariat, assigned=True)
+
+    assert tell_jurors_their_assignments(edition=edition) == 1
+
+    assert len(assigned_mails(told_jury["anna"])) == 1
+    assert [listed(mail) for mail in assigned_mails(ben)] == [
+        ["PA2044-0003"],
+        ["PA2044-0003", "PA2044-0004"],
+    ]
+
+
+def test_tell_jurors_tells_a_juror_whose_list_went_back_to_an_earlier_one(told_jury):
+    edition, ben, secretariat = told_jury["edition"], told_jury["ben"], told_jury["secretariat"]
+    extra = told_jury["entries"][3]
+    tell_jurors_their_assignments(edition=edition)
+    set_assignment(member=ben, entry=extra, by=secretariat, assigned=True)
+    tell_jurors_their_assignments(edition=edition)
+    set_assignment(member=ben, entry=extra, by=secretariat, assigned=False)
+
+    assert tell_jurors_their_assignments(edition=edition) == 1
+    assert tell_jurors_their_assignments(edition=edition) == 0
+
+    assert [listed(mail) for mail in assigned_mails(ben)] == [
+        ["PA2044-0003"],
+        ["PA2044-0003", "PA2044-0004"],
+        ["PA2044-0003"],
+    ]
+
+
+def test_tell_jurors_never_lists_a_conflicted_entry(told_jury):
+    edition, anna, secretariat = told_jury["edition"], told_jury["anna"], told_jury["secretariat"]
+    second = told_jury["entries"][1]
+    opened(Assignment.objects.get(member=anna, entry=second), comment="Started")
+    add_conflict(member=anna, entry=second, by=secretariat, reason="Her former employer")
+    ben = told_jury["ben"]
+    opened(Assignment.objects.get(member=ben), comment="Started")
+    declare_conflict(member=ben, entry=told_jury["entries"][2], by=ben.user, note="My town")
+
+    assert tell_jurors_their_assignments(edition=edition) == 1
+
+    assert Assignment.objects.filter(member=anna, entry=second).exists()
+    assert [listed(mail) for mail in assigned_mails()] == [["PA2044-0001"]]
+    assert assigned_mails(anna)[0].recipient_email == anna.user.email
+
+
+# Reminding a juror by hand -------------------------------------------------------------------
+
+
+@pytest.fixture
+def juror_with_work():
+    """A juror with three entries to score (one submitted) and a fourth now conflicted."""
+    edition = scoring_edition()
+    juror = JuryMemberFactory(edition=edition)
+    assignments = [
+        Assignment.objects.create(member=juror, entry=reviewed_entry(edition)) for _ in range(4)
+    ]
+    opened(assignments[0], status="submitted", submitted_at=timezone.now())
+    opened(assignments[1])
+    opened(assignments[3], comment="Half way")
+    add_conflict(
+        member=juror, entry=assignments[3].entry, by=SecretariatFactory(), reason="Conflict"
+    )
+    return juror
+
+
+AT_TEN = datetime.datetime(2031, 3, 4, 10, 5, tzinfo=datetime.UTC)
+
+
+def reminders():
+    return list(Notification.objects.filter(kind="reminder.juror").order_by("pk"))
+
+
+def test_remind_juror_queues_one_reminder_of_what_is_left(juror_with_work):
+    assert remind_juror(member=juror_with_work, by=SecretariatFactory(), now=AT_TEN) is True
+
+    [reminder] = reminders()
+    assert reminder.recipient_email == juror_with_work.user.email
+    assert (reminder.context["left"], reminder.context["total"]) == (2, 3)
+    assert reminder.context["edition"]["title"] == juror_with_work.edition.title
+
+
+def test_remind_juror_at_most_once_an_hour(juror_with_work):
+    secretariat = SecretariatFactory()
+    remind_juror(member=juror_with_work, by=secretariat, now=AT_TEN)
+
+    later_that_hour = AT_TEN + datetime.timedelta(minutes=54)
+    assert remind_juror(member=juror_with_work, by=secretariat, now=later_that_hour) is False
+    assert len(reminders()) == 1
+
+    next_hour = AT_TEN + datetime.timedelta(minutes=55)
+    assert remind_juror(member=juror_with_work, by=secretariat, now=next_hour) is True
+    assert len(reminders()) == 2
+
+
+def test_remind_juror_sends_nothing_when_everything_is_submitted(juror_with_work):
+    Evaluation.objects.filter(assignment__member=juror_with_work).update(
+        status="submitted", submitted_at=timezone.now()
+    )
+    Evaluation.objects.create(
+        assignment=Assignment.objects.get(member=juror_with_work, evaluation__isnull=True),
+        status="submitted",
+        submitted_at=timezone.now(),
+    )
+
+    assert remind_juror(member=juror_with_work, by=SecretariatFactory(), now=AT_TEN) is False
+
+    assert reminders() == []
+
+
+# Reopening an evaluation ---------------------------------------------------------------------
+
+
+def test_reopen_evaluation_records_each_reopening_and_tells_the_juror_in_their_language():
+    edition = scoring_edition()
+    juror = JuryMemberFactory(edition=edition, user__preferred_language="fr")
+    assignment = Assignment.objects.create(member=juror, entry=reviewed_entry(edition))
+    criteria = list(edition.criteria.all())
+    first_secretary, second_secretary = SecretariatFactory(), SecretariatFactory()
+
+    def score_and_submit():
+        save_scores(
+            assignment=assignment,
+            by=juror.user,
+            scores={c.pk: "6" for c in criteria},
+            not_applicable=set(),
+            comments={},
+        )
+        return submit_evaluation(assignment=assignment, by=juror.user)
+
+    reopen_evaluation(evaluation=score_and_submit(), by=first_secretary, reason=" Typo ")
+    reopen_evaluation(evaluation=score_and_submit(), by=second_secretary, reason="Second look")
+
+    assert list(Reopening.objects.values_list("evaluation__assignment", "by", "reason")) == [
+        (assignment.pk, first_secretary.pk, "Typo"),
+        (assignment.pk, second_secretary.pk, "Second look"),
+    ]
+    mails = Notification.objects.filter(kind="jury.evaluation_reopened").order_by("pk")
+    assert [(m.recipient_email, m.language, m.context["reason"]) for m in mails] == [
+        (juror.user.email, "fr", "Typo"),
+        (juror.user.email, "fr", "Second look"),
+    ]
+    assert Evaluation.objects.get().status == Evaluation.Status.DRAFT
+
+
+# A new edition's jury defaults ---------------------------------------------------------------
+
+
+def test_create_edition_gives_the_jury_its_rubric_settings_and_reminder_rules():
+    built = EditionFactory.build(year=2099)
+    fields = {name: getattr(built, name) for name in ["year", "title", "slug", *Edition.TIMELINE]}
+
+    edition = create_edition(by=SecretariatFactory(), **fields)
+
+    assert list(edition.criteria.values_list("position", "name", "weight")) == [
+        (i, name, 1) for i, name in enumerate(DEFAULT_CRITERIA, start=1)
+    ]
+    jury_settings = JurySettings.objects.get(edition=edition)
+    assert (
+        jury_settings.jurors_per_entry,
+        jury_settings.conflict_same_country,
+        jury_settings.conflict_same_organisation,
+        jury_settings.hide_scores_until_closed,
+    ) == (None, True, True, False)
+    rules = ReminderRule.objects.filter(edition=edition, audience="jurors_with_unsubmitted")
+    assert sorted(rules.values_list("milestone", "days", "enabled")) == [
+        ("scoring_deadline", -5, True),
+        ("scoring_deadline", -1, True),
+        ("scoring_deadline", 1, True),
+    ]
+
+
+# Scores typed with a decimal comma -----------------------------------------------------------
+
+
+@pytest.fixture
+def scoring_assignment():
+    edition = scoring_edition()
+    return Assignment.objects.create(
+        member=JuryMemberFactory(edition=edition), entry=reviewed_entry(edition)
+    )
+
+
+def test_save_scores_reads_a_decimal_comma(scoring_assignment):
+    strategy = scoring_assignment.entry.edition.criteria.first()
+
+    save_scores(
+        assignment=scoring_assignment,
+        by=scoring_assignment.member.user,
+        scores={strategy.pk: " 7,5 "},
+        not_applicable=set(),
+        comments={},
+    )
+
+    assert CriterionScore.objects.get().value == Decimal("7.5")
+
+
+@pytest.mark.parametrize("value", ["7,5,1", "1.000,5", "abc", ","])
+def test_save_scores_still_refuses_what_is_not_a_number(scoring_assignment, value):
+    strategy = scoring_assignment.entry.edition.criteria.first()
+
+    with pytest.raises(ScoringRefused) as refused:
+        save_scores(
+            assignment=scoring_assignment,
+            by=scoring_assignment.member.user,
+            scores={strategy.pk: value},
+            not_applicable=set(),
+            comments={},
+        )
+
+    assert str(refused.value) == (
+        "The score for “Strategic approach and objectives” must be a number."
+    )
+    assert not CriterionScore.objects.exists()
+
+
+# Reads ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_jurors_with_unsubmitted_query_count_does_not_grow_with_the_jury(
+    django_assert_num_queries, size
+):
+    edition = EditionFactory()
+    JuryMemberFactory(edition=edition, accepted_at=None)
+    for _ in range(size):
+        juror = JuryMemberFactory(edition=edition)
+        Assignment.objects.create(member=juror, entry=reviewed_entry(edition))
+
+    # The accepted jurors with their users and edition, then everyone's progress.
+    with django_assert_num_queries(2):
+        rows = list(jurors_with_unsubmitted(edition.pk))
+
+    assert len(rows) == size
+    assert {context["left"] for _, context, _ in rows} == {1}
+
+
+def test_progress_by_member_matches_juror_progress_without_conflicted_assignments():
+    edition = scoring_edition()
+    jurors = [JuryMemberFactory(edition=edition) for _ in range(4)]
+    entries = [reviewed_entry(edition) for _ in range(4)]
+    for juror, statuses in zip(
+        jurors[:3],
+        [["submitted", "draft", None, "draft"], ["submitted", "submitted"], [None]],
+        strict=True,
+    ):
+        for entry, status in zip(entries, statuses, strict=False):
+            assignment = Assignment.objects.create(member=juror, entry=entry)
+            if status:
+                opened(assignment, status=status)
+    add_conflict(member=jurors[0], entry=entries[3], by=SecretariatFactory(), reason="Employer")
+    JuryMemberFactory(edition=EditionFactory())  # another edition's juror
+    Assignment.objects.create(member=JuryMemberFactory(), entry=EntryFactory())
+
+    by_member = progress_by_member(edition)
+
+    assert by_member == {
+        juror.pk: juror_progress(juror) for juror in jurors if juror_progress(juror)["total"]
+    }
+    assert by_member[jurors[0].pk] == {"total": 3, "submitted": 1, "draft": 1, "not_started": 1}
+    assert by_member[jurors[1].pk] == {"total": 2, "submitted": 2, "draft": 0, "not_started": 0}
+    assert jurors[3].pk not in by_member
+
+
+def test_rubric_assignment_and_reminders_are_the_secretariats_to_change(rubric_edition):
+    juror = JuryMemberFactory(edition=rubric_edition)
+    reviewed_entry(rubric_edition)
+    before = rubric(rubric_edition)
+
+    with pytest.raises(JuryRefused, match="Only the secretariat may change the rubric"):
+        save_rubric(
+            edition=rubric_edition,
+            by=juror.user,
+            formset=bound_rubric(rubric_edition, rubric_post(rubric_edition)),
+        )
+    with pytest.raises(JuryRefused, match="Only the secretariat may change the assignments"):
+        assign_automatically(edition=rubric_edition, by=juror.user, seed=1)
+    with pytest.raises(JuryRefused, match="Only the secretariat may send a juror a reminder"):
+        remind_juror(member=juror, by=juror.user)
+
+    assert rubric(rubric_edition) == before
+    assert not Assignment.objects.filter(member__edition=rubric_edition).exists()
+    assert not ConflictOfInterest.objects.exists()
