@@ -11,20 +11,9 @@ from django.db.models import Max
 from django.utils import timezone
 
 from awards.models import Edition, Entry
-from awards.workflow import EntryState
 
 from .models import Assignment, ConflictOfInterest, Evaluation, JuryMember, JurySettings
-from .services import REVIEWED_STATES
-
-# The entries the board shows: under review, and those the jury has already decided on.
-JURY_STATES = (
-    *REVIEWED_STATES,
-    EntryState.SHORTLISTED,
-    EntryState.NOT_SHORTLISTED,
-    EntryState.FINALIST,
-    EntryState.AWARDED,
-    EntryState.PUBLISHED,
-)
+from .selectors import JURY_STATES, REVIEWED_STATES
 
 SUBMITTED = "submitted"
 DRAFT = "draft"

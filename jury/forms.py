@@ -5,8 +5,8 @@ from django_countries import countries
 
 from awards.models import Entry
 
-from .board import JURY_STATES
 from .models import Criterion, JuryMember, JurySettings
+from .selectors import JURY_STATES
 
 
 class InviteJurorForm(forms.Form):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from awards.models import Edition, Entry
+from awards.workflow import EntryState
 
 from .models import (
     Assignment,
@@ -15,6 +16,18 @@ from .models import (
     Evaluation,
     JuryMember,
     JurySettings,
+)
+
+# The entries the jury works on: assignments and conflicts are made for these.
+REVIEWED_STATES = (EntryState.ELIGIBLE, EntryState.IN_REVIEW)
+# Those, and the entries the jury has decided on: still shown in the jury's lists.
+JURY_STATES = (
+    *REVIEWED_STATES,
+    EntryState.SHORTLISTED,
+    EntryState.NOT_SHORTLISTED,
+    EntryState.FINALIST,
+    EntryState.AWARDED,
+    EntryState.PUBLISHED,
 )
 
 

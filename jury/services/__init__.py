@@ -1,0 +1,61 @@
+"""Writes of the jury app: the rubric and settings, conflicts of interest, the assignment of
+entries, and invitations. Callers import from here."""
+
+from ..selectors import REVIEWED_STATES
+from .assignments import (
+    assign_automatically,
+    remind_juror,
+    set_assignment,
+    tell_jurors_their_assignments,
+)
+from .common import JuryRefused, settings_for
+from .conflicts import (
+    add_conflict,
+    declare_conflict,
+    lift_conflict,
+    record_automatic_conflicts,
+)
+from .editions import (
+    DEFAULT_CRITERIA,
+    add_default_criteria,
+    carry_over_jury_pool,
+    rubric_locked,
+    save_rubric,
+    save_settings,
+    set_up_jury,
+)
+from .invitations import (
+    INVITATION_MAX_AGE,
+    INVITATION_SALT,
+    accept_invitation,
+    invitation_token,
+    invite_juror,
+    member_from_token,
+)
+
+__all__ = [
+    "DEFAULT_CRITERIA",
+    "INVITATION_MAX_AGE",
+    "INVITATION_SALT",
+    "REVIEWED_STATES",
+    "JuryRefused",
+    "accept_invitation",
+    "add_conflict",
+    "add_default_criteria",
+    "assign_automatically",
+    "carry_over_jury_pool",
+    "declare_conflict",
+    "invitation_token",
+    "invite_juror",
+    "lift_conflict",
+    "member_from_token",
+    "record_automatic_conflicts",
+    "remind_juror",
+    "rubric_locked",
+    "save_rubric",
+    "save_settings",
+    "set_assignment",
+    "set_up_jury",
+    "settings_for",
+    "tell_jurors_their_assignments",
+]

@@ -1,0 +1,202 @@
+"""Who scores what: the automatic assignment, the secretariat's cells set by hand, and the
+mails that tell jurors their entries and remind them of what is left."""
+
+import hashlib
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.rules import is_secretariat
+from accounts.services import notify_user
+from awards.models import Edition, Entry
+from notifications.kinds import Kind
+from notifications.models import Notification
+
+from .. import assignment as planner
+from .. import selectors
+from ..models import (
+    Assignment,
+    ConflictOfInterest,
+    Evaluation,
+    JuryMember,
+)
+from ..selectors import REVIEWED_STATES
+from .common import JuryRefused, settings_for
+from .conflicts import record_automatic_conflicts
+
+
+@transaction.atomic
+def assign_automatically(*, edition: Edition, by: User, seed: int, round: int = 1):
+    """Assign the edition's reviewed entries to its accepted jurors.
+
+    Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; automatic
+    conflicts recorded; this round's automatic assignments that nobody has opened to score
+    replaced by the planner's. Assignments set by hand and those being scored stay, and the
+    planner balances the loads around them. Returns the planner's result (with its shortfalls).
+    """
+    if not is_secretariat.test(by):
+        raise JuryRefused(_("Only the secretariat may change the assignments."))
+    record_automatic_conflicts(edition=edition)
+    members = list(edition.jury_members.filter(accepted_at__isnull=False).order_by("pk"))
+    entries = list(edition.entries.filter(state__in=REVIEWED_STATES).order_by("pk"))
+    conflicts = set(
+        ConflictOfInterest.objects.filter(
+            member__edition=edition, lifted_at__isnull=True
+        ).values_list("member_id", "entry_id")
+    )
+    Assignment.objects.filter(
+        member__edition=edition, round=round, is_manual=False, evaluation__isnull=True
+    ).delete()
+    kept = set(
+        Assignment.objects.filter(member__edition=edition, round=round).values_list(
+            "member_id", "entry_id"
+        )
+    )
+    jurors, entry_ids = {m.pk for m in members}, {e.pk for e in entries}
+    plan = planner.assign(
+        jurors=sorted(jurors),
+        entries=sorted(entry_ids),
+        conflicts={(j, e) for j, e in conflicts if j in jurors and e in entry_ids},
+        per_entry=settings_for(edition).jurors_per_entry,
+        seed=seed,
+        # A kept assignment of a conflicted juror stays hidden and does not count.
+        fixed={
+            (juror, entry)
+            for juror, entry in kept
+            if juror in jurors and entry in entry_ids and (juror, entry) not in conflicts
+        },
+    )
+    Assignment.objects.bulk_create(
+        Assignment(member_id=juror, entry_id=entry, round=round)
+        for entry, panel in plan.by_entry.items()
+        for juror in panel
+        if (juror, entry) not in kept
+    )
+    return plan
+
+
+@transaction.atomic
+def set_assignment(
+    *, member: JuryMember, entry: Entry, by: User, assigned: bool, round: int = 1
+) -> Assignment | None:
+    """The secretariat puts a juror on an entry, or takes them off it.
+
+    Side effects, in order: refused (JuryRefused) unless `by` is the secretariat, the entry is
+    under review in the juror's edition and the juror has accepted; the juror row locked;
+    putting on: refused for a conflicted juror, then the assignment created (or kept) and marked
+    as set by hand, so that automatic assignment keeps it; taking off: refused once the juror
+    has scored anything, then the assignment removed (with its empty draft, if any).
+    """
+    if not is_secretariat.test(by):
+        raise JuryRefused(_("Only the secretariat may change the assignments."))
+    if entry.edition_id != member.edition_id or entry.state not in REVIEWED_STATES:
+        raise JuryRefused(_("This entry is not under review in the edition of this jury."))
+    if member.accepted_at is None:
+        raise JuryRefused(
+            _("%(juror)s has not accepted the invitation yet.") % {"juror": member.user}
+        )
+    JuryMember.objects.select_for_update().get(pk=member.pk)
+    existing = Assignment.objects.filter(member=member, entry=entry, round=round).first()
+    if assigned:
+        if selectors.has_active_conflict(member, entry):
+            raise JuryRefused(
+                _("%(juror)s has a conflict of interest with %(entry)s.")
+                % {"juror": member.user, "entry": entry.reference}
+            )
+        if existing is None:
+            return Assignment.objects.create(
+                member=member, entry=entry, round=round, is_manual=True
+            )
+        existing.is_manual = True
+        existing.save(update_fields=["is_manual"])
+        return existing
+    if existing is None:
+        return None
+    if (
+        Evaluation.objects.filter(assignment=existing)
+        .filter(Q(status=Evaluation.Status.SUBMITTED) | Q(scores__isnull=False) | ~Q(comment=""))
+        .exists()
+    ):
+        raise JuryRefused(
+            _("%(juror)s has started scoring %(entry)s, so the assignment stays.")
+            % {"juror": member.user, "entry": entry.reference}
+        )
+    existing.delete()
+    return None
+
+
+def tell_jurors_their_assignments(*, edition: Edition) -> int:
+    """Mail every accepted juror the entries they are to score.
+
+    Side effects: one message per juror whose list of entries differs from the last one they
+    were sent (the key holds the list and how many lists were sent before, so sending again
+    after no change sends nothing, and a list that went back to an earlier one is sent again).
+    Returns how many messages were queued.
+    """
+    queued = 0
+    members = edition.jury_members.filter(accepted_at__isnull=False).select_related("user")
+    for member in members:
+        assignments = list(selectors.assignments_for_juror(member))
+        if not assignments:
+            continue
+        ids = ",".join(str(a.entry_id) for a in sorted(assignments, key=lambda a: a.entry_id))
+        digest = hashlib.sha256(ids.encode()).hexdigest()[:16]
+        sent = Notification.objects.filter(key__startswith=f"jury-assigned:{member.pk}:")
+        last = sent.order_by("-pk").values_list("key", flat=True).first()
+        if last is not None and last.split(":")[2] == digest:
+            continue
+        key = f"jury-assigned:{member.pk}:{digest}:{sent.count()}"
+        notify_user(
+            Kind.JURY_ASSIGNED,
+            user=member.user,
+            context={
+                "edition": _edition_context(edition),
+                "entries": [
+                    {"reference": a.entry.reference, "title": a.entry.title} for a in assignments
+                ],
+            },
+            key=key,
+        )
+        queued += 1
+    return queued
+
+
+def remind_juror(*, member: JuryMember, by: User, now=None) -> bool:
+    """The secretariat's "remind" on the progress board: one reminder of the evaluations left.
+
+    Side effects: refused (JuryRefused) unless `by` is the secretariat; a reminder queued, at
+    most one per juror and hour (a second click in the same
+    hour sends nothing). Returns False when there was nothing to remind of or it was sent in
+    this hour already.
+    """
+    if not is_secretariat.test(by):
+        raise JuryRefused(_("Only the secretariat may send a juror a reminder."))
+    now = now or timezone.now()
+    progress = selectors.juror_progress(member)
+    left = progress["total"] - progress["submitted"]
+    key = f"jury-remind:{member.pk}:{now:%Y-%m-%dT%H}"
+    if not left or Notification.objects.filter(key=key).exists():
+        return False
+    notify_user(
+        Kind.REMINDER_JUROR,
+        user=member.user,
+        context={
+            "edition": _edition_context(member.edition),
+            "left": left,
+            "total": progress["total"],
+        },
+        key=key,
+    )
+    return True
+
+
+def _edition_context(edition: Edition) -> dict:
+    return {
+        "title": edition.title,
+        "timezone": edition.timezone,
+        "scoring_opens": edition.scoring_opens,
+        "scoring_deadline": edition.scoring_deadline,
+    }

@@ -1,0 +1,164 @@
+"""Conflicts of interest: automatic (by country and organisation, each rule switchable),
+declared by the juror, or recorded by the secretariat; lifted with a reason. The row is its
+own record: who recorded it, when and why; who lifted it, when and why."""
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.rules import is_secretariat
+from awards.models import Edition, Entry
+
+from .. import selectors
+from ..models import (
+    Assignment,
+    ConflictOfInterest,
+    JuryMember,
+    JurySettings,
+)
+from ..selectors import REVIEWED_STATES
+from .common import JuryRefused, settings_for
+
+
+def automatic_rules(settings: JurySettings) -> dict[str, bool]:
+    return {
+        ConflictOfInterest.Kind.SAME_COUNTRY: settings.conflict_same_country,
+        ConflictOfInterest.Kind.SAME_ORGANISATION: settings.conflict_same_organisation,
+    }
+
+
+def _involved(entry: Entry) -> tuple[set[str], set[str]]:
+    """The countries and the organisation names an entry involves (lead and partners)."""
+    countries = {entry.organisation.country.code}
+    names = {entry.organisation.name.casefold()}
+    for partner in entry.partners.all():
+        countries.add(partner.country.code)
+        names.add(partner.name.casefold())
+    return countries, names
+
+
+@transaction.atomic
+def record_automatic_conflicts(*, edition: Edition) -> int:
+    """Side effects, in order: the conflicts lifted when their rule was switched off brought
+    back if it is on again; one ConflictOfInterest per juror and entry that share a country or
+    an organisation (as the edition's settings say), unless recorded before (a conflict the
+    secretariat lifted by hand stays lifted). Returns how many were added."""
+    settings = settings_for(edition)
+    members = list(edition.jury_members.filter(accepted_at__isnull=False))
+    entries = (
+        edition.entries.filter(state__in=REVIEWED_STATES)
+        .select_related("organisation")
+        .prefetch_related("partners")
+    )
+    ConflictOfInterest.objects.filter(
+        member__edition=edition,
+        lifted_with_rule=True,
+        kind__in=[kind for kind, on in automatic_rules(settings).items() if on],
+    ).update(lifted_at=None, lifted_by=None, lift_reason="", lifted_with_rule=False)
+    # Active ones, and those the secretariat lifted by hand, are not recorded again.
+    existing = set(
+        ConflictOfInterest.objects.filter(member__edition=edition).values_list(
+            "member_id", "entry_id", "kind"
+        )
+    )
+    new = []
+    for entry in entries:
+        countries, names = _involved(entry)
+        for member in members:
+            kinds = []
+            if (
+                settings.conflict_same_country
+                and member.country
+                and member.country.code in countries
+            ):
+                kinds.append(ConflictOfInterest.Kind.SAME_COUNTRY)
+            if settings.conflict_same_organisation and member.organisation.casefold() in names:
+                kinds.append(ConflictOfInterest.Kind.SAME_ORGANISATION)
+            new += [
+                ConflictOfInterest(member=member, entry=entry, kind=kind)
+                for kind in kinds
+                if (member.pk, entry.pk, kind) not in existing
+            ]
+    ConflictOfInterest.objects.bulk_create(new)
+    # As when a conflict is recorded by hand: unopened assignments of a conflicted juror go.
+    Assignment.objects.filter(member__edition=edition, evaluation__isnull=True).filter(
+        Exists(
+            ConflictOfInterest.objects.filter(
+                member=OuterRef("member"), entry=OuterRef("entry"), lifted_at__isnull=True
+            )
+        )
+    ).delete()
+    return len(new)
+
+
+@transaction.atomic
+def declare_conflict(*, member: JuryMember, entry: Entry, by: User, note: str):
+    """A juror declares a conflict of interest with an entry they were given.
+
+    Side effects, in order: refused (JuryRefused) unless `by` is the accepted juror, the entry
+    is in their edition and the note says why; then as `_record_conflict`.
+    """
+    if member.user_id != by.pk or member.accepted_at is None:
+        raise JuryRefused(_("Only the juror concerned may declare a conflict of interest."))
+    return _record_conflict(
+        member=member, entry=entry, by=by, kind=ConflictOfInterest.Kind.DECLARED, note=note
+    )
+
+
+@transaction.atomic
+def add_conflict(*, member: JuryMember, entry: Entry, by: User, reason: str):
+    """The secretariat records a conflict of interest: as `_record_conflict`, for the
+    secretariat only."""
+    if not is_secretariat.test(by):
+        raise JuryRefused(_("Only the secretariat may record a conflict of interest."))
+    return _record_conflict(
+        member=member, entry=entry, by=by, kind=ConflictOfInterest.Kind.SECRETARIAT, note=reason
+    )
+
+
+def _record_conflict(
+    *, member: JuryMember, entry: Entry, by: User, kind: str, note: str
+) -> ConflictOfInterest:
+    """Side effects, in order: refused (JuryRefused) without a note, for an entry of another
+    edition, or when an active conflict of the juror with the entry exists; the conflict saved;
+    the juror's assignments of the entry that nobody has started to score removed (those being
+    scored stay, hidden from the juror, so that nothing typed is lost if the conflict is
+    lifted)."""
+    note = note.strip()
+    if not note:
+        raise JuryRefused(_("Say why: a reason is required."))
+    if entry.edition_id != member.edition_id:
+        raise JuryRefused(_("This entry is not in the edition of this jury."))
+    JuryMember.objects.select_for_update().get(pk=member.pk)
+    if selectors.has_active_conflict(member, entry):
+        raise JuryRefused(
+            _("%(juror)s already has a conflict of interest with %(entry)s.")
+            % {"juror": member.user, "entry": entry.reference}
+        )
+    conflict = ConflictOfInterest.objects.create(
+        member=member, entry=entry, kind=kind, note=note, created_by=by
+    )
+    Assignment.objects.filter(member=member, entry=entry, evaluation__isnull=True).delete()
+    return conflict
+
+
+@transaction.atomic
+def lift_conflict(*, conflict: ConflictOfInterest, by: User, reason: str) -> ConflictOfInterest:
+    """Side effects, in order: refused (JuryRefused) unless `by` is the secretariat and gives a
+    reason; the conflict row locked; refused when already lifted; lifted (who, when, why). An
+    automatic conflict once lifted is not recorded again."""
+    if not is_secretariat.test(by):
+        raise JuryRefused(_("Only the secretariat may lift a conflict of interest."))
+    reason = reason.strip()
+    if not reason:
+        raise JuryRefused(_("Say why: a reason is required."))
+    locked = ConflictOfInterest.objects.select_for_update().get(pk=conflict.pk)
+    if locked.lifted_at is not None:
+        raise JuryRefused(_("This conflict of interest was lifted already."))
+    locked.lifted_at = timezone.now()
+    locked.lifted_by = by
+    locked.lift_reason = reason
+    locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
+    return locked

@@ -1,0 +1,145 @@
+"""An edition's jury set up, cloned and configured: the rubric (editable until scoring
+opens) and the jury settings."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accounts.models import User
+from accounts.rules import is_secretariat
+from awards.models import Edition
+
+from ..models import (
+    ConflictOfInterest,
+    Criterion,
+    CriterionScore,
+    JuryMember,
+    JurySettings,
+)
+from ..reminders import add_default_rules as add_jury_reminder_rules
+from .common import JuryRefused, settings_for
+from .conflicts import automatic_rules, record_automatic_conflicts
+
+# The five selection criteria of the 2024 edition, with equal weights on a 0 to 10 scale.
+DEFAULT_CRITERIA = [
+    gettext_noop("Strategic approach and objectives"),
+    gettext_noop("Results and local impact"),
+    gettext_noop("Local democracy"),
+    gettext_noop("Active citizenship"),
+    gettext_noop("Development effectiveness and policy coherence"),
+]
+
+
+def set_up_jury(edition: Edition) -> None:
+    """A new edition's jury defaults: the five 2024 criteria, the settings, and the jurors'
+    reminder rules (T-5, T-1 and T+1 on the scoring deadline)."""
+    add_default_criteria(edition=edition)
+    settings_for(edition)
+    add_jury_reminder_rules(edition=edition)
+
+
+def carry_over_jury_pool(source: Edition, target: Edition) -> None:
+    """A cloned edition starts with the previous jury as its pool, each member to be invited
+    again (nobody sits on a jury without accepting it for that edition), with its rubric and
+    jury settings."""
+    JuryMember.objects.bulk_create(
+        [
+            JuryMember(
+                edition=target,
+                user_id=member.user_id,
+                is_chair=member.is_chair,
+                country=member.country,
+                organisation=member.organisation,
+            )
+            for member in source.jury_members.all()
+        ],
+        ignore_conflicts=True,
+    )
+    Criterion.objects.bulk_create(
+        Criterion(
+            edition=target,
+            position=c.position,
+            name=c.name,
+            guidance=c.guidance,
+            weight=c.weight,
+            scale_min=c.scale_min,
+            scale_max=c.scale_max,
+        )
+        for c in source.criteria.all()
+    )
+    settings = settings_for(source)
+    settings.pk = None
+    settings.edition = target
+    JurySettings.objects.filter(edition=target).delete()
+    settings.save()
+
+
+def add_default_criteria(*, edition: Edition) -> list[Criterion]:
+    return Criterion.objects.bulk_create(
+        Criterion(edition=edition, position=i, name=name)
+        for i, name in enumerate(DEFAULT_CRITERIA, start=1)
+    )
+
+
+@transaction.atomic
+def save_settings(*, settings: JurySettings, by: User) -> JurySettings:
+    """Save the jury settings edited by the secretariat.
+
+    Side effects, in order: the settings saved; the active automatic conflicts of a rule that is
+    now off lifted (marked as lifted with the rule, so that switching it on brings them back);
+    the automatic conflicts of the rules that are on recorded.
+    """
+    if not is_secretariat.test(by):
+        raise JuryRefused(_("Only the secretariat may change the jury's settings."))
+    settings.save()
+    ConflictOfInterest.objects.filter(
+        member__edition_id=settings.edition_id,
+        lifted_at__isnull=True,
+        kind__in=[kind for kind, on in automatic_rules(settings).items() if not on],
+    ).update(
+        lifted_at=timezone.now(),
+        lifted_by=by,
+        lift_reason=_("The rule that recorded it was switched off."),
+        lifted_with_rule=True,
+    )
+    record_automatic_conflicts(edition=settings.edition)
+    return settings
+
+
+def rubric_locked(edition: Edition, *, now=None) -> bool:
+    """Once scoring has opened, or anyone has scored, the rubric stays as it is."""
+    now = now or timezone.now()
+    return (
+        now >= edition.scoring_opens
+        or CriterionScore.objects.filter(criterion__edition=edition).exists()
+    )
+
+
+@transaction.atomic
+def save_rubric(*, edition: Edition, by: User, formset) -> None:
+    """Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; the edition
+    row locked; refused once the rubric is
+    locked or when no criterion would be left; the formset's criteria saved and deleted."""
+    if not is_secretariat.test(by):
+        raise JuryRefused(_("Only the secretariat may change the rubric."))
+    Edition.objects.select_for_update().get(pk=edition.pk)
+    if rubric_locked(edition):
+        raise JuryRefused(
+            _(
+                "Scoring has opened, so the rubric can no longer change: scores already given "
+                "would no longer mean the same."
+            )
+        )
+    left = [
+        form
+        for form in formset.forms
+        if form not in formset.deleted_forms and (form.instance.pk or form.has_changed())
+    ]
+    if not left:
+        raise JuryRefused(_("Keep at least one criterion in the rubric."))
+    for criterion in formset.save(commit=False):
+        criterion.edition = edition
+        criterion.save()
+    for criterion in formset.deleted_objects:
+        criterion.delete()

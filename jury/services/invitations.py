@@ -1,0 +1,99 @@
+"""Invitations to the jury: sent by the secretariat, accepted by link."""
+
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.services import notify_user
+from awards.models import Edition
+from notifications.kinds import Kind
+
+from ..models import (
+    JuryMember,
+)
+from .common import JuryRefused
+
+INVITATION_SALT = "jury.invitation"
+
+
+INVITATION_MAX_AGE = 60 * 60 * 24 * 21
+
+
+@transaction.atomic
+def invite_juror(
+    *,
+    edition: Edition,
+    by: User,
+    email: str,
+    full_name: str,
+    country: str = "",
+    organisation: str = "",
+    is_chair: bool = False,
+    language: str = "en",
+) -> JuryMember:
+    """Side effects, in order: an account made for a newcomer (no password until they accept);
+    the jury membership (not accepted yet); an invitation mailed with a link valid 21 days."""
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=email, full_name=full_name, preferred_language=language, password=None
+        )
+    member, created = JuryMember.objects.get_or_create(
+        edition=edition,
+        user=user,
+        defaults={"country": country, "organisation": organisation},
+    )
+    if not created and member.accepted_at:
+        raise JuryRefused(_("%(name)s is on this jury already.") % {"name": user})
+    if is_chair and edition.jury_members.filter(is_chair=True).exclude(pk=member.pk).exists():
+        raise JuryRefused(_("This edition's jury already has a chair."))
+    member.is_chair = is_chair
+    member.invited_at = timezone.now()
+    member.save(update_fields=["is_chair", "invited_at"])
+    notify_user(
+        Kind.JURY_INVITATION,
+        user=user,
+        context={
+            "edition": {"title": edition.title, "scoring_opens": edition.scoring_opens},
+            "is_chair": is_chair,
+            "token": invitation_token(member),
+        },
+        key=f"jury-invitation:{member.pk}:{member.invited_at.isoformat()}",
+    )
+    return member
+
+
+def invitation_token(member: JuryMember) -> str:
+    return signing.dumps({"m": member.pk}, salt=INVITATION_SALT)
+
+
+def member_from_token(token: str) -> JuryMember:
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise JuryRefused(
+            _("This invitation has expired. Ask the secretariat to invite you again.")
+        ) from error
+    except signing.BadSignature as error:
+        raise JuryRefused(_("This invitation link is not valid.")) from error
+    member = JuryMember.objects.select_related("edition", "user").filter(pk=data.get("m")).first()
+    if member is None:
+        raise JuryRefused(_("This invitation has been withdrawn."))
+    return member
+
+
+@transaction.atomic
+def accept_invitation(*, member: JuryMember, user: User, password: str | None = None) -> JuryMember:
+    """Side effects: the password set when the person has none yet; the membership accepted."""
+    if member.user_id != user.pk:
+        raise JuryRefused(_("This invitation was sent to another person."))
+    if password:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    if member.accepted_at is None:
+        member.accepted_at = timezone.now()
+        member.save(update_fields=["accepted_at"])
+    return member
