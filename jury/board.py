@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Max
 from django.utils import timezone
 
 from awards.models import Edition, Entry
@@ -32,10 +31,8 @@ class Cell:
 
     member: JuryMember
     status: str = ""
-    assignment_id: int | None = None
     evaluation_id: int | None = None
     is_manual: bool = False
-    conflict_kind: str = ""
     overdue: bool = False
 
     @property
@@ -82,6 +79,10 @@ class EntryRow:
         return sum(cell.status == SUBMITTED for cell in self.cells)
 
     @property
+    def short_of_free_jurors(self) -> bool:
+        return self.shortfall == SHORT_OF_FREE_JURORS
+
+    @property
     def editable(self) -> bool:
         return self.entry.state in REVIEWED_STATES
 
@@ -115,26 +116,20 @@ def board(edition: Edition, *, round: int = 1, now: datetime.datetime | None = N
         .select_related("organisation")
         .order_by("number", "pk")
     )
-    conflicts = {
-        (member_id, entry_id): kind
-        for member_id, entry_id, kind in ConflictOfInterest.objects.filter(
+    conflicts = set(
+        ConflictOfInterest.objects.filter(
             member__edition=edition, lifted_at__isnull=True
-        )
-        .order_by("created_at")
-        .values_list("member_id", "entry_id", "kind")
-    }
+        ).values_list("member_id", "entry_id")
+    )
     assignments = {
         (row["member_id"], row["entry_id"]): row
-        for row in Assignment.objects.filter(member__edition=edition, round=round)
-        .annotate(last_saved=Max("evaluation__updated_at"))
-        .values(
-            "pk",
+        for row in Assignment.objects.filter(member__edition=edition, round=round).values(
             "member_id",
             "entry_id",
             "is_manual",
             "evaluation__pk",
             "evaluation__status",
-            "last_saved",
+            "evaluation__updated_at",
         )
     }
     jurors = {member.pk: JurorRow(member) for member in members}
@@ -144,7 +139,7 @@ def board(edition: Edition, *, round: int = 1, now: datetime.datetime | None = N
         for member in members:
             cell = _cell(member, assignments.get((member.pk, entry.pk)), overdue)
             if (member.pk, entry.pk) in conflicts:
-                cell = Cell(member, CONFLICTED, conflict_kind=conflicts[member.pk, entry.pk])
+                cell = Cell(member, CONFLICTED)
             row.cells.append(cell)
             _count(jurors[member.pk], cell, assignments.get((member.pk, entry.pk)))
         row.free_jurors = sum(cell.status != CONFLICTED for cell in row.cells)
@@ -170,7 +165,6 @@ def _cell(member: JuryMember, assignment: dict | None, overdue: bool) -> Cell:
     return Cell(
         member,
         SUBMITTED if status == Evaluation.Status.SUBMITTED else status,
-        assignment_id=assignment["pk"],
         evaluation_id=assignment["evaluation__pk"],
         is_manual=assignment["is_manual"],
         overdue=overdue and status != Evaluation.Status.SUBMITTED,
@@ -182,6 +176,6 @@ def _count(juror: JurorRow, cell: Cell, assignment: dict | None) -> None:
         juror.conflicted += 1
     elif cell.status:
         setattr(juror, cell.status, getattr(juror, cell.status) + 1)
-        saved = assignment and assignment["last_saved"]
+        saved = assignment and assignment["evaluation__updated_at"]
         if saved and (juror.last_saved is None or saved > juror.last_saved):
             juror.last_saved = saved

@@ -133,7 +133,8 @@ def reopen_evaluation(*, evaluation: Evaluation, by: User, reason: str) -> Evalu
 
     Side effects, in order: refused (ScoringRefused) unless `by` is the secretariat and gives a
     reason; the evaluation row locked; refused unless it is submitted; status set back to
-    draft, `submitted_at` cleared and the reason stored; a Reopening row (who, when, why);
+    draft (refused when the juror has since become conflicted with the entry), `submitted_at`
+    cleared and the reason stored; a Reopening row (who, when, why);
     the juror told by mail. The scores stay as they were.
     """
     if not is_secretariat.test(by):
@@ -148,6 +149,17 @@ def reopen_evaluation(*, evaluation: Evaluation, by: User, reason: str) -> Evalu
     )
     if locked.status != Evaluation.Status.SUBMITTED:
         raise ScoringRefused(_("This evaluation is not submitted, so there is nothing to reopen."))
+    if ConflictOfInterest.objects.filter(
+        member_id=locked.assignment.member_id,
+        entry_id=locked.assignment.entry_id,
+        lifted_at__isnull=True,
+    ).exists():
+        raise ScoringRefused(
+            _(
+                "The juror now has a conflict of interest with this entry, so the evaluation "
+                "cannot be reopened; it is left out of the results."
+            )
+        )
     locked.status = Evaluation.Status.DRAFT
     locked.submitted_at = None
     locked.reopened_reason = reason

@@ -54,7 +54,9 @@ def _active_conflicts(**lookups: object) -> QuerySet[ConflictOfInterest]:
 
 def assignments_for_juror(member: JuryMember) -> QuerySet[Assignment]:
     """The juror's assignments, with entry, edition and evaluation (if any) joined, in entry
-    order; entries the juror has an active conflict with are left out (never shown)."""
+    order; entries the juror has an active conflict with are left out (never shown).
+    Assignments are only made for entries under review, which never leave the jury's states
+    (JURY_STATES), so no filter on the entry's state is needed here."""
     return (
         Assignment.objects.filter(member=member)
         .exclude(Exists(_active_conflicts(member=member, entry=OuterRef("entry"))))

@@ -17,6 +17,7 @@ from .conflicts import (
 )
 from .editions import (
     DEFAULT_CRITERIA,
+    RUBRIC_LOCKED,
     add_default_criteria,
     carry_over_jury_pool,
     rubric_locked,
@@ -38,6 +39,7 @@ __all__ = [
     "INVITATION_MAX_AGE",
     "INVITATION_SALT",
     "REVIEWED_STATES",
+    "RUBRIC_LOCKED",
     "JuryRefused",
     "accept_invitation",
     "add_conflict",

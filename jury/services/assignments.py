@@ -4,7 +4,6 @@ mails that tell jurors their entries and remind them of what is left."""
 import hashlib
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +23,7 @@ from ..models import (
     JuryMember,
 )
 from ..selectors import REVIEWED_STATES
-from .common import JuryRefused, settings_for
+from .common import JuryRefused, lock_edition, settings_for
 from .conflicts import record_automatic_conflicts
 
 
@@ -32,13 +31,15 @@ from .conflicts import record_automatic_conflicts
 def assign_automatically(*, edition: Edition, by: User, seed: int, round: int = 1):
     """Assign the edition's reviewed entries to its accepted jurors.
 
-    Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; automatic
-    conflicts recorded; this round's automatic assignments that nobody has opened to score
-    replaced by the planner's. Assignments set by hand and those being scored stay, and the
-    planner balances the loads around them. Returns the planner's result (with its shortfalls).
+    Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; the edition
+    row locked; automatic conflicts recorded; this round's automatic assignments that nobody
+    has opened to score replaced by the planner's. Assignments set by hand and those being
+    scored stay, and the planner balances the loads around them. Returns the planner's result
+    (with its shortfalls).
     """
     if not is_secretariat.test(by):
         raise JuryRefused(_("Only the secretariat may change the assignments."))
+    lock_edition(edition.pk)
     record_automatic_conflicts(edition=edition)
     members = list(edition.jury_members.filter(accepted_at__isnull=False).order_by("pk"))
     entries = list(edition.entries.filter(state__in=REVIEWED_STATES).order_by("pk"))
@@ -78,17 +79,19 @@ def assign_automatically(*, edition: Edition, by: User, seed: int, round: int = 
     return plan
 
 
-@transaction.atomic
 def set_assignment(
     *, member: JuryMember, entry: Entry, by: User, assigned: bool, round: int = 1
 ) -> Assignment | None:
     """The secretariat puts a juror on an entry, or takes them off it.
 
     Side effects, in order: refused (JuryRefused) unless `by` is the secretariat, the entry is
-    under review in the juror's edition and the juror has accepted; the juror row locked;
-    putting on: refused for a conflicted juror, then the assignment created (or kept) and marked
-    as set by hand, so that automatic assignment keeps it; taking off: refused once the juror
-    has scored anything, then the assignment removed (with its empty draft, if any).
+    under review in the juror's edition and the juror has accepted; the automatic conflicts
+    recorded, and kept even when the change is refused (a juror who joined since the last
+    automatic assignment has none yet); then, in one transaction with the edition row locked,
+    putting on: refused for a conflicted juror, then the assignment created (or kept) and
+    marked as set by hand, so that automatic assignment keeps it; taking off: the evaluation
+    row locked (a juror saving at that moment goes first), refused once the juror has scored
+    anything, then the assignment removed (with its empty draft, if any).
     """
     if not is_secretariat.test(by):
         raise JuryRefused(_("Only the secretariat may change the assignments."))
@@ -98,7 +101,13 @@ def set_assignment(
         raise JuryRefused(
             _("%(juror)s has not accepted the invitation yet.") % {"juror": member.user}
         )
-    JuryMember.objects.select_for_update().get(pk=member.pk)
+    record_automatic_conflicts(edition=member.edition)
+    with transaction.atomic():
+        lock_edition(member.edition_id)
+        return _set_cell(member, entry, assigned=assigned, round=round)
+
+
+def _set_cell(member: JuryMember, entry: Entry, *, assigned: bool, round: int):
     existing = Assignment.objects.filter(member=member, entry=entry, round=round).first()
     if assigned:
         if selectors.has_active_conflict(member, entry):
@@ -115,10 +124,11 @@ def set_assignment(
         return existing
     if existing is None:
         return None
-    if (
-        Evaluation.objects.filter(assignment=existing)
-        .filter(Q(status=Evaluation.Status.SUBMITTED) | Q(scores__isnull=False) | ~Q(comment=""))
-        .exists()
+    evaluation = Evaluation.objects.select_for_update().filter(assignment=existing).first()
+    if evaluation is not None and (
+        evaluation.status == Evaluation.Status.SUBMITTED
+        or evaluation.comment
+        or evaluation.scores.exists()
     ):
         raise JuryRefused(
             _("%(juror)s has started scoring %(entry)s, so the assignment stays.")
@@ -128,16 +138,23 @@ def set_assignment(
     return None
 
 
-def tell_jurors_their_assignments(*, edition: Edition) -> int:
-    """Mail every accepted juror the entries they are to score.
+@transaction.atomic
+def tell_jurors_their_assignments(*, edition: Edition, by: User) -> int:
+    """Mail every accepted, active juror the entries they are to score.
 
-    Side effects: one message per juror whose list of entries differs from the last one they
-    were sent (the key holds the list and how many lists were sent before, so sending again
-    after no change sends nothing, and a list that went back to an earlier one is sent again).
-    Returns how many messages were queued.
+    Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; the edition
+    row locked (two clicks send once); one message per juror whose list of entries differs
+    from the last one they were sent (the key holds the list and how many lists were sent
+    before, so sending again after no change sends nothing, and a list that went back to an
+    earlier one is sent again). Returns how many messages were queued.
     """
+    if not is_secretariat.test(by):
+        raise JuryRefused(_("Only the secretariat may mail the jurors."))
+    lock_edition(edition.pk)
     queued = 0
-    members = edition.jury_members.filter(accepted_at__isnull=False).select_related("user")
+    members = edition.jury_members.filter(
+        accepted_at__isnull=False, user__is_active=True
+    ).select_related("user")
     for member in members:
         assignments = list(selectors.assignments_for_juror(member))
         if not assignments:
@@ -168,9 +185,9 @@ def remind_juror(*, member: JuryMember, by: User, now=None) -> bool:
     """The secretariat's "remind" on the progress board: one reminder of the evaluations left.
 
     Side effects: refused (JuryRefused) unless `by` is the secretariat; a reminder queued, at
-    most one per juror and hour (a second click in the same
-    hour sends nothing). Returns False when there was nothing to remind of or it was sent in
-    this hour already.
+    most one per juror and hour (a second click in the same hour sends nothing). Returns False
+    when there was nothing to remind of, the juror's account is deactivated, or a reminder went
+    in this hour already.
     """
     if not is_secretariat.test(by):
         raise JuryRefused(_("Only the secretariat may send a juror a reminder."))
@@ -178,7 +195,7 @@ def remind_juror(*, member: JuryMember, by: User, now=None) -> bool:
     progress = selectors.juror_progress(member)
     left = progress["total"] - progress["submitted"]
     key = f"jury-remind:{member.pk}:{now:%Y-%m-%dT%H}"
-    if not left or Notification.objects.filter(key=key).exists():
+    if not left or not member.user.is_active or Notification.objects.filter(key=key).exists():
         return False
     notify_user(
         Kind.REMINDER_JUROR,

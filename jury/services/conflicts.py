@@ -19,7 +19,7 @@ from ..models import (
     JurySettings,
 )
 from ..selectors import REVIEWED_STATES
-from .common import JuryRefused, settings_for
+from .common import JuryRefused, lock_edition, settings_for
 
 
 def automatic_rules(settings: JurySettings) -> dict[str, bool]:
@@ -41,10 +41,12 @@ def _involved(entry: Entry) -> tuple[set[str], set[str]]:
 
 @transaction.atomic
 def record_automatic_conflicts(*, edition: Edition) -> int:
-    """Side effects, in order: the conflicts lifted when their rule was switched off brought
-    back if it is on again; one ConflictOfInterest per juror and entry that share a country or
-    an organisation (as the edition's settings say), unless recorded before (a conflict the
-    secretariat lifted by hand stays lifted). Returns how many were added."""
+    """Side effects, in order: the edition row locked; one ConflictOfInterest per juror and
+    entry that share a country or an organisation (as the edition's settings say), unless one
+    is active or was lifted by hand (a conflict lifted because its rule was switched off is
+    recorded anew when the rule is on again; the lifted row stays as the record); the
+    unopened assignments of newly conflicted jurors removed. Returns how many were added."""
+    lock_edition(edition.pk)
     settings = settings_for(edition)
     members = list(edition.jury_members.filter(accepted_at__isnull=False))
     entries = (
@@ -52,16 +54,10 @@ def record_automatic_conflicts(*, edition: Edition) -> int:
         .select_related("organisation")
         .prefetch_related("partners")
     )
-    ConflictOfInterest.objects.filter(
-        member__edition=edition,
-        lifted_with_rule=True,
-        kind__in=[kind for kind, on in automatic_rules(settings).items() if on],
-    ).update(lifted_at=None, lifted_by=None, lift_reason="", lifted_with_rule=False)
-    # Active ones, and those the secretariat lifted by hand, are not recorded again.
     existing = set(
-        ConflictOfInterest.objects.filter(member__edition=edition).values_list(
-            "member_id", "entry_id", "kind"
-        )
+        ConflictOfInterest.objects.filter(member__edition=edition)
+        .exclude(lifted_with_rule=True)
+        .values_list("member_id", "entry_id", "kind")
     )
     new = []
     for entry in entries:
@@ -131,7 +127,12 @@ def _record_conflict(
         raise JuryRefused(_("Say why: a reason is required."))
     if entry.edition_id != member.edition_id:
         raise JuryRefused(_("This entry is not in the edition of this jury."))
-    JuryMember.objects.select_for_update().get(pk=member.pk)
+    lock_edition(member.edition_id)
+    if selectors.has_active_conflict(member, entry) and kind == ConflictOfInterest.Kind.DECLARED:
+        raise JuryRefused(
+            _("A conflict of interest of yours with %(entry)s is recorded already.")
+            % {"entry": entry.reference}
+        )
     if selectors.has_active_conflict(member, entry):
         raise JuryRefused(
             _("%(juror)s already has a conflict of interest with %(entry)s.")

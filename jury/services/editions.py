@@ -4,7 +4,7 @@ opens) and the jury settings."""
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import User
 from accounts.rules import is_secretariat
@@ -18,7 +18,7 @@ from ..models import (
     JurySettings,
 )
 from ..reminders import add_default_rules as add_jury_reminder_rules
-from .common import JuryRefused, settings_for
+from .common import JuryRefused, lock_edition, settings_for
 from .conflicts import automatic_rules, record_automatic_conflicts
 
 # The five selection criteria of the 2024 edition, with equal weights on a 0 to 10 scale.
@@ -83,28 +83,31 @@ def add_default_criteria(*, edition: Edition) -> list[Criterion]:
 
 
 @transaction.atomic
-def save_settings(*, settings: JurySettings, by: User) -> JurySettings:
+def save_settings(*, settings: JurySettings, by: User) -> tuple[int, int]:
     """Save the jury settings edited by the secretariat.
 
-    Side effects, in order: the settings saved; the active automatic conflicts of a rule that is
-    now off lifted (marked as lifted with the rule, so that switching it on brings them back);
-    the automatic conflicts of the rules that are on recorded.
+    Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; the edition
+    row locked; the settings saved; the active automatic conflicts of a rule that is now off
+    lifted (marked as lifted with the rule, so that switching it on records them anew); the
+    automatic conflicts of the rules that are on recorded (see record_automatic_conflicts).
+    Returns how many conflicts were lifted and how many recorded.
     """
     if not is_secretariat.test(by):
         raise JuryRefused(_("Only the secretariat may change the jury's settings."))
+    lock_edition(settings.edition_id)
     settings.save()
-    ConflictOfInterest.objects.filter(
+    lifted = ConflictOfInterest.objects.filter(
         member__edition_id=settings.edition_id,
         lifted_at__isnull=True,
         kind__in=[kind for kind, on in automatic_rules(settings).items() if not on],
-    ).update(
-        lifted_at=timezone.now(),
-        lifted_by=by,
-        lift_reason=_("The rule that recorded it was switched off."),
-        lifted_with_rule=True,
-    )
-    record_automatic_conflicts(edition=settings.edition)
-    return settings
+    ).update(lifted_at=timezone.now(), lifted_by=by, lifted_with_rule=True)
+    return lifted, record_automatic_conflicts(edition=settings.edition)
+
+
+RUBRIC_LOCKED = gettext_lazy(
+    "Scoring has opened, or jurors have scored already, so the rubric can no longer change: "
+    "the scores given would no longer mean the same."
+)
 
 
 def rubric_locked(edition: Edition, *, now=None) -> bool:
@@ -123,14 +126,9 @@ def save_rubric(*, edition: Edition, by: User, formset) -> None:
     locked or when no criterion would be left; the formset's criteria saved and deleted."""
     if not is_secretariat.test(by):
         raise JuryRefused(_("Only the secretariat may change the rubric."))
-    Edition.objects.select_for_update().get(pk=edition.pk)
+    lock_edition(edition.pk)
     if rubric_locked(edition):
-        raise JuryRefused(
-            _(
-                "Scoring has opened, so the rubric can no longer change: scores already given "
-                "would no longer mean the same."
-            )
-        )
+        raise JuryRefused(RUBRIC_LOCKED)
     left = [
         form
         for form in formset.forms

@@ -14,6 +14,7 @@ from ..models import (
     JuryMember,
 )
 from .common import JuryRefused
+from .conflicts import record_automatic_conflicts
 
 INVITATION_SALT = "jury.invitation"
 
@@ -87,7 +88,9 @@ def member_from_token(token: str) -> JuryMember:
 
 @transaction.atomic
 def accept_invitation(*, member: JuryMember, user: User, password: str | None = None) -> JuryMember:
-    """Side effects: the password set when the person has none yet; the membership accepted."""
+    """Side effects, in order: the password set when the person has none yet; the membership
+    accepted; the new juror's automatic conflicts with the entries under review recorded, so
+    that the assignment matrix shows them at once."""
     if member.user_id != user.pk:
         raise JuryRefused(_("This invitation was sent to another person."))
     if password:
@@ -96,4 +99,5 @@ def accept_invitation(*, member: JuryMember, user: User, password: str | None = 
     if member.accepted_at is None:
         member.accepted_at = timezone.now()
         member.save(update_fields=["accepted_at"])
+        record_automatic_conflicts(edition=member.edition)
     return member

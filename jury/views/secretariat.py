@@ -61,7 +61,7 @@ def rubric(request: HttpRequest, slug: str) -> HttpResponse:
         prefix="criteria",
     )
     if request.method == "POST" and locked:
-        messages.error(request, _("Scoring has opened: the rubric can no longer change."))
+        messages.error(request, services.RUBRIC_LOCKED)
         return redirect("jury:rubric", slug=edition.slug)
     if request.method == "POST" and formset.is_valid():
         try:
@@ -78,6 +78,7 @@ def rubric(request: HttpRequest, slug: str) -> HttpResponse:
             "edition": edition,
             "formset": formset,
             "locked": locked,
+            "locked_reason": services.RUBRIC_LOCKED,
             "criteria": edition.criteria.all(),
             "section": "rubric",
         },
@@ -103,7 +104,7 @@ def conflicts(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("jury:conflicts", slug=edition.slug)
     rows = (
         ConflictOfInterest.objects.filter(member__edition=edition)
-        .select_related("member__user", "entry", "created_by", "lifted_by")
+        .select_related("member__user", "entry__edition", "created_by", "lifted_by")
         # Active ones first (NULL sorts first on SQLite but last on PostgreSQL).
         .order_by(
             F("lifted_at").asc(nulls_first=True), "entry__number", "member__user__full_name", "pk"
@@ -173,8 +174,15 @@ def _assignments_action(request, edition, settings_form, automatic_form) -> Http
     if action == "settings":
         if not settings_form.is_valid():
             return None
-        services.save_settings(settings=settings_form.instance, by=request.user)
-        messages.success(request, _("The jury settings are saved."))
+        lifted, recorded = services.save_settings(settings=settings_form.instance, by=request.user)
+        messages.success(
+            request,
+            _(
+                "The jury settings are saved. Conflicts of interest lifted by a rule switched "
+                "off: %(lifted)s; recorded by a rule that is on: %(recorded)s."
+            )
+            % {"lifted": lifted, "recorded": recorded},
+        )
         return here
     if action == "automatic":
         if not automatic_form.is_valid():
@@ -199,7 +207,7 @@ def _assignments_action(request, edition, settings_form, automatic_form) -> Http
         )
         return here
     if action == "tell":
-        sent = services.tell_jurors_their_assignments(edition=edition)
+        sent = services.tell_jurors_their_assignments(edition=edition, by=request.user)
         messages.success(
             request,
             ngettext(

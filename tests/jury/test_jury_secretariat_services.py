@@ -53,8 +53,6 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-SWITCHED_OFF = "The rule that recorded it was switched off."
-
 
 def reviewed_entry(edition, country="ES", partner_country="SN", **kwargs) -> Entry:
     """An entry in review, led from `country` with one partner from `partner_country`; read
@@ -147,7 +145,9 @@ def test_declare_conflict_refused_while_an_active_conflict_exists():
     with pytest.raises(JuryRefused) as refused:
         declare_conflict(member=juror, entry=entry, by=juror.user, note="I know them.")
 
-    assert str(refused.value) == "Ines Garcia already has a conflict of interest with PA2041-0007."
+    assert str(refused.value) == (
+        "A conflict of interest of yours with PA2041-0007 is recorded already."
+    )
     assert active(juror, entry) == ["country"]
 
 
@@ -362,7 +362,7 @@ def test_switching_the_country_rule_off_lifts_only_its_active_conflicts(
             conflict.lifted_by,
             conflict.lift_reason,
             conflict.lifted_with_rule,
-        ) == (moment, case["secretariat"], SWITCHED_OFF, True)
+        ) == (moment, case["secretariat"], "", True)
     hand = case["lifted_by_hand"]
     hand.refresh_from_db()
     assert (hand.lift_reason, hand.lifted_with_rule) == ("Not a real link", False)
@@ -372,7 +372,7 @@ def test_switching_the_country_rule_off_lifts_only_its_active_conflicts(
         assert (conflict.lifted_at, conflict.lifted_with_rule) == (None, False)
 
 
-def test_switching_the_country_rule_on_again_restores_exactly_those_and_records_new_ones(
+def test_switching_the_country_rule_on_again_records_them_anew_and_keeps_the_lifted_rows(
     conflicts_of_a_french_juror,
 ):
     case = conflicts_of_a_french_juror
@@ -390,19 +390,21 @@ def test_switching_the_country_rule_on_again_restores_exactly_those_and_records_
     save_settings(settings=jury_settings, by=secretariat)
 
     for conflict in case["automatic"]:
+        # The lifted row stays as the record of the rule's pause; a new row is active.
         conflict.refresh_from_db()
-        assert (
-            conflict.lifted_at,
-            conflict.lifted_by,
-            conflict.lift_reason,
-            conflict.lifted_with_rule,
-        ) == (None, None, "", False)
+        assert (conflict.lifted_at is not None, conflict.lifted_by, conflict.lifted_with_rule) == (
+            True,
+            secretariat,
+            True,
+        )
+        assert active(juror, conflict.entry) == ["country"]
     hand = case["lifted_by_hand"]
     hand.refresh_from_db()
     assert (hand.lifted_at is not None, hand.lift_reason) == (True, "Not a real link")
+    assert active(juror, hand.entry) == []
     assert active(juror, newcomer) == ["country"]
-    # Restored, not duplicated: the three first rows and the newcomer's.
-    assert ConflictOfInterest.objects.filter(kind="country").count() == 4
+    # Two lifted with the rule, one lifted by hand, two recorded anew and the newcomer's.
+    assert ConflictOfInterest.objects.filter(kind="country").count() == 6
     assert ConflictOfInterest.objects.filter(lifted_at__isnull=True).count() == 5
     # The hand assignment of a conflicted juror, never opened, went with the conflict's return.
     assert not Assignment.objects.filter(member=juror, entry=restored_entry).exists()
@@ -550,8 +552,8 @@ def test_save_rubric_refused_once_scoring_has_opened():
         save_rubric(edition=edition, by=SecretariatFactory(), formset=bound_rubric(edition, data))
 
     assert str(refused.value) == (
-        "Scoring has opened, so the rubric can no longer change: scores already given would no "
-        "longer mean the same."
+        "Scoring has opened, or jurors have scored already, so the rubric can no longer change: "
+        "the scores given would no longer mean the same."
     )
     assert rubric(edition) == before
 
@@ -837,7 +839,7 @@ def told_jury():
 def test_tell_jurors_sends_each_accepted_juror_with_entries_their_list(told_jury):
     anna, ben = told_jury["anna"], told_jury["ben"]
 
-    assert tell_jurors_their_assignments(edition=told_jury["edition"]) == 2
+    assert tell_jurors_their_assignments(edition=told_jury["edition"], by=SecretariatFactory()) == 2
 
     assert [mail.recipient_email for mail in assigned_mails()] == [anna.user.email, ben.user.email]
     mail = assigned_mails(anna)[0]
@@ -852,19 +854,19 @@ def test_tell_jurors_sends_each_accepted_juror_with_entries_their_list(told_jury
 
 
 def test_tell_jurors_again_without_change_sends_nothing(told_jury):
-    tell_jurors_their_assignments(edition=told_jury["edition"])
+    tell_jurors_their_assignments(edition=told_jury["edition"], by=SecretariatFactory())
 
-    assert tell_jurors_their_assignments(edition=told_jury["edition"]) == 0
+    assert tell_jurors_their_assignments(edition=told_jury["edition"], by=SecretariatFactory()) == 0
 
     assert len(assigned_mails()) == 2
 
 
 def test_tell_jurors_after_a_change_tells_only_that_juror(told_jury):
     edition, ben, secretariat = told_jury["edition"], told_jury["ben"], told_jury["secretariat"]
-    tell_jurors_their_assignments(edition=edition)
+    tell_jurors_their_assignments(edition=edition, by=SecretariatFactory())
     set_assignment(member=ben, entry=told_jury["entries"][3], by=secretariat, assigned=True)
 
-    assert tell_jurors_their_assignments(edition=edition) == 1
+    assert tell_jurors_their_assignments(edition=edition, by=SecretariatFactory()) == 1
 
     assert len(assigned_mails(told_jury["anna"])) == 1
     assert [listed(mail) for mail in assigned_mails(ben)] == [
@@ -876,13 +878,13 @@ def test_tell_jurors_after_a_change_tells_only_that_juror(told_jury):
 def test_tell_jurors_tells_a_juror_whose_list_went_back_to_an_earlier_one(told_jury):
     edition, ben, secretariat = told_jury["edition"], told_jury["ben"], told_jury["secretariat"]
     extra = told_jury["entries"][3]
-    tell_jurors_their_assignments(edition=edition)
+    tell_jurors_their_assignments(edition=edition, by=SecretariatFactory())
     set_assignment(member=ben, entry=extra, by=secretariat, assigned=True)
-    tell_jurors_their_assignments(edition=edition)
+    tell_jurors_their_assignments(edition=edition, by=SecretariatFactory())
     set_assignment(member=ben, entry=extra, by=secretariat, assigned=False)
 
-    assert tell_jurors_their_assignments(edition=edition) == 1
-    assert tell_jurors_their_assignments(edition=edition) == 0
+    assert tell_jurors_their_assignments(edition=edition, by=SecretariatFactory()) == 1
+    assert tell_jurors_their_assignments(edition=edition, by=SecretariatFactory()) == 0
 
     assert [listed(mail) for mail in assigned_mails(ben)] == [
         ["PA2044-0003"],
@@ -900,7 +902,7 @@ def test_tell_jurors_never_lists_a_conflicted_entry(told_jury):
     opened(Assignment.objects.get(member=ben), comment="Started")
     declare_conflict(member=ben, entry=told_jury["entries"][2], by=ben.user, note="My town")
 
-    assert tell_jurors_their_assignments(edition=edition) == 1
+    assert tell_jurors_their_assignments(edition=edition, by=SecretariatFactory()) == 1
 
     assert Assignment.objects.filter(member=anna, entry=second).exists()
     assert [listed(mail) for mail in assigned_mails()] == [["PA2044-0001"]]
@@ -1144,3 +1146,81 @@ def test_rubric_assignment_and_reminders_are_the_secretariats_to_change(rubric_e
     assert rubric(rubric_edition) == before
     assert not Assignment.objects.filter(member__edition=rubric_edition).exists()
     assert not ConflictOfInterest.objects.exists()
+
+
+def test_assigning_by_hand_checks_the_automatic_rules_of_a_juror_who_joined_since():
+    edition = EditionFactory(year=2045)
+    entry = reviewed_entry(edition, country="FR", number=3)
+    secretariat = SecretariatFactory()
+    assign_automatically(edition=edition, by=secretariat, seed=1)  # nobody on the jury yet
+    newcomer = JuryMemberFactory(edition=edition, country="FR", user__full_name="Nadia Nouvelle")
+
+    with pytest.raises(JuryRefused) as refused:
+        set_assignment(member=newcomer, entry=entry, by=secretariat, assigned=True)
+
+    assert str(refused.value) == "Nadia Nouvelle has a conflict of interest with PA2045-0003."
+    assert active(newcomer, entry) == ["country"]
+    assert not Assignment.objects.filter(member=newcomer).exists()
+
+
+def test_accepting_an_invitation_records_the_jurors_automatic_conflicts():
+    from jury.services import accept_invitation
+
+    edition = EditionFactory()
+    entry = reviewed_entry(edition, partner_country="PT")
+    invited = JuryMemberFactory(edition=edition, country="PT", accepted_at=None)
+
+    accept_invitation(member=invited, user=invited.user)
+
+    assert active(invited, entry) == ["country"]
+
+
+def test_reopening_refused_once_the_juror_is_conflicted_with_the_entry():
+    edition = scoring_edition()
+    member = JuryMemberFactory(edition=edition)
+    entry = reviewed_entry(edition)
+    assignment = Assignment.objects.create(member=member, entry=entry)
+    criteria = list(edition.criteria.all())
+    save_scores(
+        assignment=assignment,
+        by=member.user,
+        scores={c.pk: "6" for c in criteria},
+        not_applicable=set(),
+        comments={},
+    )
+    evaluation = submit_evaluation(assignment=assignment, by=member.user)
+    secretariat = SecretariatFactory()
+    add_conflict(member=member, entry=entry, by=secretariat, reason="Former employer")
+
+    with pytest.raises(ScoringRefused, match="now has a conflict of interest"):
+        reopen_evaluation(evaluation=evaluation, by=secretariat, reason="Add comments")
+
+    evaluation.refresh_from_db()
+    assert evaluation.status == "submitted"
+    assert not Reopening.objects.exists()
+
+
+def test_telling_jurors_is_the_secretariats_and_skips_deactivated_accounts():
+    edition = EditionFactory()
+    entry = reviewed_entry(edition)
+    active_juror = JuryMemberFactory(edition=edition)
+    gone = JuryMemberFactory(edition=edition, user__is_active=False)
+    for member in (active_juror, gone):
+        Assignment.objects.create(member=member, entry=entry)
+
+    with pytest.raises(JuryRefused, match="Only the secretariat may mail the jurors"):
+        tell_jurors_their_assignments(edition=edition, by=active_juror.user)
+    assert tell_jurors_their_assignments(edition=edition, by=SecretariatFactory()) == 1
+
+    assert list(Notification.objects.values_list("recipient_email", flat=True)) == [
+        active_juror.user.email
+    ]
+
+
+def test_no_reminder_to_a_deactivated_juror():
+    edition = EditionFactory()
+    gone = JuryMemberFactory(edition=edition, user__is_active=False)
+    Assignment.objects.create(member=gone, entry=reviewed_entry(edition))
+
+    assert remind_juror(member=gone, by=SecretariatFactory()) is False
+    assert not Notification.objects.exists()

@@ -124,7 +124,7 @@ def jury() -> Jury:
     evaluate(c, y, "8.75", "OTTER-COMMENT-C", "OTTER-CRITERION-C")
     a_on_y = evaluate(a, y, "5.5", "Alpha's own words", submit=False)
     # Mail about the jury in the outbox, with entry titles in it.
-    services.tell_jurors_their_assignments(edition=edition)
+    services.tell_jurors_their_assignments(edition=edition, by=SecretariatFactory())
     return Jury(edition, a, b, c, x, y, a_on_y, secretariat)
 
 

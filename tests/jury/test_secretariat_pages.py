@@ -430,7 +430,7 @@ def test_rubric_locked_once_scoring_opens(staff_client, edition):
     url = urls_rubric(edition)
 
     content = page(staff_client.get(url))
-    assert "the rubric is locked" in content
+    assert "so the rubric can no longer change" in content
     assert "criteria-TOTAL_FORMS" not in content
     assert "Strategic approach and objectives" in content
 
@@ -451,7 +451,7 @@ def test_rubric_locked_once_scoring_opens(staff_client, edition):
         follow=True,
     )
 
-    assert "Scoring has opened: the rubric can no longer change." in shown_messages(response)
+    assert shown_messages(response) == [str(services.RUBRIC_LOCKED)]
     assert list(Criterion.objects.values_list("pk", "name", "weight")) == before
 
 
@@ -641,7 +641,10 @@ def test_settings_saved(staff_client, edition):
         follow=True,
     )
 
-    assert "The jury settings are saved." in shown_messages(response)
+    assert shown_messages(response) == [
+        "The jury settings are saved. Conflicts of interest lifted by a rule switched off: 0; "
+        "recorded by a rule that is on: 0."
+    ]
     settings = JurySettings.objects.get(edition=edition)
     assert settings.jurors_per_entry == 3
     assert settings.hide_scores_until_closed
@@ -1115,3 +1118,39 @@ def test_declare_conflict_without_a_note_keeps_the_page(client, assigned):
         assert "This field is required." in content
     assert not ConflictOfInterest.objects.exists()
     assert client.get(reverse("jury:score", args=[assigned.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_conflicts_page_query_count_constant(
+    staff_client, django_assert_num_queries, edition, size
+):
+    busy_jury(edition, size)
+    lifted = ConflictOfInterest.objects.filter(member__edition=edition).first()
+    services.lift_conflict(conflict=lifted, by=SecretariatFactory(), reason="Not a real link")
+
+    # session, user, groups, the edition, the conflicts with their jurors, entries and people,
+    # and the form's two lists (jurors, entries).
+    with django_assert_num_queries(7):
+        response = staff_client.get(conflicts_url(edition))
+
+    assert "Not a real link" in page(response)
+
+
+def test_conflict_lifted_by_a_rule_switched_off_says_so_in_the_readers_language(
+    staff_client, secretariat, edition
+):
+    french = juror(edition, "Fleur", country="FR")
+    entry = in_review(edition, organisation__country="FR")
+    services.record_automatic_conflicts(edition=edition)
+    settings = services.settings_for(edition)
+    settings.conflict_same_country = False
+    assert services.save_settings(settings=settings, by=SecretariatFactory()) == (1, 0)
+
+    english = text(page(staff_client.get(conflicts_url(edition))))
+    secretariat.preferred_language = "fr"
+    secretariat.save(update_fields=["preferred_language"])
+    french_page = text(page(staff_client.get(conflicts_url(edition))))
+
+    assert "The rule that recorded it was switched off." in english
+    assert "La règle qui l’avait enregistré a été désactivée." in french_page  # noqa: RUF001
+    assert ConflictOfInterest.objects.get(member=french, entry=entry).lift_reason == ""
