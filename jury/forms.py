@@ -77,7 +77,7 @@ CriterionFormSet = forms.modelformset_factory(
 
 class JurySettingsForm(forms.ModelForm):
     jurors_per_entry = forms.IntegerField(
-        label=_("jurors per entry"),
+        label=_("Jurors per entry"),
         required=False,
         min_value=1,
         max_value=50,
