@@ -53,6 +53,7 @@ urlpatterns = [
         entries.entry_transition,
         name="entry_transition",
     ),
+    path("entries/<int:pk>/delete/", entries.entry_delete, name="entry_delete"),
     path("entries/<int:pk>/pdf/", entries.entry_pdf, name="entry_pdf"),
     path("entries/<int:pk>/extension/", entries.entry_extension, name="entry_extension"),
     path(

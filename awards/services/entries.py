@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -159,6 +159,33 @@ def remove_attachment(*, attachment: Attachment, by: User) -> None:
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()
     transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def delete_draft(*, entry: Entry, by: User) -> str:
+    """Delete a draft that was never submitted, for good. Returns its title (or reference).
+
+    Side effects, in order: refused (PermissionDenied) unless `by` edits the entry; the entry
+    row locked; refused (EntryLocked) once the entry has
+    left the draft state or was ever submitted (such an entry is withdrawn instead, and stays
+    on record); the entry deleted with everything it holds (answers, partners, projects,
+    attachments); the attachments' files removed once the deletion has committed.
+    """
+    if not by.has_perm("awards.delete_entry", entry):
+        raise PermissionDenied
+    locked = lock_entry(entry.pk)
+    if locked.state != EntryState.DRAFT or locked.submitted_at is not None:
+        raise EntryLocked(
+            _("Only a draft that was never submitted can be deleted; withdraw this entry instead.")
+        )
+    name = locked.title.strip() or locked.reference
+    files = [(a.file.storage, a.file.name) for a in locked.attachments.all()]
+    locked.delete()
+    for storage, file_name in files:
+        transaction.on_commit(
+            lambda storage=storage, file_name=file_name: storage.delete(file_name)
+        )
+    return name
 
 
 @transaction.atomic

@@ -259,6 +259,20 @@ SUCCESS = {
 }
 
 
+def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draft that was never submitted, deleted after a confirmation."""
+    entry = entry_or_404(request, pk, perm="awards.delete_entry")
+    if request.method != "POST":
+        return render(request, "awards/entry_delete.html", {"entry": entry})
+    try:
+        name = services.delete_draft(entry=entry, by=request.user)
+    except services.EntryLocked as refusal:
+        messages.error(request, str(refusal))
+        return redirect(entry)
+    messages.success(request, _("The draft “%(name)s” has been deleted.") % {"name": name})
+    return redirect("dashboard")
+
+
 def entry_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from ..pdf import render_entry_pdf
 

@@ -22,6 +22,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
         "/entries/{draft}/edit/answers/",
         "/entries/{draft}/edit/attachments/",
         "/entries/{draft}/review/",
+        "/entries/{draft}/",
+        "/entries/{draft}/delete/",
         "/entries/{submitted}/",
         "/organisations/join/?name=Lyon",
         "/organisations/{organisation}/",
