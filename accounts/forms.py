@@ -1,8 +1,12 @@
+import datetime
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.kinds import Kind
+from notifications.models import Notification
 
 from .models import User
 from .services import notify_user
@@ -23,6 +27,9 @@ class SignInForm(auth_forms.AuthenticationForm):
     }
 
 
+PASSWORD_RESETS_PER_HOUR = 3
+
+
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Sends the reset link through the outbox, in the account holder's own language."""
 
@@ -36,6 +43,16 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         html_email_template_name=None,
     ):
         user = context["user"]
+        # A few links an hour are plenty; more would let anyone flood a mailbox. The page says
+        # the same whether a mail went or not, so this reveals nothing about the account.
+        an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+        if (
+            Notification.objects.filter(
+                kind=Kind.PASSWORD_RESET, recipient_email=user.email, created_at__gte=an_hour_ago
+            ).count()
+            >= PASSWORD_RESETS_PER_HOUR
+        ):
+            return
         notify_user(
             Kind.PASSWORD_RESET,
             user=user,

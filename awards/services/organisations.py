@@ -1,5 +1,7 @@
 """Writes of organisations: creating one, joining one, approving members, inviting colleagues."""
 
+import datetime
+
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,9 +35,25 @@ def create_organisation(
     return organisation
 
 
+# Limits that keep the site from being used to flood people with mail.
+PENDING_REQUESTS_MAX = 5
+INVITATIONS_PER_HOUR = 20
+
+
 @transaction.atomic
 def request_membership(*, organisation: Organisation, by: User) -> OrganisationMembership:
-    """Side effects: a pending membership; an email to each approved member asking to decide."""
+    """Side effects: refused (MembershipError) while the person already has
+    PENDING_REQUESTS_MAX requests waiting; a pending membership; an email to each approved
+    member asking to decide."""
+    waiting = OrganisationMembership.objects.filter(user=by, is_approved=False).count()
+    if waiting >= PENDING_REQUESTS_MAX:
+        raise MembershipError(
+            _(
+                "You have %(count)s requests to join waiting for an answer. Ask again once one "
+                "of them is decided."
+            )
+            % {"count": waiting}
+        )
     try:
         with transaction.atomic():
             membership = OrganisationMembership.objects.create(organisation=organisation, user=by)
@@ -75,7 +93,21 @@ def decide_membership(*, membership: OrganisationMembership, by: User, approve: 
 
 @transaction.atomic
 def invite_colleague(*, organisation: Organisation, by: User, email: str) -> OrganisationInvitation:
-    """Side effects: an invitation row; an email with a signed link valid for 14 days."""
+    """Side effects: refused (MembershipError) once `by` has sent INVITATIONS_PER_HOUR
+    invitations in the last hour; an invitation row; an email with a signed link valid for 14
+    days."""
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    if (
+        OrganisationInvitation.objects.filter(invited_by=by, created_at__gte=an_hour_ago).count()
+        >= INVITATIONS_PER_HOUR
+    ):
+        raise MembershipError(
+            _(
+                "You have sent %(count)s invitations in the last hour, the most the site allows. "
+                "Please send the next ones a little later."
+            )
+            % {"count": INVITATIONS_PER_HOUR}
+        )
     invitation = OrganisationInvitation.objects.create(
         organisation=organisation, email=email.lower(), invited_by=by
     )

@@ -1,7 +1,10 @@
 """Partner governments confirm their part in an entry through a signed link, without an account."""
 
+import datetime
+
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -55,18 +58,24 @@ def partner_from_token(token: str) -> Partner:
     return partner
 
 
+# A partner who has not replied is asked again at most once a day.
+ASK_AGAIN_AFTER = datetime.timedelta(days=1)
+
+
 @transaction.atomic
 def ask_partners(*, entry: Entry, by: User, again: bool = False) -> int:
-    """Email each partner not yet asked (or, with `again`, each one not yet replied).
+    """Email each partner not yet asked (or, with `again`, each one not yet replied and not
+    asked in the last ASK_AGAIN_AFTER, so that a partner is never flooded).
 
     Side effects: partners marked as awaiting a reply; one email per partner, in the entry's
     language where the site speaks it. Returns how many were asked.
     """
     if entry.state not in PARTNER_STATES:
         return 0
-    statuses = [Partner.Status.NOT_ASKED] + ([Partner.Status.PENDING] if again else [])
-    partners = list(entry.partners.select_for_update().filter(status__in=statuses))
     now = timezone.now()
+    waiting = Q(status=Partner.Status.PENDING, requested_at__lte=now - ASK_AGAIN_AFTER)
+    due = Q(status=Partner.Status.NOT_ASKED) | (waiting if again else Q(pk__in=[]))
+    partners = list(entry.partners.select_for_update().filter(due))
     for partner in partners:
         partner.status, partner.requested_at = Partner.Status.PENDING, now
         partner.save(update_fields=["status", "requested_at"])

@@ -158,13 +158,17 @@ def colleague_invite(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = InviteForm(request.POST)
     if form.is_valid():
-        services.invite_colleague(
-            organisation=organisation, by=request.user, email=form.cleaned_data["email"]
-        )
-        messages.success(
-            request, _("An invitation is on its way to %(email)s.") % form.cleaned_data
-        )
-        return redirect("awards:organisation_detail", pk=pk)
+        try:
+            services.invite_colleague(
+                organisation=organisation, by=request.user, email=form.cleaned_data["email"]
+            )
+        except services.MembershipError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, _("An invitation is on its way to %(email)s.") % form.cleaned_data
+            )
+            return redirect("awards:organisation_detail", pk=pk)
     return _detail(request, organisation, form, OrganisationForm(instance=organisation))
 
 
