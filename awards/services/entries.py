@@ -181,10 +181,12 @@ def delete_draft(*, entry: Entry, by: User) -> str:
     name = locked.title.strip() or locked.reference
     files = [(a.file.storage, a.file.name) for a in locked.attachments.all()]
     locked.delete()
-    for storage, file_name in files:
-        transaction.on_commit(
-            lambda storage=storage, file_name=file_name: storage.delete(file_name)
-        )
+
+    def remove_files() -> None:
+        for storage, file_name in files:
+            storage.delete(file_name)
+
+    transaction.on_commit(remove_files)
     return name
 
 
