@@ -54,6 +54,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Set when the person opened the link mailed to the address (or accepted an invitation
+    # sent to it): until then they may not act for an organisation.
+    email_verified_at = models.DateTimeField(_("email address confirmed"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -68,6 +71,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def clean(self) -> None:
         super().clean()

@@ -1,9 +1,15 @@
 """Writes to accounts. Each function takes keyword arguments and no request."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core import signing
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from notifications.kinds import Kind
+from notifications.models import Notification
 from notifications.services import Recipient, notify
 
 from .models import User
@@ -45,8 +51,75 @@ def notify_user(kind: Kind, *, user: User, context: dict, key: str) -> None:
 
 
 def sign_up(*, email: str, full_name: str, preferred_language: str, password: str) -> User:
-    """Create an account; the password was validated by the form."""
+    """Create an account; the password was validated by the form.
+
+    Side effects: the account saved, its address not yet confirmed; a link to confirm it mailed.
+    """
     password_validation.validate_password(password)
-    return User.objects.create_user(
+    user = User.objects.create_user(
         email=email, full_name=full_name, preferred_language=preferred_language, password=password
     )
+    send_email_confirmation(user=user)
+    return user
+
+
+# Confirming one's email address: a signed link, valid a week, for this account and address.
+CONFIRMATION_SALT = "accounts.confirm-email"
+CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 7
+CONFIRMATIONS_PER_HOUR = 3
+
+
+class ConfirmationInvalid(Exception):
+    """A confirmation link that cannot be used; the message says why."""
+
+
+def send_email_confirmation(*, user: User, now: datetime.datetime | None = None) -> bool:
+    """Mail `user` a link that confirms their address.
+
+    Side effects: one message, unless the address is confirmed already or CONFIRMATIONS_PER_HOUR
+    links went to it in the last hour (then nothing, and False is returned).
+    """
+    now = now or timezone.now()
+    if user.email_verified:
+        return False
+    recent = Notification.objects.filter(
+        kind=Kind.VERIFY_EMAIL,
+        recipient_email=user.email,
+        created_at__gte=now - datetime.timedelta(hours=1),
+    )
+    if recent.count() >= CONFIRMATIONS_PER_HOUR:
+        return False
+    token = signing.dumps({"u": user.pk, "e": user.email}, salt=CONFIRMATION_SALT)
+    notify_user(
+        Kind.VERIFY_EMAIL,
+        user=user,
+        context={"token": token},
+        key=f"confirm-email:{user.pk}:{now.isoformat()}",
+    )
+    return True
+
+
+def confirm_email(token: str) -> User:
+    """The account whose address the link confirms, now confirmed (ConfirmationInvalid when the
+    link is forged, expired, or for an address the account no longer has)."""
+    try:
+        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise ConfirmationInvalid(
+            _("This link has expired. Sign in and ask for a new one from your dashboard.")
+        ) from error
+    except signing.BadSignature as error:
+        raise ConfirmationInvalid(_("This link is not valid.")) from error
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    if user is None:
+        raise ConfirmationInvalid(_("This link is not valid."))
+    mark_email_verified(user)
+    return user
+
+
+def mark_email_verified(user: User) -> None:
+    """The person showed they read mail sent to their address (a confirmation link, or an
+    invitation sent to it)."""
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])

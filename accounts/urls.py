@@ -29,5 +29,7 @@ urlpatterns = [
     ),
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("profile/", views.profile, name="profile"),
+    path("confirm/<str:token>/", views.confirm_email, name="confirm_email"),
+    path("confirm/", views.resend_confirmation, name="resend_confirmation"),
     path("language/", views.set_language, name="set_language"),
 ]

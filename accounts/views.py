@@ -40,7 +40,14 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             password=form.cleaned_data["password1"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your account is ready."))
+        messages.success(
+            request,
+            _(
+                "Welcome! Your account is ready. We have mailed a link to %(email)s: open it to "
+                "confirm your address, then create or join your organisation."
+            )
+            % {"email": user.email},
+        )
         if not url_has_allowed_host_and_scheme(
             next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
@@ -49,6 +56,36 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         _set_language_cookie(response, user.preferred_language)
         return response
     return render(request, "accounts/sign_up.html", {"form": form, "next": next_url})
+
+
+@login_not_required
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = services.confirm_email(token)
+    except services.ConfirmationInvalid as problem:
+        return render(request, "accounts/confirm_invalid.html", {"problem": problem}, status=404)
+    messages.success(request, _("Thank you: %(email)s is confirmed.") % {"email": user.email})
+    return redirect("dashboard" if request.user == user else "accounts:login")
+
+
+@require_POST
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    if services.send_email_confirmation(user=request.user):
+        messages.success(
+            request, _("A new link is on its way to %(email)s.") % {"email": request.user.email}
+        )
+    elif request.user.email_verified:
+        messages.info(request, _("Your email address is confirmed already."))
+    else:
+        messages.warning(
+            request,
+            _(
+                "Three links went to %(email)s in the last hour; please use one of them, or ask "
+                "again a little later. Check your spam folder too."
+            )
+            % {"email": request.user.email},
+        )
+    return redirect("dashboard")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

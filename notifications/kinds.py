@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 class Kind(models.TextChoices):
     PASSWORD_RESET = "account.password_reset", _("Password reset")
+    VERIFY_EMAIL = "account.verify_email", _("Email address confirmation")
     MEMBERSHIP_REQUESTED = "organisation.membership_requested", _("Request to join")
     MEMBERSHIP_DECIDED = "organisation.membership_decided", _("Request to join decided")
     COLLEAGUE_INVITED = "organisation.colleague_invited", _("Invitation of a colleague")

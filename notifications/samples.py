@@ -29,6 +29,7 @@ def sample_context(kind: Kind) -> dict:
     common = {"recipient": recipient, "entry": entry, "organisation": organisation}
     specific = {
         Kind.PASSWORD_RESET: {"uid": "MQ", "token": "sample-token"},
+        Kind.VERIFY_EMAIL: {"token": "sample-token"},
         Kind.MEMBERSHIP_REQUESTED: {"applicant": recipient},
         Kind.MEMBERSHIP_DECIDED: {"approved": True},
         Kind.COLLEAGUE_INVITED: {"inviter": recipient, "token": "sample-token"},

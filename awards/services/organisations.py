@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import notify_user, person
+from accounts.services import mark_email_verified, notify_user, person
 from notifications.kinds import Kind
 from notifications.services import Recipient, notify
 
@@ -143,7 +143,8 @@ def invitation_from_token(token: str) -> OrganisationInvitation | None:
 
 @transaction.atomic
 def accept_invitation(*, invitation: OrganisationInvitation, user: User) -> OrganisationMembership:
-    """Side effects: the invitation marked used; the person an approved member.
+    """Side effects: the invitation marked used; the person an approved member; their address
+    confirmed (the invitation was mailed to it).
 
     Only the invited address may accept, once.
     """
@@ -160,6 +161,7 @@ def accept_invitation(*, invitation: OrganisationInvitation, user: User) -> Orga
     membership, _created = OrganisationMembership.objects.update_or_create(
         organisation=invitation.organisation, user=user, defaults={"is_approved": True}
     )
+    mark_email_verified(user)
     return membership
 
 

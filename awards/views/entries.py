@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import email_confirmed_required
+
 from .. import selectors
 from ..forms.entries import (
     AnswersForm,
@@ -51,6 +53,7 @@ def entry_or_404(request: HttpRequest, pk: int, perm: str = "awards.view_entry")
     return entry
 
 
+@email_confirmed_required
 @permission_required("awards.create_entry", raise_exception=True)
 def entry_create(request: HttpRequest) -> HttpResponse:
     editions = list(selectors.open_editions())

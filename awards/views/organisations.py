@@ -10,11 +10,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import email_confirmed_required
+
 from ..forms.organisations import InviteForm, OrganisationForm, OrganisationSearchForm
 from ..models import Organisation, OrganisationMembership
 from ..services import organisations as services
 
 
+@email_confirmed_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -26,6 +29,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "awards/organisation_form.html", {"form": form})
 
 
+@email_confirmed_required
 def organisation_join(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         pk = request.POST.get("organisation", "")
@@ -152,6 +156,7 @@ def membership_decide(request: HttpRequest, pk: int, membership_pk: int) -> Http
 
 
 @require_POST
+@email_confirmed_required
 def colleague_invite(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
     if not request.user.has_perm("awards.manage_organisation", organisation):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import notify_user
+from accounts.services import mark_email_verified, notify_user
 from awards.models import Edition
 from notifications.kinds import Kind
 
@@ -88,14 +88,16 @@ def member_from_token(token: str) -> JuryMember:
 
 @transaction.atomic
 def accept_invitation(*, member: JuryMember, user: User, password: str | None = None) -> JuryMember:
-    """Side effects, in order: the password set when the person has none yet; the membership
-    accepted; the new juror's automatic conflicts with the entries under review recorded, so
-    that the assignment matrix shows them at once."""
+    """Side effects, in order: the password set when the person has none yet; their address
+    confirmed (the invitation was mailed to it); the membership accepted; the new juror's
+    automatic conflicts with the entries under review recorded, so that the assignment matrix
+    shows them at once."""
     if member.user_id != user.pk:
         raise JuryRefused(_("This invitation was sent to another person."))
     if password:
         user.set_password(password)
         user.save(update_fields=["password"])
+    mark_email_verified(user)
     if member.accepted_at is None:
         member.accepted_at = timezone.now()
         member.save(update_fields=["accepted_at"])

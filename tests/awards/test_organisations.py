@@ -11,25 +11,35 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_up_then_create_organisation(client):
-    response = client.post(
-        reverse("accounts:sign_up"),
-        {
-            "email": "Ana@Sevilla.example",
-            "full_name": "Ana Sevillana",
-            "preferred_language": "es",
-            "password1": "a-long-passphrase-9",
-            "password2": "a-long-passphrase-9",
-        },
-    )
+def test_sign_up_confirm_the_address_then_create_organisation(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:sign_up"),
+            {
+                "email": "Ana@Sevilla.example",
+                "full_name": "Ana Sevillana",
+                "preferred_language": "es",
+                "password1": "a-long-passphrase-9",
+                "password2": "a-long-passphrase-9",
+            },
+        )
     assert response["Location"] == reverse("dashboard")
     user = User.objects.get()
     assert (user.email, user.preferred_language) == ("ana@sevilla.example", "es")
+    organisation = {"name": "Ayuntamiento de Sevilla", "kind": "municipality", "country": "ES"}
 
-    client.post(
-        reverse("awards:organisation_create"),
-        {"name": "Ayuntamiento de Sevilla", "kind": "municipality", "country": "ES"},
-    )
+    # Until the address is confirmed, the organisation waits.
+    refused = client.post(reverse("awards:organisation_create"), organisation, follow=True)
+    assert not OrganisationMembership.objects.exists()
+    assert "Confirme primero su dirección de correo electrónico" in refused.content.decode()
+    [message] = mail.outbox
+    assert message.subject == "Confirme su dirección de correo electrónico para PLATFORMAwards"
+    link = re.search(r"http://\S+(/accounts/confirm/\S+/)", message.body).group(1)
+    client.get(link)
+
+    client.post(reverse("awards:organisation_create"), organisation)
 
     membership = OrganisationMembership.objects.get(user=user)
     assert (membership.organisation.name, membership.is_approved) == (

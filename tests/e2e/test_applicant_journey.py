@@ -34,6 +34,15 @@ def test_new_applicant_submits_entry_and_partner_confirms(page, live_server, ope
     page.locator("#id_password2").fill("tortellini-2031-x")
     page.get_by_role("button", name="Create the account").click()
 
+    # The address is confirmed through the link mailed to it before anything else.
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
+    page.get_by_role("link", name="Create your organisation").click()
+    expect(page.get_by_text("Confirm your email address first")).to_be_visible()
+    confirmation = next(m for m in mail.outbox if m.to == ["elena@bologna.example"])
+    page.goto(live_server.url + re.search(r"(/accounts/confirm/\S+/)", confirmation.body).group(1))
+    expect(page.get_by_text("Thank you: elena@bologna.example is confirmed.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_have_count(0)
+
     page.get_by_role("link", name="Create your organisation").click()
     page.get_by_label("Name").fill("Comune di Bologna")
     page.get_by_label("Kind").select_option("municipality")

@@ -30,6 +30,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name")
     preferred_language = "en"
     password = factory.django.Password(PASSWORD)
+    # Most tests are about people who confirmed their address; those that are not say so.
+    email_verified_at = factory.LazyFunction(timezone.now)
 
 
 class SecretariatFactory(UserFactory):
