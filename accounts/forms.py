@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +10,7 @@ from notifications.kinds import Kind
 from notifications.models import Notification
 
 from .models import User
-from .services import notify_user
+from .services import lock_person, notify_user
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -46,19 +47,19 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         # A few links an hour are plenty; more would let anyone flood a mailbox. The page says
         # the same whether a mail went or not, so this reveals nothing about the account.
         an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
-        if (
-            Notification.objects.filter(
+        with transaction.atomic():
+            lock_person(user)  # parallel requests are counted one after the other
+            recent = Notification.objects.filter(
                 kind=Kind.PASSWORD_RESET, recipient_email=user.email, created_at__gte=an_hour_ago
-            ).count()
-            >= PASSWORD_RESETS_PER_HOUR
-        ):
-            return
-        notify_user(
-            Kind.PASSWORD_RESET,
-            user=user,
-            context={"uid": context["uid"], "token": context["token"]},
-            key=f"password-reset:{user.pk}:{context['token']}",
-        )
+            )
+            if recent.count() >= PASSWORD_RESETS_PER_HOUR:
+                return
+            notify_user(
+                Kind.PASSWORD_RESET,
+                user=user,
+                context={"uid": context["uid"], "token": context["token"]},
+                key=f"password-reset:{user.pk}:{context['token']}",
+            )
 
 
 class ProfileForm(forms.ModelForm):

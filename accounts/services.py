@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core import signing
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -73,13 +74,22 @@ class ConfirmationInvalid(Exception):
     """A confirmation link that cannot be used; the message says why."""
 
 
+def lock_person(user: User) -> None:
+    """Lock the person's row until the transaction ends: their limited actions (mails they
+    trigger) are counted one after the other, never side by side."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
+@transaction.atomic
 def send_email_confirmation(*, user: User, now: datetime.datetime | None = None) -> bool:
     """Mail `user` a link that confirms their address.
 
-    Side effects: one message, unless the address is confirmed already or CONFIRMATIONS_PER_HOUR
-    links went to it in the last hour (then nothing, and False is returned).
+    Side effects: the person's row locked; one message, unless the address is confirmed already
+    or CONFIRMATIONS_PER_HOUR links went to it in the last hour (then nothing, and False is
+    returned).
     """
     now = now or timezone.now()
+    lock_person(user)
     if user.email_verified:
         return False
     recent = Notification.objects.filter(

@@ -80,10 +80,10 @@ def resend_confirmation(request: HttpRequest) -> HttpResponse:
         messages.warning(
             request,
             _(
-                "Three links went to %(email)s in the last hour; please use one of them, or ask "
-                "again a little later. Check your spam folder too."
+                "%(count)s links went to %(email)s in the last hour; please use one of them, or "
+                "ask again a little later. Check your spam folder too."
             )
-            % {"email": request.user.email},
+            % {"count": services.CONFIRMATIONS_PER_HOUR, "email": request.user.email},
         )
     return redirect("dashboard")
 
@@ -97,6 +97,11 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        # The reset link was mailed to the address: following it proves the address too.
+        services.mark_email_verified(form.user)
+        return super().form_valid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

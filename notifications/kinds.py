@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     PARTNER_CONFIRMATION = "entry.partner_confirmation", _("Partner confirmation request")
     ENTRY_SUBMITTED = "entry.submitted", _("Submission receipt")
     ENTRY_WITHDRAWN = "entry.withdrawn", _("Entry withdrawn")
+    ENTRY_DELETED = "entry.deleted", _("Draft deleted")
     EXTENSION_GRANTED = "entry.extension_granted", _("Deadline extension granted")
     CLARIFICATION_REQUESTED = "entry.clarification_requested", _("Clarification requested")
     ELIGIBILITY_DECIDED = "entry.eligibility_decided", _("Eligibility decision")

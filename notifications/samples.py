@@ -39,6 +39,15 @@ def sample_context(kind: Kind) -> dict:
         Kind.CLARIFICATION_REQUESTED: {"note": "Which partner chairs the steering committee?"},
         Kind.ELIGIBILITY_DECIDED: {"note": ""},
         Kind.ENTRY_WITHDRAWN: {"by": "Ana Pérez", "note": "The project was postponed."},
+        Kind.ENTRY_DELETED: {
+            "by": "Ana Pérez",
+            "entry": {
+                "title": entry["title"],
+                "reference": entry["reference"],
+                "organisation": organisation["name"],
+                "edition": "PLATFORMAwards 2026",
+            },
+        },
         Kind.REMINDER_JUROR: {
             "edition": {
                 "title": "PLATFORMAwards 2026",

@@ -38,6 +38,16 @@ def create_entry(*, edition: Edition, organisation: Organisation, by: User) -> E
     )
 
 
+def _lock_existing(entry: Entry) -> Entry:
+    """The entry's row, locked; EntryLocked when a colleague has deleted the draft meanwhile."""
+    try:
+        return lock_entry(entry.pk)
+    except Entry.DoesNotExist as error:
+        raise EntryLocked(
+            _("A colleague has deleted this draft; nothing more can be saved to it.")
+        ) from error
+
+
 def _lock_editable(entry: Entry, seen: str | None = None, by: User | None = None) -> Entry:
     """The entry's row, locked for this transaction, after checking it may still change.
 
@@ -45,7 +55,7 @@ def _lock_editable(entry: Entry, seen: str | None = None, by: User | None = None
     someone else has saved since, the save is refused rather than silently overwriting them.
     A later save by the same person (an autosave still under way) is no conflict.
     """
-    locked = lock_entry(entry.pk)
+    locked = _lock_existing(entry)
     saved_by_other = by is None or locked.last_saved_by_id != by.pk
     if seen is not None and seen != locked.version and saved_by_other:
         raise EntryChangedMeanwhile(
@@ -161,24 +171,54 @@ def remove_attachment(*, attachment: Attachment, by: User) -> None:
     transaction.on_commit(lambda: storage.delete(name))
 
 
+def may_be_deleted(entry: Entry) -> bool:
+    """Only a draft that was never submitted goes for good; anything else is withdrawn."""
+    return entry.state == EntryState.DRAFT and entry.submitted_at is None
+
+
 @transaction.atomic
-def delete_draft(*, entry: Entry, by: User) -> str:
+def delete_draft(*, entry: Entry, by: User, seen: str | None = None) -> str:
     """Delete a draft that was never submitted, for good. Returns its title (or reference).
 
     Side effects, in order: refused (PermissionDenied) unless `by` edits the entry; the entry
-    row locked; refused (EntryLocked) once the entry has
-    left the draft state or was ever submitted (such an entry is withdrawn instead, and stays
-    on record); the entry deleted with everything it holds (answers, partners, projects,
-    attachments); the attachments' files removed once the deletion has committed.
+    row locked (EntryLocked if a colleague deleted it meanwhile); refused (EntryChangedMeanwhile)
+    when a colleague saved it after `seen`, the version the confirmation page showed; refused
+    (EntryLocked) unless `may_be_deleted`; the entry deleted with everything it holds (answers,
+    partners, projects, attachments); the attachments' files removed and the organisation's
+    other members told, once the deletion has committed.
     """
     if not by.has_perm("awards.delete_entry", entry):
         raise PermissionDenied
-    locked = lock_entry(entry.pk)
-    if locked.state != EntryState.DRAFT or locked.submitted_at is not None:
+    locked = _lock_existing(entry)
+    if seen is not None and seen != locked.version and locked.last_saved_by_id != by.pk:
+        raise EntryChangedMeanwhile(
+            _(
+                "A colleague saved this draft after you opened this page; nothing was deleted. "
+                "Look at their changes before deciding again."
+            )
+        )
+    if not may_be_deleted(locked):
         raise EntryLocked(
             _("Only a draft that was never submitted can be deleted; withdraw this entry instead.")
         )
     name = locked.title.strip() or locked.reference
+    context = {
+        "entry": {
+            "title": name,
+            "reference": locked.reference,
+            "organisation": locked.organisation.name,
+            "edition": locked.edition.title,
+        },
+        "by": by.full_name,
+    }
+    for member in approved_members(locked.organisation):
+        if member.pk != by.pk:
+            notify_user(
+                Kind.ENTRY_DELETED,
+                user=member,
+                context=context,
+                key=f"entry-deleted:{locked.pk}:{member.pk}",
+            )
     files = [(a.file.storage, a.file.name) for a in locked.attachments.all()]
     locked.delete()
 

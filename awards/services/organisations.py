@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.services import mark_email_verified, notify_user, person
+from accounts.services import lock_person, mark_email_verified, notify_user, person
 from notifications.kinds import Kind
+from notifications.models import Notification
 from notifications.services import Recipient, notify
 
 from ..models import Organisation, OrganisationInvitation, OrganisationMembership
@@ -45,6 +46,7 @@ def request_membership(*, organisation: Organisation, by: User) -> OrganisationM
     """Side effects: refused (MembershipError) while the person already has
     PENDING_REQUESTS_MAX requests waiting; a pending membership; an email to each approved
     member asking to decide."""
+    lock_person(by)
     waiting = OrganisationMembership.objects.filter(user=by, is_approved=False).count()
     if waiting >= PENDING_REQUESTS_MAX:
         raise MembershipError(
@@ -96,11 +98,14 @@ def invite_colleague(*, organisation: Organisation, by: User, email: str) -> Org
     """Side effects: refused (MembershipError) once `by` has sent INVITATIONS_PER_HOUR
     invitations in the last hour; an invitation row; an email with a signed link valid for 14
     days."""
-    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
-    if (
-        OrganisationInvitation.objects.filter(invited_by=by, created_at__gte=an_hour_ago).count()
-        >= INVITATIONS_PER_HOUR
-    ):
+    lock_person(by)  # two tabs inviting at once count one after the other
+    # The mails sent, not the invitations: a revoked invitation's mail was sent all the same.
+    sent = Notification.objects.filter(
+        kind=Kind.COLLEAGUE_INVITED,
+        context__inviter__email=by.email,
+        created_at__gte=timezone.now() - datetime.timedelta(hours=1),
+    )
+    if sent.count() >= INVITATIONS_PER_HOUR:
         raise MembershipError(
             _(
                 "You have sent %(count)s invitations in the last hour, the most the site allows. "

@@ -265,13 +265,22 @@ SUCCESS = {
 def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft that was never submitted, deleted after a confirmation."""
     entry = entry_or_404(request, pk, perm="awards.delete_entry")
+    if not services.may_be_deleted(entry):
+        messages.error(
+            request,
+            _("Only a draft that was never submitted can be deleted; withdraw this entry instead."),
+        )
+        return redirect(entry)
     if request.method != "POST":
         return render(request, "awards/entry_delete.html", {"entry": entry})
     try:
-        name = services.delete_draft(entry=entry, by=request.user)
-    except services.EntryLocked as refusal:
+        name = services.delete_draft(
+            entry=entry, by=request.user, seen=request.POST.get("version") or None
+        )
+    except (services.EntryLocked, services.EntryChangedMeanwhile) as refusal:
         messages.error(request, str(refusal))
-        return redirect(entry)
+        still_there = Entry.objects.filter(pk=entry.pk).exists()
+        return redirect(entry) if still_there else redirect("dashboard")
     messages.success(request, _("The draft “%(name)s” has been deleted.") % {"name": name})
     return redirect("dashboard")
 

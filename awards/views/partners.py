@@ -22,6 +22,14 @@ def partners_ask(request: HttpRequest, pk: int) -> HttpResponse:
             _("A confirmation request has been emailed to %(count)s partner(s).")
             % {"count": asked},
         )
+    elif "again" in request.POST:
+        messages.info(
+            request,
+            _(
+                "Partners who have not replied are asked again at most once a day; the last "
+                "request went less than a day ago."
+            ),
+        )
     else:
         messages.info(request, _("Every partner has already been asked."))
     if request.POST.get("back") == "partners":

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.models import User
-from awards.models import OrganisationMembership
+from awards.models import Organisation, OrganisationInvitation, OrganisationMembership
 from awards.services.organisations import accept_invitation, invite_colleague
 from jury.services import accept_invitation as accept_jury_invitation
 from tests.factories import (
@@ -104,31 +104,51 @@ def test_a_link_for_an_address_the_account_no_longer_has_is_refused(
 
 
 @pytest.mark.parametrize(
-    ("method", "url"),
+    ("method", "url", "data"),
     [
-        ("get", lambda: reverse("awards:organisation_create")),
-        ("get", lambda: reverse("awards:organisation_join")),
-        ("get", lambda: reverse("awards:entry_create")),
+        ("get", lambda: reverse("awards:organisation_create"), {}),
+        (
+            "post",
+            lambda: reverse("awards:organisation_create"),
+            {"name": "Stadt Graz", "kind": "municipality", "country": "AT"},
+        ),
+        ("get", lambda: reverse("awards:organisation_join"), {}),
+        (
+            "post",
+            lambda: reverse("awards:organisation_join"),
+            {"organisation": lambda: MembershipFactory().organisation.pk},
+        ),
+        ("get", lambda: reverse("awards:entry_create"), {}),
         (
             "post",
             lambda: reverse(
                 "awards:colleague_invite",
                 kwargs={"pk": MembershipFactory(user__email="x@graz.example").organisation.pk},
             ),
+            {"email": "colleague@graz.example"},
         ),
     ],
 )
-def test_an_unconfirmed_person_is_sent_to_the_dashboard_to_confirm_first(client, method, url):
+def test_an_unconfirmed_person_is_sent_to_the_dashboard_to_confirm_first(
+    client, django_capture_on_commit_callbacks, method, url, data
+):
     person = UserFactory(email="x@graz.example", email_verified_at=None)
     client.force_login(person)
+    data = {key: value() if callable(value) else value for key, value in data.items()}
+    target = url()
+    organisations_before = Organisation.objects.count()
 
-    response = getattr(client, method)(url(), {"email": "colleague@graz.example"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = getattr(client, method)(target, data, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("dashboard")
     content = response.content.decode()
     assert "Confirm your email address first: open the link we mailed to x@graz.example" in content
     assert "Send me a new link" in content
     assert not OrganisationMembership.objects.filter(user=person, is_approved=False).exists()
+    assert Organisation.objects.count() == organisations_before
+    assert not OrganisationInvitation.objects.exists()
+    assert mail.outbox == []
 
 
 def test_a_new_link_on_request_at_most_three_an_hour(client, django_capture_on_commit_callbacks):
@@ -147,7 +167,7 @@ def test_a_new_link_on_request_at_most_three_an_hour(client, django_capture_on_c
 
     assert len(mail.outbox) == 3
     assert f"A new link is on its way to {person.email}." in shown[0]
-    assert "Three links went to" in shown[3]
+    assert f"3 links went to {person.email} in the last hour" in shown[3]
     client.get(confirmation_link(mail.outbox[0]))
     assert (
         "Your email address is confirmed already." in client.post(url, follow=True).content.decode()
@@ -182,3 +202,28 @@ def test_the_dashboard_reminds_only_those_who_have_not_confirmed(client):
 def test_send_confirmation_does_nothing_for_a_confirmed_address():
     assert services.send_email_confirmation(user=UserFactory()) is False
     assert mail.outbox == []
+
+
+def test_a_superuser_made_at_the_command_line_needs_no_confirmation():
+    admin = User.objects.create_superuser(email="admin@example.org", password="x-long-pass-99")
+
+    assert admin.email_verified
+
+
+def test_choosing_a_new_password_through_the_mailed_link_confirms_the_address(
+    client, django_capture_on_commit_callbacks
+):
+    person = UserFactory(email="reset@graz.example", email_verified_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password_reset"), {"email": "reset@graz.example"})
+    link = re.search(r"http://\S+(/accounts/password/reset/\S+/)", mail.outbox[0].body).group(1)
+    form = client.get(link, follow=True)
+
+    client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "a-fresh-passphrase-77", "new_password2": "a-fresh-passphrase-77"},
+    )
+
+    person.refresh_from_db()
+    assert person.check_password("a-fresh-passphrase-77")
+    assert person.email_verified

@@ -1,14 +1,16 @@
 """Deleting a draft that was never submitted: confirmed first, everything goes, files too."""
 
 import io
+import re
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfWriter
 
 from awards.models import Answer, Attachment, Entry, Partner
-from awards.services.entries import add_attachment
+from awards.services.entries import EntryLocked, add_attachment, delete_draft, save_basics
 from tests.factories import (
     MembershipFactory,
     SecretariatFactory,
@@ -104,3 +106,67 @@ def test_only_the_organisations_members_may_delete_a_draft(client):
     assert secretariat.status_code == 403
     assert anonymous.status_code == 302
     assert Entry.objects.filter(pk=entry.pk).exists()
+
+
+def test_colleagues_are_told_and_the_deleter_is_not(client, django_capture_on_commit_callbacks):
+    user, entry = applicant_with_entry(title="Rivers that unite")
+    colleague = MembershipFactory(organisation=entry.organisation).user
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(delete_url(entry))
+
+    [message] = mail.outbox
+    assert message.to == [colleague.email]
+    assert message.subject == "Draft deleted: Rivers that unite"
+    assert f"{user.full_name} has deleted the draft “Rivers that unite”" in message.body
+
+
+def test_a_colleagues_save_after_the_page_was_opened_stops_the_deletion(client):
+    user, entry = applicant_with_entry(title="Rivers that unite")
+    colleague = MembershipFactory(organisation=entry.organisation).user
+    client.force_login(user)
+    shown = re.search(
+        r'name="version" value="([^"]+)"', client.get(delete_url(entry)).content.decode()
+    ).group(1)
+    save_basics(
+        entry=entry,
+        by=colleague,
+        title="Rivers that unite, second version",
+        summary="",
+        language="",
+        sdgs=[],
+    )
+
+    response = client.post(delete_url(entry), {"version": shown}, follow=True)
+
+    assert "A colleague saved this draft after you opened this page" in response.content.decode()
+    assert Entry.objects.filter(pk=entry.pk).exists()
+
+
+def test_saving_a_draft_a_colleague_has_just_deleted_is_refused_cleanly():
+    user, entry = applicant_with_entry()
+    stale = Entry.objects.get(pk=entry.pk)
+    delete_draft(entry=entry, by=user)
+
+    with pytest.raises(EntryLocked, match="A colleague has deleted this draft"):
+        save_basics(entry=stale, by=user, title="Too late", summary="", language="", sdgs=[])
+
+
+def test_the_delete_page_of_an_entry_that_cannot_go_says_why(client):
+    user, entry = applicant_with_entry()
+    Entry.objects.filter(pk=entry.pk).update(state="submitted")
+    client.force_login(user)
+
+    response = client.get(delete_url(entry), follow=True)
+
+    assert response.redirect_chain[-1][0] == entry.get_absolute_url()
+    assert "withdraw this entry instead" in response.content.decode()
+    assert "Yes, delete the draft" not in response.content.decode()
+
+
+def test_the_secretariat_sees_no_delete_button(client):
+    _, entry = applicant_with_entry()
+    client.force_login(SecretariatFactory())
+
+    assert "Delete this draft" not in client.get(entry.get_absolute_url()).content.decode()

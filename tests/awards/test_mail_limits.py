@@ -110,3 +110,40 @@ def test_password_reset_links_are_limited_per_hour_without_saying_so(
 
     assert len(mail.outbox) == 4
     assert {r["Location"] for r in responses} == {reverse("accounts:password_reset_done")}
+
+
+def test_revoking_invitations_does_not_reset_the_hourly_limit(client):
+    member = MembershipFactory()
+    client.force_login(member.user)
+    invite = reverse("awards:colleague_invite", kwargs={"pk": member.organisation.pk})
+
+    for _ in range(INVITATIONS_PER_HOUR):
+        client.post(invite, {"email": "same-person@example.org"})
+        invitation = OrganisationInvitation.objects.get()
+        client.post(
+            reverse(
+                "awards:invitation_revoke",
+                kwargs={"pk": member.organisation.pk, "invitation_pk": invitation.pk},
+            )
+        )
+    refused = client.post(invite, {"email": "same-person@example.org"})
+
+    assert "You have sent 20 invitations in the last hour" in refused.content.decode()
+    assert Notification.objects.filter(kind="organisation.colleague_invited").count() == 20
+    assert not OrganisationInvitation.objects.exists()
+
+
+def test_asking_partners_again_too_soon_says_when(client):
+    user, entry = applicant_with_entry()
+    PartnerFactory(entry=entry)
+    ask_partners(entry=entry, by=user)
+    client.force_login(user)
+
+    response = client.post(
+        reverse("awards:partners_ask", kwargs={"pk": entry.pk}), {"again": "1"}, follow=True
+    )
+
+    assert (
+        "Partners who have not replied are asked again at most once a day"
+        in response.content.decode()
+    )

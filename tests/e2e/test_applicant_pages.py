@@ -65,3 +65,22 @@ def test_deadline_also_shown_in_the_persons_time_zone(page, sign_in, live_server
     local = page.locator(".local-time").first
     expect(local).to_contain_text("your time")
     expect(local).to_contain_text(deadline.strftime("%H:%M"))
+
+
+def test_autosave_says_so_when_a_colleague_has_deleted_the_draft(page, sign_in, live_server, demo):
+    from awards.services.entries import delete_draft
+
+    sign_in("andalucia@demo.platformawards.eu", demo["password"])
+    draft = Entry.objects.get(state="draft", organisation__name="Region of Andalusia")
+    page.goto(f"{live_server.url}/entries/{draft.pk}/edit/basics/")
+    title = page.get_by_label("Title")
+    title.fill("A first change")
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved at")
+
+    delete_draft(entry=draft, by=draft.organisation.memberships.first().user)
+    title.fill("A change nobody will see")
+    title.blur()
+
+    expect(page.locator("#autosave-status")).to_contain_text(
+        "Not saved: the page is out of date or the connection dropped."
+    )
