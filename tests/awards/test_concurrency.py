@@ -15,8 +15,12 @@ from awards.services.transitions import TransitionRefused, transition_entry
 from tests.factories import SecretariatFactory, applicant_with_entry, complete_entry
 
 # Real commits: each round ends with a flush, so the rows made by migrations (the SDGs, the
-# secretariat group) are restored before the next one.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# secretariat group) are made again before each one (see tests/conftest.py). Not
+# serialized_rollback: restoring a snapshot clashes with the content types a flush recreates.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("rows_made_by_migrations"),
+]
 
 ROUNDS = 5
 DECISIONS = {
