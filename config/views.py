@@ -32,9 +32,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "jury_memberships": jury_selectors.jury_memberships_for_user(user),
     }
     if user.has_perm("accounts.view_secretariat_dashboard"):
-        context["editions"] = jury_selectors.editions_with_jury_size(
-            award_selectors.editions_overview()
-        )
+        editions = list(jury_selectors.editions_with_jury_size(award_selectors.editions_overview()))
+        scoring = jury_selectors.scoring_progress_by_edition([e.pk for e in editions])
+        for edition in editions:
+            edition.scoring = scoring.get(edition.pk)
+        context["editions"] = editions
         context["organisation_counts"] = award_selectors.organisation_counts()
         context["pending_memberships"] = award_selectors.pending_memberships()
         current = award_selectors.current_edition()

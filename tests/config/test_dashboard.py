@@ -64,8 +64,9 @@ def test_dashboard_secretariat_query_count_constant(client, django_assert_num_qu
 
     # session, user, the user's groups (once: rules caches them), organisation counts, pending
     # requests, the current edition, its counts per state, per country and per SDG, what needs
-    # action, editions with jury sizes, own memberships, own jury memberships.
-    with django_assert_num_queries(13):
+    # action, editions with jury sizes, their scoring progress, own memberships, own jury
+    # memberships.
+    with django_assert_num_queries(14):
         response = client.get(reverse("dashboard"))
 
     assert response.status_code == 200
@@ -117,7 +118,7 @@ def test_dashboard_secretariat_query_count_constant_in_entries(
         Entry.objects.filter(pk=entry.pk).update(state=states[i % len(states)])
     client.force_login(SecretariatFactory())
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("dashboard"))
 
     assert response.context["statistics"]["by_state"][0] == ("Draft", (size + 4) // 5)
@@ -146,3 +147,29 @@ def test_dashboard_secretariat_needs_action_counts(client):
         "drafts_due_soon": 0,
     }
     assert response.context["statistics"]["by_country"] == [("BE", 2)]
+
+
+def test_dashboard_shows_each_editions_scoring_progress_without_conflicted_work(client):
+    from awards.models import Entry
+    from jury.models import Assignment, ConflictOfInterest, Evaluation
+    from tests.factories import EntryFactory
+
+    edition = EditionFactory(title="PLATFORMAwards 2036")
+    entries = EntryFactory.create_batch(3, edition=edition)
+    Entry.objects.filter(edition=edition).update(state="in_review")
+    juror = JuryMemberFactory(edition=edition)
+    done, _open, conflicted = (Assignment.objects.create(member=juror, entry=e) for e in entries)
+    Evaluation.objects.create(assignment=done, status="submitted")
+    Evaluation.objects.create(assignment=conflicted, status="submitted")
+    ConflictOfInterest.objects.create(member=juror, entry=conflicted.entry, kind="declared")
+    EditionFactory(title="PLATFORMAwards 2038")  # no jury at work: a dash
+    client.force_login(SecretariatFactory())
+
+    html = client.get(reverse("dashboard")).content.decode()
+
+    row = html[html.index("PLATFORMAwards 2036</th>") :]
+    row = row[: row.index("</tr>")]
+    assert "1 of 2" in row
+    assert reverse("jury:progress", args=[edition.slug]) in row
+    other = html[html.index("PLATFORMAwards 2038</th>") :]
+    assert "<td>—</td>" in other[: other.index("</tr>")]
