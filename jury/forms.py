@@ -22,6 +22,25 @@ class InviteJurorForm(forms.Form):
         self.fields["country"].choices = [("", "---------"), *countries]
 
 
+class AffiliationForm(forms.Form):
+    """What the juror says of themselves when accepting: it decides their automatic conflicts."""
+
+    country = forms.ChoiceField(label=_("Your country"), required=False)
+    organisation = forms.CharField(
+        label=_("Your organisation"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Used to find conflicts of interest: you will not be given entries led from or "
+            "partnered with this country, nor entries involving this organisation."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", "---------"), *countries]
+
+
 class DeclareConflictForm(forms.Form):
     note = forms.CharField(
         label=_("Why you have a conflict of interest with this entry"),

@@ -6,6 +6,11 @@ app_name = "jury"
 
 urlpatterns = [
     path("editions/<slug:slug>/jury/", views.jury_members, name="members"),
+    path(
+        "editions/<slug:slug>/jury/members/<int:pk>/remove/",
+        views.remove_member,
+        name="remove_member",
+    ),
     path("editions/<slug:slug>/jury/rubric/", views.rubric, name="rubric"),
     path("editions/<slug:slug>/jury/conflicts/", views.conflicts, name="conflicts"),
     path(

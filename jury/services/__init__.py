@@ -32,6 +32,7 @@ from .invitations import (
     invitation_token,
     invite_juror,
     member_from_token,
+    remove_juror,
 )
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "member_from_token",
     "record_automatic_conflicts",
     "remind_juror",
+    "remove_juror",
     "rubric_locked",
     "save_rubric",
     "save_settings",

@@ -2,18 +2,21 @@
 
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.rules import is_secretariat
 from accounts.services import mark_email_verified, notify_user
 from awards.models import Edition
 from notifications.kinds import Kind
 
 from ..models import (
+    Evaluation,
     JuryMember,
 )
-from .common import JuryRefused
+from .common import JuryRefused, lock_edition
 from .conflicts import record_automatic_conflicts
 
 INVITATION_SALT = "jury.invitation"
@@ -87,19 +90,55 @@ def member_from_token(token: str) -> JuryMember:
 
 
 @transaction.atomic
-def accept_invitation(*, member: JuryMember, user: User, password: str | None = None) -> JuryMember:
+def accept_invitation(
+    *,
+    member: JuryMember,
+    user: User,
+    password: str | None = None,
+    country: str | None = None,
+    organisation: str | None = None,
+) -> JuryMember:
     """Side effects, in order: the password set when the person has none yet; their address
-    confirmed (the invitation was mailed to it); the membership accepted; the new juror's
-    automatic conflicts with the entries under review recorded, so that the assignment matrix
-    shows them at once."""
+    confirmed (the invitation was mailed to it); the country and organisation the juror gave
+    saved; the membership accepted; the juror's automatic conflicts with the entries under
+    review recorded, so that the assignment matrix shows them at once."""
     if member.user_id != user.pk:
         raise JuryRefused(_("This invitation was sent to another person."))
     if password:
         user.set_password(password)
         user.save(update_fields=["password"])
     mark_email_verified(user)
-    if member.accepted_at is None:
-        member.accepted_at = timezone.now()
-        member.save(update_fields=["accepted_at"])
-        record_automatic_conflicts(edition=member.edition)
+    if country is not None:
+        member.country = country
+    if organisation is not None:
+        member.organisation = organisation.strip()
+    member.accepted_at = member.accepted_at or timezone.now()
+    member.save(update_fields=["country", "organisation", "accepted_at"])
+    record_automatic_conflicts(edition=member.edition)
     return member
+
+
+@transaction.atomic
+def remove_juror(*, member: JuryMember, by: User) -> None:
+    """The secretariat withdraws an invitation, or takes a juror off the jury.
+
+    Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; the edition row
+    locked; refused once the juror has scored anything (their evaluations stay, to be reopened
+    or left out, not lost); the membership deleted with its assignments and conflicts (the
+    invitation link then says it was withdrawn).
+    """
+    if not is_secretariat.test(by):
+        raise JuryRefused(_("Only the secretariat may change the jury."))
+    lock_edition(member.edition_id)
+    started = Evaluation.objects.filter(assignment__member=member).filter(
+        Q(status=Evaluation.Status.SUBMITTED) | ~Q(comment="") | Q(scores__isnull=False)
+    )
+    if started.exists():
+        raise JuryRefused(
+            _(
+                "%(juror)s has started scoring, so they stay on the jury: their evaluations "
+                "are part of its record. Reassign their remaining entries instead."
+            )
+            % {"juror": member.user}
+        )
+    member.delete()

@@ -8,6 +8,7 @@ from .secretariat import (
     lift_conflict,
     progress,
     remind,
+    remove_member,
     reopen,
     rubric,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "lift_conflict",
     "progress",
     "remind",
+    "remove_member",
     "reopen",
     "rubric",
     "score_autosave",

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from awards import selectors as award_selectors
 
 from .. import scoresheet, scoring, selectors, services
-from ..forms import DeclareConflictForm
+from ..forms import AffiliationForm, DeclareConflictForm
 from ..models import Assignment
 
 
@@ -31,9 +31,22 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         # An account exists: its owner signs in first, then comes back here.
         return redirect(f"{reverse('accounts:login')}?{urlencode({'next': request.path})}")
     form = SetPasswordForm(user, request.POST or None) if needs_password else None
-    if request.method == "POST" and (form is None or form.is_valid()):
+    affiliation = AffiliationForm(
+        request.POST if request.method == "POST" else None,
+        initial={"country": member.country.code, "organisation": member.organisation},
+        prefix="affiliation",
+    )
+    if request.method == "POST" and (form is None or form.is_valid()) and affiliation.is_valid():
         services.accept_invitation(
-            member=member, user=user, password=form.cleaned_data["new_password1"] if form else None
+            member=member,
+            user=user,
+            password=form.cleaned_data["new_password1"] if form else None,
+            # A form without these fields (an older page) leaves what the secretariat typed.
+            **{
+                name: affiliation.cleaned_data[name]
+                for name in ("country", "organisation")
+                if affiliation.add_prefix(name) in request.POST
+            },
         )
         if request.user != user:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -41,7 +54,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             request, _("Welcome to the jury of the %(edition)s.") % {"edition": member.edition}
         )
         return redirect("dashboard")
-    return render(request, "jury/invitation.html", {"member": member, "form": form})
+    return render(
+        request,
+        "jury/invitation.html",
+        {"member": member, "form": form, "affiliation": affiliation},
+    )
 
 
 def juror_home(request: HttpRequest) -> HttpResponse:

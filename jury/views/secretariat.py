@@ -52,6 +52,24 @@ def jury_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @secretariat_only
+@require_POST
+def remove_member(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    member = get_object_or_404(JuryMember.objects.select_related("user"), pk=pk, edition__slug=slug)
+    was_accepted = member.accepted_at is not None
+    try:
+        services.remove_juror(member=member, by=request.user)
+    except services.JuryRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        names = {"juror": member.user.full_name}
+        if was_accepted:
+            messages.success(request, _("%(juror)s is no longer on the jury.") % names)
+        else:
+            messages.success(request, _("The invitation of %(juror)s is withdrawn.") % names)
+    return redirect("jury:members", slug=slug)
+
+
+@secretariat_only
 def rubric(request: HttpRequest, slug: str) -> HttpResponse:
     edition = get_object_or_404(Edition, slug=slug)
     locked = services.rubric_locked(edition)

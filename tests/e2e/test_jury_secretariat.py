@@ -116,3 +116,25 @@ def test_declare_conflict_page_has_no_accessibility_violations(page, sign_in, li
     results = Axe().run(page)
 
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_invitation_page_has_no_accessibility_violations(page, live_server, demo):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from accounts.models import User
+    from jury.services import invitation_token, invite_juror
+
+    member = invite_juror(
+        edition=jury_edition(),
+        by=User.objects.get(email=demo["secretariat"]),
+        email="new.juror@example.org",
+        full_name="Nina Newcomer",
+        country="AT",
+        organisation="City of Vienna",
+    )
+
+    page.goto(f"{live_server.url}/jury/invitations/{invitation_token(member)}/")
+    expect(page.get_by_label("Your organisation")).to_have_value("City of Vienna")
+    results = Axe().run(page)
+
+    assert results.violations_count == 0, results.generate_report()

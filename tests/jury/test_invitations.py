@@ -109,3 +109,95 @@ def test_jury_page_closed_to_jurors(client):
     response = client.get(reverse("jury:members", kwargs={"slug": member.edition.slug}))
 
     assert response.status_code == 403
+
+
+def test_the_juror_confirms_or_corrects_country_and_organisation_when_accepting(
+    client, django_capture_on_commit_callbacks
+):
+    from awards.models import Entry
+    from jury.models import ConflictOfInterest
+    from tests.factories import EntryFactory
+
+    edition = EditionFactory()
+    belgian = EntryFactory(edition=edition, organisation__country="BE")
+    Entry.objects.filter(pk=belgian.pk).update(state="in_review")
+    invite(client, edition, django_capture_on_commit_callbacks)
+    link = link_in(mail.outbox[0])
+    client.logout()
+
+    page = client.get(link).content.decode()
+    client.post(
+        link,
+        {
+            "new_password1": "a-juror-pass-2031",
+            "new_password2": "a-juror-pass-2031",
+            "affiliation-country": "BE",
+            "affiliation-organisation": "  Brussels Capital Region ",
+        },
+    )
+
+    assert 'value="VNG International"' in page  # what the secretariat typed, to confirm
+    member = JuryMember.objects.get(user__email="judge@example.org")
+    assert (member.country.code, member.organisation) == ("BE", "Brussels Capital Region")
+    # The corrected country is the one the conflicts follow.
+    assert ConflictOfInterest.objects.filter(member=member, entry_id=belgian.pk).exists()
+
+
+def test_withdrawing_an_invitation_stops_its_link(client, django_capture_on_commit_callbacks):
+    edition = EditionFactory()
+    invite(client, edition, django_capture_on_commit_callbacks)
+    member = JuryMember.objects.get()
+
+    response = client.post(
+        reverse("jury:remove_member", kwargs={"slug": edition.slug, "pk": member.pk}),
+        follow=True,
+    )
+    client.logout()
+    link = client.get(link_in(mail.outbox[0]))
+
+    assert "The invitation of Judith Judge is withdrawn." in response.content.decode()
+    assert not JuryMember.objects.exists()
+    assert link.status_code == 404
+    assert "This invitation has been withdrawn." in link.content.decode()
+
+
+def test_a_juror_who_has_scored_stays_on_the_jury(client):
+    from awards.models import Entry
+    from jury import scoring
+    from jury.models import Assignment
+    from tests.factories import EntryFactory, scoring_edition
+
+    edition = scoring_edition()
+    entry = EntryFactory(edition=edition)
+    Entry.objects.filter(pk=entry.pk).update(state="in_review")
+    member = JuryMemberFactory(edition=edition, user__full_name="Sara Scorer")
+    assignment = Assignment.objects.create(member=member, entry=entry)
+    criterion = edition.criteria.first()
+    scoring.save_scores(
+        assignment=assignment,
+        by=member.user,
+        scores={criterion.pk: "7"},
+        not_applicable=set(),
+        comments={},
+    )
+    client.force_login(SecretariatFactory())
+
+    response = client.post(
+        reverse("jury:remove_member", kwargs={"slug": edition.slug, "pk": member.pk}),
+        follow=True,
+    )
+
+    assert "Sara Scorer has started scoring, so they stay on the jury" in response.content.decode()
+    assert JuryMember.objects.filter(pk=member.pk).exists()
+
+
+def test_only_the_secretariat_removes_jurors(client):
+    member = JuryMemberFactory()
+    client.force_login(JuryMemberFactory(edition=member.edition, is_chair=True).user)
+
+    response = client.post(
+        reverse("jury:remove_member", kwargs={"slug": member.edition.slug, "pk": member.pk})
+    )
+
+    assert response.status_code == 403
+    assert JuryMember.objects.filter(pk=member.pk).exists()
