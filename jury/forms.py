@@ -1,5 +1,8 @@
+import zoneinfo
+
 from django import forms
 from django.conf import settings
+from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -54,6 +57,27 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+
+
+class ReopenForm(ReasonForm):
+    until = forms.DateTimeField(
+        label=_("The juror may change it until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_(
+            "In the edition's time zone. Needed once the scoring deadline has passed; before, "
+            "the deadline applies."
+        ),
+    )
+
+    def __init__(self, *args, timezone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zoneinfo.ZoneInfo(timezone)
+
+    def full_clean(self) -> None:
+        # The browser sends a wall-clock time, read in the edition's zone.
+        with django_timezone.override(self.zone):
+            super().full_clean()
 
 
 class AddConflictForm(forms.Form):

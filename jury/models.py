@@ -178,6 +178,8 @@ class Evaluation(models.Model):
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reopened_reason = models.TextField(_("reason for reopening"), blank=True)
+    # A reopening after the scoring deadline gives the juror until then to change and submit.
+    open_until = models.DateTimeField(_("may be changed until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("evaluation")
@@ -220,6 +222,7 @@ class Reopening(models.Model):
     )
     at = models.DateTimeField(_("reopened"), auto_now_add=True)
     reason = models.TextField(_("reason"))
+    until = models.DateTimeField(_("may be changed until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reopening")

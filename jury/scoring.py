@@ -128,20 +128,34 @@ def submit_evaluation(
 
 
 @transaction.atomic
-def reopen_evaluation(*, evaluation: Evaluation, by: User, reason: str) -> Evaluation:
+def reopen_evaluation(
+    *,
+    evaluation: Evaluation,
+    by: User,
+    reason: str,
+    until: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> Evaluation:
     """Give a submitted evaluation back to its juror as a draft, on the secretariat's decision.
 
+    `until` lets the juror change it after the scoring deadline (it is required once the
+    deadline has passed: otherwise the juror could not save anything).
+
     Side effects, in order: refused (ScoringRefused) unless `by` is the secretariat and gives a
-    reason; the evaluation row locked; refused unless it is submitted; status set back to
-    draft (refused when the juror has since become conflicted with the entry), `submitted_at`
-    cleared and the reason stored; a Reopening row (who, when, why);
-    the juror told by mail. The scores stay as they were.
+    reason, and unless `until` is in the future (and given, after the deadline); the evaluation
+    row locked; refused unless it is submitted; status set back to draft (refused when the
+    juror has since become conflicted with the entry), `submitted_at` cleared, the reason and
+    `until` stored; a Reopening row (who, when, why, until when); the juror told by mail, with
+    the time they have. The scores stay as they were.
     """
+    now = now or timezone.now()
     if not is_secretariat.test(by):
         raise ScoringRefused(_("Only the secretariat may reopen an evaluation."))
     reason = reason.strip()
     if not reason:
         raise ScoringRefused(_("Say why the evaluation is reopened: a reason is required."))
+    if until is not None and until <= now:
+        raise ScoringRefused(_("Give the juror a time in the future to change the evaluation."))
     locked = (
         Evaluation.objects.select_for_update(of=("self",))
         .select_related("assignment__member__user", "assignment__entry__edition")
@@ -149,6 +163,13 @@ def reopen_evaluation(*, evaluation: Evaluation, by: User, reason: str) -> Evalu
     )
     if locked.status != Evaluation.Status.SUBMITTED:
         raise ScoringRefused(_("This evaluation is not submitted, so there is nothing to reopen."))
+    if until is None and now > locked.assignment.entry.edition.scoring_deadline:
+        raise ScoringRefused(
+            _(
+                "The scoring deadline has passed: say until when the juror may change the "
+                "evaluation."
+            )
+        )
     if ConflictOfInterest.objects.filter(
         member_id=locked.assignment.member_id,
         entry_id=locked.assignment.entry_id,
@@ -163,8 +184,11 @@ def reopen_evaluation(*, evaluation: Evaluation, by: User, reason: str) -> Evalu
     locked.status = Evaluation.Status.DRAFT
     locked.submitted_at = None
     locked.reopened_reason = reason
-    locked.save(update_fields=["status", "submitted_at", "reopened_reason", "updated_at"])
-    Reopening.objects.create(evaluation=locked, by=by, reason=reason)
+    locked.open_until = until
+    locked.save(
+        update_fields=["status", "submitted_at", "reopened_reason", "open_until", "updated_at"]
+    )
+    Reopening.objects.create(evaluation=locked, by=by, reason=reason, until=until)
     assignment = locked.assignment
     edition = assignment.entry.edition
     notify_user(
@@ -174,7 +198,7 @@ def reopen_evaluation(*, evaluation: Evaluation, by: User, reason: str) -> Evalu
             "edition": {
                 "title": edition.title,
                 "timezone": edition.timezone,
-                "scoring_deadline": edition.scoring_deadline,
+                "scoring_deadline": closes_for(locked),
             },
             "entry": {"reference": assignment.entry.reference, "title": assignment.entry.title},
             "reason": reason,
@@ -183,6 +207,15 @@ def reopen_evaluation(*, evaluation: Evaluation, by: User, reason: str) -> Evalu
         key=f"jury-reopened:{locked.pk}:{locked.reopenings.count()}",
     )
     return locked
+
+
+def closes_for(evaluation: Evaluation) -> datetime.datetime:
+    """Until when the juror may change this evaluation: the edition's scoring deadline, or the
+    later time the secretariat gave when reopening it."""
+    deadline = evaluation.assignment.entry.edition.scoring_deadline
+    if evaluation.open_until and evaluation.open_until > deadline:
+        return evaluation.open_until
+    return deadline
 
 
 def weighted_score(evaluation: Evaluation) -> Decimal | None:
@@ -239,7 +272,7 @@ def _check_may_score(evaluation: Evaluation, *, by: User, now: datetime.datetime
     edition = assignment.entry.edition
     if now < edition.scoring_opens:
         raise ScoringRefused(_("Scoring for this edition has not opened yet."))
-    if now > edition.scoring_deadline:
+    if now > closes_for(evaluation):
         raise ScoringRefused(_("The scoring deadline for this edition has passed."))
 
 

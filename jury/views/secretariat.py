@@ -22,6 +22,7 @@ from ..forms import (
     InviteJurorForm,
     JurySettingsForm,
     ReasonForm,
+    ReopenForm,
 )
 from ..models import ConflictOfInterest, CriterionScore, Evaluation, JuryMember
 
@@ -323,11 +324,14 @@ def reopen(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         assignment__member__edition__slug=slug,
     )
     edition = evaluation.assignment.member.edition
-    form = ReasonForm(request.POST or None)
+    form = ReopenForm(request.POST or None, timezone=edition.timezone)
     if request.method == "POST" and form.is_valid():
         try:
             scoring.reopen_evaluation(
-                evaluation=evaluation, by=request.user, reason=form.cleaned_data["reason"]
+                evaluation=evaluation,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                until=form.cleaned_data["until"],
             )
         except scoring.ScoringRefused as refusal:
             form.add_error(None, str(refusal))

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from awards.models import Edition, Entry, ReminderRule
@@ -1224,3 +1225,68 @@ def test_no_reminder_to_a_deactivated_juror():
 
     assert remind_juror(member=gone, by=SecretariatFactory()) is False
     assert not Notification.objects.exists()
+
+
+def submitted_in_full(assignment) -> Evaluation:
+    criteria = list(assignment.entry.edition.criteria.all())
+    save_scores(
+        assignment=assignment,
+        by=assignment.member.user,
+        scores={c.pk: "6" for c in criteria},
+        not_applicable=set(),
+        comments={},
+    )
+    return submit_evaluation(assignment=assignment, by=assignment.member.user)
+
+
+def test_reopening_after_the_deadline_needs_a_time_and_gives_the_juror_until_then(
+    scoring_assignment, django_capture_on_commit_callbacks
+):
+    evaluation = submitted_in_full(scoring_assignment)
+    juror, secretariat = scoring_assignment.member.user, SecretariatFactory()
+    deadline = scoring_assignment.entry.edition.scoring_deadline
+    after = deadline + datetime.timedelta(days=2)
+    until = deadline + datetime.timedelta(days=5)
+    criterion = scoring_assignment.entry.edition.criteria.first()
+
+    with time_machine.travel(after, tick=False):
+        with pytest.raises(ScoringRefused, match="say until when the juror may change"):
+            reopen_evaluation(evaluation=evaluation, by=secretariat, reason="Comment, please")
+        with pytest.raises(ScoringRefused, match="a time in the future"):
+            reopen_evaluation(
+                evaluation=evaluation, by=secretariat, reason="Comment, please", until=after
+            )
+        reopen_evaluation(
+            evaluation=evaluation, by=secretariat, reason="Comment, please", until=until
+        )
+        save_scores(
+            assignment=scoring_assignment,
+            by=juror,
+            scores={criterion.pk: "8"},
+            not_applicable=set(),
+            comments={criterion.pk: "Clearer now."},
+        )
+    with (
+        time_machine.travel(until + datetime.timedelta(seconds=1), tick=False),
+        pytest.raises(ScoringRefused, match="scoring deadline for this edition has passed"),
+    ):
+        submit_evaluation(assignment=scoring_assignment, by=juror)
+    with time_machine.travel(until, tick=False):
+        submit_evaluation(assignment=scoring_assignment, by=juror)
+
+    evaluation.refresh_from_db()
+    assert (evaluation.status, evaluation.open_until) == ("submitted", until)
+    assert Reopening.objects.get().until == until
+    [message] = Notification.objects.filter(kind="jury.evaluation_reopened")
+    # The mail gives the juror's own time, not the passed deadline.
+    assert message.context["edition"]["scoring_deadline"] == DjangoJSONEncoder().default(until)
+
+
+def test_reopening_before_the_deadline_keeps_the_deadline(scoring_assignment):
+    evaluation = submitted_in_full(scoring_assignment)
+
+    reopen_evaluation(evaluation=evaluation, by=SecretariatFactory(), reason="Comment, please")
+
+    evaluation.refresh_from_db()
+    assert evaluation.open_until is None
+    assert evaluation.status == "draft"

@@ -5,6 +5,7 @@ import datetime
 import html
 import re
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -1154,3 +1155,29 @@ def test_conflict_lifted_by_a_rule_switched_off_says_so_in_the_readers_language(
     assert "The rule that recorded it was switched off." in english
     assert "La règle qui l’avait enregistré a été désactivée." in french_page  # noqa: RUF001
     assert ConflictOfInterest.objects.get(member=french, entry=entry).lift_reason == ""
+
+
+def test_reopen_after_the_deadline_gives_a_time_read_in_the_editions_zone(
+    staff_client, secretariat, edition, submitted
+):
+    zone = ZoneInfo(edition.timezone)
+    after = edition.scoring_deadline + datetime.timedelta(days=1)
+    until_local = (edition.scoring_deadline + datetime.timedelta(days=4)).astimezone(zone)
+    typed = until_local.strftime("%Y-%m-%dT%H:%M")
+
+    with time_machine.travel(after, tick=False):
+        staff_client.force_login(secretariat)  # a session of weeks ago has expired
+        without = staff_client.post(
+            evaluation_url(edition, submitted), {"reason": "Criterion 2 misread"}
+        )
+        with_time = staff_client.post(
+            evaluation_url(edition, submitted),
+            {"reason": "Criterion 2 misread", "until": typed},
+            follow=True,
+        )
+
+    assert "say until when the juror may change the evaluation" in page(without)
+    assert "Criterion 2 misread</textarea>" in page(without)  # what was typed is kept
+    assert with_time.redirect_chain[-1][0] == progress_url(edition)
+    submitted.refresh_from_db()
+    assert submitted.open_until == until_local.replace(second=0, microsecond=0)
