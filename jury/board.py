@@ -47,6 +47,7 @@ class JurorRow:
     draft: int = 0
     not_started: int = 0
     conflicted: int = 0
+    overdue: int = 0
     last_saved: datetime.datetime | None = None
 
     @property
@@ -130,6 +131,7 @@ def board(edition: Edition, *, round: int = 1, now: datetime.datetime | None = N
             "evaluation__pk",
             "evaluation__status",
             "evaluation__updated_at",
+            "evaluation__open_until",
         )
     }
     jurors = {member.pk: JurorRow(member) for member in members}
@@ -137,7 +139,7 @@ def board(edition: Edition, *, round: int = 1, now: datetime.datetime | None = N
     for entry in entries:
         row = EntryRow(entry)
         for member in members:
-            cell = _cell(member, assignments.get((member.pk, entry.pk)), overdue)
+            cell = _cell(member, assignments.get((member.pk, entry.pk)), now, edition)
             if (member.pk, entry.pk) in conflicts:
                 cell = Cell(member, CONFLICTED)
             row.cells.append(cell)
@@ -158,10 +160,13 @@ def board(edition: Edition, *, round: int = 1, now: datetime.datetime | None = N
     return Board(edition, settings, members, list(jurors.values()), rows, overdue)
 
 
-def _cell(member: JuryMember, assignment: dict | None, overdue: bool) -> Cell:
+def _cell(member: JuryMember, assignment: dict | None, now, edition: Edition) -> Cell:
     if assignment is None:
         return Cell(member)
     status = assignment["evaluation__status"] or NOT_STARTED
+    # A juror whose evaluation was reopened after the deadline has until the time given.
+    open_until = assignment["evaluation__open_until"] or edition.scoring_deadline
+    overdue = now > max(edition.scoring_deadline, open_until)
     return Cell(
         member,
         SUBMITTED if status == Evaluation.Status.SUBMITTED else status,
@@ -176,6 +181,7 @@ def _count(juror: JurorRow, cell: Cell, assignment: dict | None) -> None:
         juror.conflicted += 1
     elif cell.status:
         setattr(juror, cell.status, getattr(juror, cell.status) + 1)
+        juror.overdue += cell.overdue
         saved = assignment and assignment["evaluation__updated_at"]
         if saved and (juror.last_saved is None or saved > juror.last_saved):
             juror.last_saved = saved

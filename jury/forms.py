@@ -28,7 +28,7 @@ class InviteJurorForm(forms.Form):
 class AffiliationForm(forms.Form):
     """What the juror says of themselves when accepting: it decides their automatic conflicts."""
 
-    country = forms.ChoiceField(label=_("Your country"), required=False)
+    country = forms.ChoiceField(label=_("Your country"))
     organisation = forms.CharField(
         label=_("Your organisation"),
         max_length=200,

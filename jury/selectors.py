@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -110,6 +110,15 @@ def scoring_progress_by_edition(editions) -> dict[int, dict[str, int]]:
     return {row.pop("member__edition"): row for row in rows}
 
 
+def scoring_closes_for_all(edition: Edition) -> datetime.datetime:
+    """When the last juror's time to score runs out: the deadline, or later when an evaluation
+    reopened after it is still open."""
+    latest = Evaluation.objects.filter(
+        assignment__member__edition=edition, status=Evaluation.Status.DRAFT
+    ).aggregate(latest=Max("open_until"))["latest"]
+    return max(edition.scoring_deadline, latest) if latest else edition.scoring_deadline
+
+
 def visible_scores(
     *, entry: Entry, viewer_member: JuryMember, now: datetime.datetime | None = None
 ) -> QuerySet[Evaluation]:
@@ -117,7 +126,8 @@ def visible_scores(
     scores and criteria prefetched.
 
     None at all when the viewer has an active conflict with the entry; when the edition's jury
-    settings hide scores until scoring closes and its scoring deadline has not passed; and
+    settings hide scores until scoring closes and scoring has not closed for everyone (its
+    deadline, or the later time given to a juror whose evaluation was reopened); and
     in every round where the viewer's own evaluation of the entry is not submitted (so nobody
     sees others' scores before having committed to their own). Evaluations by jurors with an
     active conflict on the entry are left out too.
@@ -127,7 +137,7 @@ def visible_scores(
     hidden = JurySettings.objects.filter(
         edition_id=edition.pk, hide_scores_until_closed=True
     ).exists()
-    if (hidden and now <= edition.scoring_deadline) or (
+    if (hidden and now <= scoring_closes_for_all(edition)) or (
         _active_conflicts(member=viewer_member, entry=entry).exists()
     ):
         return Evaluation.objects.none()

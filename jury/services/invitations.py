@@ -13,6 +13,7 @@ from awards.models import Edition
 from notifications.kinds import Kind
 
 from ..models import (
+    ConflictOfInterest,
     Evaluation,
     JuryMember,
 )
@@ -99,8 +100,9 @@ def accept_invitation(
     organisation: str | None = None,
 ) -> JuryMember:
     """Side effects, in order: the password set when the person has none yet; their address
-    confirmed (the invitation was mailed to it); the country and organisation the juror gave
-    saved; the membership accepted; the juror's automatic conflicts with the entries under
+    confirmed (the invitation was mailed to it); at the first acceptance only, the country and
+    organisation the juror gave saved (a link used again cannot change what the conflicts are
+    computed from); the membership accepted; the juror's automatic conflicts with the entries under
     review recorded, so that the assignment matrix shows them at once."""
     if member.user_id != user.pk:
         raise JuryRefused(_("This invitation was sent to another person."))
@@ -108,10 +110,11 @@ def accept_invitation(
         user.set_password(password)
         user.save(update_fields=["password"])
     mark_email_verified(user)
-    if country is not None:
-        member.country = country
-    if organisation is not None:
-        member.organisation = organisation.strip()
+    if member.accepted_at is None:
+        if country is not None:
+            member.country = country
+        if organisation is not None:
+            member.organisation = organisation.strip()
     member.accepted_at = member.accepted_at or timezone.now()
     member.save(update_fields=["country", "organisation", "accepted_at"])
     record_automatic_conflicts(edition=member.edition)
@@ -123,14 +126,18 @@ def remove_juror(*, member: JuryMember, by: User) -> None:
     """The secretariat withdraws an invitation, or takes a juror off the jury.
 
     Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; the edition row
-    locked; refused once the juror has scored anything (their evaluations stay, to be reopened
-    or left out, not lost); the membership deleted with its assignments and conflicts (the
-    invitation link then says it was withdrawn).
+    locked, and the juror's evaluations; refused once the juror has scored anything (their
+    evaluations stay, to be reopened or left out, not lost), or when a conflict of theirs was
+    declared, set or lifted by a person (those decisions are part of the jury's record); the
+    membership deleted with its assignments and automatic conflicts (the invitation link then
+    says it was withdrawn); the account too when it was made for this invitation and never
+    used (no password, no other role).
     """
     if not is_secretariat.test(by):
         raise JuryRefused(_("Only the secretariat may change the jury."))
     lock_edition(member.edition_id)
-    started = Evaluation.objects.filter(assignment__member=member).filter(
+    evaluations = list(Evaluation.objects.select_for_update().filter(assignment__member=member))
+    started = Evaluation.objects.filter(pk__in=[e.pk for e in evaluations]).filter(
         Q(status=Evaluation.Status.SUBMITTED) | ~Q(comment="") | Q(scores__isnull=False)
     )
     if started.exists():
@@ -141,4 +148,25 @@ def remove_juror(*, member: JuryMember, by: User) -> None:
             )
             % {"juror": member.user}
         )
+    decided = member.conflicts.filter(
+        Q(kind__in=[ConflictOfInterest.Kind.DECLARED, ConflictOfInterest.Kind.SECRETARIAT])
+        | Q(lifted_at__isnull=False, lifted_with_rule=False)
+    )
+    if decided.exists():
+        raise JuryRefused(
+            _(
+                "%(juror)s has conflicts of interest on record that were declared or decided by "
+                "a person, so they stay on the jury. Take them off their entries instead."
+            )
+            % {"juror": member.user}
+        )
+    user = member.user
     member.delete()
+    other_roles = (
+        user.is_staff
+        or user.groups.exists()
+        or user.jury_memberships.exists()
+        or user.organisation_memberships.exists()
+    )
+    if not user.has_usable_password() and not other_roles:
+        user.delete()

@@ -26,6 +26,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     except services.JuryRefused as refusal:
         return render(request, "jury/invitation_invalid.html", {"problem": refusal}, status=404)
     user = member.user
+    if member.accepted_at is not None and request.user == user:
+        messages.info(request, _("You have accepted this invitation already."))
+        return redirect("jury:home")
     needs_password = not user.has_usable_password()
     if not needs_password and request.user != user:
         # An account exists: its owner signs in first, then comes back here.
@@ -122,6 +125,7 @@ def score_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "assignment": assignment,
             "entry": award_selectors.entry_for_page(assignment.entry_id),
             "evaluation": evaluation,
+            "closes": scoring.closes_for(evaluation),
             "rows": scoresheet.rows(criteria, evaluation, typed),
             "overall_comment": typed.get("overall_comment", "") if typed else evaluation.comment,
             "others": selectors.visible_scores(

@@ -49,7 +49,13 @@ def test_newcomer_invited_sets_a_password_and_joins(client, django_capture_on_co
     page = client.get(link_in(message))
     response = client.post(
         link_in(message),
-        {"new_password1": "a-juror-pass-2031", "new_password2": "a-juror-pass-2031"},
+        {
+            "new_password1": "a-juror-pass-2031",
+            "new_password2": "a-juror-pass-2031",
+            # As the page sends them: what the secretariat typed, confirmed.
+            "affiliation-country": "NL",
+            "affiliation-organisation": "VNG International",
+        },
     )
 
     assert "Choose a password for your account (judge@example.org)." in page.content.decode()
@@ -70,7 +76,7 @@ def test_existing_account_signs_in_before_accepting(client, django_capture_on_co
 
     assert client.get(link)["Location"].startswith(reverse("accounts:login"))
     client.force_login(user)
-    client.post(link)
+    client.post(link, {"affiliation-country": "NL", "affiliation-organisation": ""})
 
     assert JuryMember.objects.get(user=user).accepted_at is not None
     user.refresh_from_db()
@@ -201,3 +207,81 @@ def test_only_the_secretariat_removes_jurors(client):
 
     assert response.status_code == 403
     assert JuryMember.objects.filter(pk=member.pk).exists()
+
+
+def test_the_link_used_again_after_accepting_changes_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    edition = EditionFactory()
+    invite(client, edition, django_capture_on_commit_callbacks)
+    link = link_in(mail.outbox[0])
+    member = JuryMember.objects.get()
+    member.accepted_at = member.invited_at
+    member.save(update_fields=["accepted_at"])
+    client.force_login(member.user)
+
+    response = client.post(
+        link, {"affiliation-country": "PT", "affiliation-organisation": ""}, follow=True
+    )
+
+    assert response.redirect_chain[-1][0] == reverse("jury:home")
+    assert "Vous avez déjà accepté cette invitation." in response.content.decode()  # in French
+    member.refresh_from_db()
+    assert (member.country.code, member.organisation) == ("NL", "VNG International")
+
+
+def test_a_country_is_needed_to_accept(client, django_capture_on_commit_callbacks):
+    edition = EditionFactory()
+    invite(client, edition, django_capture_on_commit_callbacks)
+    client.logout()
+
+    response = client.post(
+        link_in(mail.outbox[0]),
+        {
+            "new_password1": "a-juror-pass-2031",
+            "new_password2": "a-juror-pass-2031",
+            "affiliation-country": "",
+            "affiliation-organisation": "VNG International",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert JuryMember.objects.get().accepted_at is None
+
+
+def test_withdrawing_a_newcomers_invitation_removes_the_unused_account(
+    client, django_capture_on_commit_callbacks
+):
+    edition = EditionFactory()
+    invite(client, edition, django_capture_on_commit_callbacks)
+    existing = UserFactory(email="known@example.org")
+    invite(client, edition, django_capture_on_commit_callbacks, email="known@example.org")
+    newcomer, known = JuryMember.objects.order_by("pk")
+
+    for member in (newcomer, known):
+        client.post(reverse("jury:remove_member", kwargs={"slug": edition.slug, "pk": member.pk}))
+
+    assert not User.objects.filter(email="judge@example.org").exists()
+    assert User.objects.filter(pk=existing.pk).exists()
+
+
+def test_a_juror_with_a_declared_conflict_stays_on_the_jury(client):
+    from awards.models import Entry
+    from jury.services import declare_conflict
+    from tests.factories import EntryFactory
+
+    member = JuryMemberFactory(user__full_name="Dora Declarer")
+    entry = EntryFactory(edition=member.edition)
+    Entry.objects.filter(pk=entry.pk).update(state="in_review")
+    entry.refresh_from_db()
+    declare_conflict(member=member, entry=entry, by=member.user, note="My former employer.")
+    client.force_login(SecretariatFactory())
+
+    response = client.post(
+        reverse("jury:remove_member", kwargs={"slug": member.edition.slug, "pk": member.pk}),
+        follow=True,
+    )
+
+    assert "Dora Declarer has conflicts of interest on record" in response.content.decode()
+    assert member.conflicts.get().note == "My former employer."

@@ -1290,3 +1290,42 @@ def test_reopening_before_the_deadline_keeps_the_deadline(scoring_assignment):
     evaluation.refresh_from_db()
     assert evaluation.open_until is None
     assert evaluation.status == "draft"
+
+
+def test_hidden_scores_stay_hidden_while_a_reopened_evaluation_is_open(scoring_assignment):
+    from jury.board import board
+    from jury.selectors import visible_scores
+
+    edition = scoring_assignment.entry.edition
+    JurySettings.objects.update_or_create(
+        edition=edition, defaults={"hide_scores_until_closed": True}
+    )
+    other, reopened = (
+        Assignment.objects.create(
+            member=JuryMemberFactory(edition=edition), entry=scoring_assignment.entry
+        )
+        for _ in range(2)
+    )
+    mine, theirs, late = (submitted_in_full(a) for a in (scoring_assignment, other, reopened))
+    deadline = edition.scoring_deadline
+    until = deadline + datetime.timedelta(days=3)
+    with time_machine.travel(deadline + datetime.timedelta(days=1), tick=False):
+        reopen_evaluation(
+            evaluation=late, by=SecretariatFactory(), reason="Comment, please", until=until
+        )
+
+    def seen_by_me(at):
+        member = mine.assignment.member
+        return [
+            e.pk for e in visible_scores(entry=mine.assignment.entry, viewer_member=member, now=at)
+        ]
+
+    # Scoring has not closed for everyone while the reopened evaluation may still change.
+    assert seen_by_me(deadline + datetime.timedelta(days=2)) == []
+    assert seen_by_me(until) == []
+    assert seen_by_me(until + datetime.timedelta(seconds=1)) == [theirs.pk]
+    # Not overdue while the reopened time runs; overdue once it has passed.
+    during = board(edition, now=deadline + datetime.timedelta(days=2))
+    after = board(edition, now=until + datetime.timedelta(seconds=1))
+    assert [j.overdue for j in during.jurors] == [0, 0, 0]
+    assert sorted(j.overdue for j in after.jurors) == [0, 0, 1]

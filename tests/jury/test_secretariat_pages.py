@@ -12,7 +12,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from awards.models import Entry
+from awards.models import Edition, Entry
 from jury import scoring, services
 from jury.models import (
     Assignment,
@@ -1160,6 +1160,9 @@ def test_conflict_lifted_by_a_rule_switched_off_says_so_in_the_readers_language(
 def test_reopen_after_the_deadline_gives_a_time_read_in_the_editions_zone(
     staff_client, secretariat, edition, submitted
 ):
+    # A zone other than the site's, so that reading the time in the wrong one shows.
+    Edition.objects.filter(pk=edition.pk).update(timezone="America/Bogota")
+    edition.refresh_from_db()
     zone = ZoneInfo(edition.timezone)
     after = edition.scoring_deadline + datetime.timedelta(days=1)
     until_local = (edition.scoring_deadline + datetime.timedelta(days=4)).astimezone(zone)
