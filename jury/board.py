@@ -31,6 +31,7 @@ class Cell:
 
     member: JuryMember
     status: str = ""
+    assignment_id: int | None = None
     evaluation_id: int | None = None
     is_manual: bool = False
     overdue: bool = False
@@ -125,6 +126,7 @@ def board(edition: Edition, *, round: int = 1, now: datetime.datetime | None = N
     assignments = {
         (row["member_id"], row["entry_id"]): row
         for row in Assignment.objects.filter(member__edition=edition, round=round).values(
+            "pk",
             "member_id",
             "entry_id",
             "is_manual",
@@ -170,6 +172,7 @@ def _cell(member: JuryMember, assignment: dict | None, now, edition: Edition) ->
     return Cell(
         member,
         SUBMITTED if status == Evaluation.Status.SUBMITTED else status,
+        assignment_id=assignment["pk"],
         evaluation_id=assignment["evaluation__pk"],
         is_manual=assignment["is_manual"],
         overdue=overdue and status != Evaluation.Status.SUBMITTED,

@@ -80,6 +80,13 @@ class ReopenForm(ReasonForm):
             super().full_clean()
 
 
+class MoreTimeForm(ReopenForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["until"].required = True
+        self.fields["until"].help_text = _("In the edition's time zone.")
+
+
 class AddConflictForm(forms.Form):
     member = forms.ModelChoiceField(label=_("Juror"), queryset=JuryMember.objects.none())
     entry = forms.ModelChoiceField(label=_("Entry"), queryset=Entry.objects.none())

@@ -214,7 +214,8 @@ class CriterionScore(models.Model):
 
 
 class Reopening(models.Model):
-    """The secretariat gave a submitted evaluation back to its juror: who, when and why."""
+    """The secretariat gave a submitted evaluation back to its juror, or a juror more time to
+    finish one after the deadline: who, when, why, and until when."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="reopenings")
     by = models.ForeignKey(

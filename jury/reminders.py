@@ -1,5 +1,6 @@
 """The jury's reminder audience, registered with notifications at start-up."""
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import person, recipient_of
@@ -43,6 +44,9 @@ def jurors_with_unsubmitted(edition_id: int):
                     },
                     "left": left,
                     "total": progress["total"],
+                    # After the deadline (the T+1 reminder) the juror can no longer submit
+                    # alone: the message says whom to ask for more time.
+                    "closed": timezone.now() > member.edition.scoring_deadline,
                 },
                 str(member.pk),
             )

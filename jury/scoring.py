@@ -209,6 +209,60 @@ def reopen_evaluation(
     return locked
 
 
+@transaction.atomic
+def give_more_time(
+    *,
+    assignment: Assignment,
+    by: User,
+    until: datetime.datetime,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Evaluation:
+    """Let a juror who missed the scoring deadline finish an evaluation they have not submitted.
+
+    Side effects, in order: refused (ScoringRefused) unless `by` is the secretariat, gives a
+    reason and a time after both now and the deadline; the evaluation row locked (an empty
+    draft made if the juror never opened the entry); refused when it is submitted (it is
+    reopened instead) or the juror is conflicted with the entry; `open_until` set; a
+    Reopening row (who, when, why, until when); the juror told by mail.
+    """
+    now = now or timezone.now()
+    if not is_secretariat.test(by):
+        raise ScoringRefused(_("Only the secretariat may give a juror more time."))
+    reason = reason.strip()
+    if not reason:
+        raise ScoringRefused(_("Say why the juror is given more time: a reason is required."))
+    edition = assignment.entry.edition
+    if until <= max(now, edition.scoring_deadline):
+        raise ScoringRefused(_("Give a time after the scoring deadline, and in the future."))
+    locked = _locked_evaluation(assignment)
+    if locked.status == Evaluation.Status.SUBMITTED:
+        raise ScoringRefused(_("This evaluation is submitted: reopen it instead."))
+    if ConflictOfInterest.objects.filter(
+        member_id=assignment.member_id, entry_id=assignment.entry_id, lifted_at__isnull=True
+    ).exists():
+        raise ScoringRefused(
+            _("The juror has a conflict of interest with this entry and may not score it.")
+        )
+    locked.open_until = until
+    locked.save(update_fields=["open_until", "updated_at"])
+    Reopening.objects.create(evaluation=locked, by=by, reason=reason, until=until)
+    member = locked.assignment.member
+    notify_user(
+        Kind.JURY_MORE_TIME,
+        user=member.user,
+        context={
+            "edition": {"title": edition.title, "timezone": edition.timezone},
+            "until": until,
+            "entry": {"reference": assignment.entry.reference, "title": assignment.entry.title},
+            "reason": reason,
+            "assignment_id": assignment.pk,
+        },
+        key=f"jury-more-time:{locked.pk}:{until.isoformat()}",
+    )
+    return locked
+
+
 def closes_for(evaluation: Evaluation) -> datetime.datetime:
     """Until when the juror may change this evaluation: the edition's scoring deadline, or the
     later time the secretariat gave when reopening it."""

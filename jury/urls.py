@@ -20,6 +20,11 @@ urlpatterns = [
     ),
     path("editions/<slug:slug>/jury/assignments/", views.assignments, name="assignments"),
     path("editions/<slug:slug>/jury/progress/", views.progress, name="progress"),
+    path(
+        "editions/<slug:slug>/jury/assignments/<int:pk>/more-time/",
+        views.more_time,
+        name="more_time",
+    ),
     path("editions/<slug:slug>/jury/progress/<int:pk>/remind/", views.remind, name="remind"),
     path("editions/<slug:slug>/jury/evaluations/<int:pk>/", views.reopen, name="evaluation"),
     path("jury/invitations/<str:token>/", views.invitation, name="invitation"),

@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     JURY_INVITATION = "jury.invitation", _("Invitation to the jury")
     JURY_ASSIGNED = "jury.assigned", _("Entries assigned to a juror")
     JURY_EVALUATION_REOPENED = "jury.evaluation_reopened", _("Evaluation reopened")
+    JURY_MORE_TIME = "jury.more_time", _("More time to score")
     REMINDER_JUROR = "reminder.juror", _("Reminder: evaluations to submit")
 
     @property

@@ -79,6 +79,13 @@ def sample_context(kind: Kind) -> dict:
             "reason": "The score for local democracy has no comment; please add one.",
             "assignment_id": 1,
         },
+        Kind.JURY_MORE_TIME: {
+            "edition": {"title": "PLATFORMAwards 2026", "timezone": "Europe/Brussels"},
+            "until": deadline + datetime.timedelta(days=3),
+            "entry": {"reference": "PA2026-0007", "title": entry["title"]},
+            "reason": "Asked for two more days after a mission abroad.",
+            "assignment_id": 1,
+        },
         Kind.JURY_INVITATION: {
             "edition": {"title": "PLATFORMAwards 2026", "scoring_opens": deadline},
             "is_chair": False,

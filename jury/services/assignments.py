@@ -204,6 +204,7 @@ def remind_juror(*, member: JuryMember, by: User, now=None) -> bool:
             "edition": _edition_context(member.edition),
             "left": left,
             "total": progress["total"],
+            "closed": now > member.edition.scoring_deadline,
         },
         key=key,
     )

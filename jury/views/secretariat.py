@@ -21,10 +21,11 @@ from ..forms import (
     CriterionFormSet,
     InviteJurorForm,
     JurySettingsForm,
+    MoreTimeForm,
     ReasonForm,
     ReopenForm,
 )
-from ..models import ConflictOfInterest, CriterionScore, Evaluation, JuryMember
+from ..models import Assignment, ConflictOfInterest, CriterionScore, Evaluation, JuryMember
 
 secretariat_only = permission_required("awards.manage_editions", raise_exception=True)
 
@@ -303,6 +304,40 @@ def remind(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             % {"juror": member.user.full_name},
         )
     return redirect("jury:progress", slug=slug)
+
+
+@secretariat_only
+def more_time(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """More time for a juror who missed the deadline with an evaluation not submitted."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("member__user", "entry__edition"),
+        pk=pk,
+        member__edition__slug=slug,
+    )
+    edition = assignment.entry.edition
+    form = MoreTimeForm(request.POST or None, timezone=edition.timezone)
+    if request.method == "POST" and form.is_valid():
+        try:
+            scoring.give_more_time(
+                assignment=assignment,
+                by=request.user,
+                until=form.cleaned_data["until"],
+                reason=form.cleaned_data["reason"],
+            )
+        except scoring.ScoringRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                _("%(juror)s has more time and is told by mail.")
+                % {"juror": assignment.member.user.full_name},
+            )
+            return redirect("jury:progress", slug=slug)
+    return render(
+        request,
+        "jury/more_time.html",
+        {"edition": edition, "assignment": assignment, "form": form, "section": "progress"},
+    )
 
 
 @secretariat_only

@@ -85,6 +85,7 @@ def test_secretariat_overrides_a_cell_reminds_and_reopens_then_the_juror_sees_wh
         "/editions/{slug}/jury/assignments/",
         "/editions/{slug}/jury/progress/",
         "/editions/{slug}/jury/evaluations/{evaluation}/",
+        "/editions/{slug}/jury/assignments/{assignment}/more-time/",
     ],
 )
 def test_secretariat_jury_page_has_no_accessibility_violations(
@@ -98,7 +99,12 @@ def test_secretariat_jury_page_has_no_accessibility_violations(
     ).first()
     sign_in(demo["secretariat"], demo["password"])
 
-    page.goto(live_server.url + path.format(slug=edition.slug, evaluation=evaluation.pk))
+    page.goto(
+        live_server.url
+        + path.format(
+            slug=edition.slug, evaluation=evaluation.pk, assignment=evaluation.assignment_id
+        )
+    )
     results = Axe().run(page)
 
     assert results.violations_count == 0, results.generate_report()

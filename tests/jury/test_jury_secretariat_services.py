@@ -1329,3 +1329,99 @@ def test_hidden_scores_stay_hidden_while_a_reopened_evaluation_is_open(scoring_a
     after = board(edition, now=until + datetime.timedelta(seconds=1))
     assert [j.overdue for j in during.jurors] == [0, 0, 0]
     assert sorted(j.overdue for j in after.jurors) == [0, 0, 1]
+
+
+def test_more_time_lets_a_late_juror_finish_a_draft_or_start_one(
+    scoring_assignment, django_capture_on_commit_callbacks
+):
+    from jury.scoring import give_more_time
+
+    edition = scoring_assignment.entry.edition
+    juror, secretariat = scoring_assignment.member.user, SecretariatFactory()
+    deadline = edition.scoring_deadline
+    late, until = deadline + datetime.timedelta(days=1), deadline + datetime.timedelta(days=4)
+    criteria = list(edition.criteria.all())
+    scores = {c.pk: "6" for c in criteria}
+
+    with time_machine.travel(late, tick=False):
+        with pytest.raises(ScoringRefused, match="scoring deadline for this edition has passed"):
+            save_scores(
+                assignment=scoring_assignment,
+                by=juror,
+                scores=scores,
+                not_applicable=set(),
+                comments={},
+            )
+        with pytest.raises(ScoringRefused, match="Only the secretariat"):
+            give_more_time(assignment=scoring_assignment, by=juror, until=until, reason="x")
+        with pytest.raises(ScoringRefused, match="a reason is required"):
+            give_more_time(assignment=scoring_assignment, by=secretariat, until=until, reason="")
+        with pytest.raises(ScoringRefused, match="after the scoring deadline, and in the future"):
+            give_more_time(assignment=scoring_assignment, by=secretariat, until=late, reason="x")
+        give_more_time(
+            assignment=scoring_assignment, by=secretariat, until=until, reason="Was abroad"
+        )
+        save_scores(
+            assignment=scoring_assignment,
+            by=juror,
+            scores=scores,
+            not_applicable=set(),
+            comments={},
+        )
+        evaluation = submit_evaluation(assignment=scoring_assignment, by=juror)
+        with pytest.raises(ScoringRefused, match="submitted: reopen it instead"):
+            give_more_time(
+                assignment=scoring_assignment, by=secretariat, until=until, reason="Again"
+            )
+
+    assert evaluation.status == "submitted"
+    assert Reopening.objects.get().until == until
+    [message] = Notification.objects.filter(kind="jury.more_time")
+    assert message.recipient_email == juror.email
+    assert message.context["reason"] == "Was abroad"
+
+
+def test_the_reminder_after_the_deadline_says_whom_to_ask(scoring_assignment):
+    edition = scoring_assignment.entry.edition
+    member = scoring_assignment.member
+    before, after = (
+        edition.scoring_deadline - datetime.timedelta(days=1),
+        edition.scoring_deadline + datetime.timedelta(days=1),
+    )
+
+    with time_machine.travel(before, tick=False):
+        [(_, early, _)] = list(jurors_with_unsubmitted(edition.pk))
+    with time_machine.travel(after, tick=False):
+        [(_, late, _)] = list(jurors_with_unsubmitted(edition.pk))
+        remind_juror(member=member, by=SecretariatFactory())
+
+    assert (early["closed"], late["closed"]) == (False, True)
+    assert Notification.objects.get(kind="reminder.juror").context["closed"] is True
+
+
+@pytest.mark.parametrize(
+    ("closed", "language", "sentence"),
+    [
+        (False, "en", "2 of your 5 evaluations are not submitted yet. Scoring closes on"),
+        (True, "en", "If you need more time, ask the secretariat: they can give it to you."),
+        (True, "fr", "demandez-le au secrétariat"),
+    ],
+)
+def test_the_jurors_reminder_reads_right_before_and_after_the_deadline(closed, language, sentence):
+    from notifications.rendering import render
+
+    context = {
+        "recipient": {"short_name": "Ada", "full_name": "Ada Juror", "email": "ada@example.org"},
+        "edition": {
+            "title": "PLATFORMAwards 2026",
+            "timezone": "Europe/Brussels",
+            "scoring_deadline": "2026-12-18T17:00:00Z",
+        },
+        "left": 2,
+        "total": 5,
+        "closed": closed,
+    }
+
+    _subject, text, _html = render("reminder.juror", context, language)
+
+    assert sentence in " ".join(text.split())

@@ -900,9 +900,12 @@ def test_progress_marks_unsubmitted_work_overdue_after_the_deadline(
     assert "overdue" not in row_of(content, "Cy")[0]
     assert "overdue" not in row_of(content, e1.reference)[2]
     assert row_of(content, e2.reference)[2] == (
-        "Ada: in draft (overdue) Ben: not started (overdue)"
+        f"Ada: in draft (overdue) Give more time Ada, {e2.reference} "
+        f"Ben: not started (overdue) Give more time Ben, {e2.reference}"
     )
-    assert row_of(content, e3.reference)[2] == "Ada: not started (overdue)"
+    assert row_of(content, e3.reference)[2] == (
+        f"Ada: not started (overdue) Give more time Ada, {e3.reference}"
+    )
 
 
 def test_progress_just_before_the_deadline_is_not_overdue(
@@ -1184,3 +1187,45 @@ def test_reopen_after_the_deadline_gives_a_time_read_in_the_editions_zone(
     assert with_time.redirect_chain[-1][0] == progress_url(edition)
     submitted.refresh_from_db()
     assert submitted.open_until == until_local.replace(second=0, microsecond=0)
+
+
+def more_time_url(edition, assignment) -> str:
+    return reverse("jury:more_time", args=[edition.slug, assignment.pk])
+
+
+def test_more_time_for_a_late_juror_from_the_progress_board(staff_client, secretariat, edition):
+    late = Assignment.objects.create(member=juror(edition, "Lou Late"), entry=in_review(edition))
+    after = edition.scoring_deadline + datetime.timedelta(days=1)
+    until = (edition.scoring_deadline + datetime.timedelta(days=3)).astimezone(
+        ZoneInfo(edition.timezone)
+    )
+
+    with time_machine.travel(after, tick=False):
+        staff_client.force_login(secretariat)
+        board_page = page(staff_client.get(progress_url(edition)))
+        missing = staff_client.post(more_time_url(edition, late), {"reason": "Was abroad"})
+        given = staff_client.post(
+            more_time_url(edition, late),
+            {"reason": "Was abroad", "until": until.strftime("%Y-%m-%dT%H:%M")},
+            follow=True,
+        )
+        after_page = page(staff_client.get(progress_url(edition)))
+
+    assert more_time_url(edition, late) in board_page
+    assert "Was abroad</textarea>" in page(missing)  # what was typed is kept
+    assert "This field is required." in page(missing)
+    assert "Lou Late has more time and is told by mail." in shown_messages(given)
+    evaluation = Evaluation.objects.get(assignment=late)
+    assert evaluation.open_until == until.replace(second=0, microsecond=0)
+    assert "(overdue)" not in row_of(after_page, late.entry.reference)[2]
+
+
+def test_more_time_is_the_secretariats_and_stays_in_its_edition(client, edition):
+    late = Assignment.objects.create(member=juror(edition, "Lou Late"), entry=in_review(edition))
+    client.force_login(late.member.user)
+    forbidden = client.get(more_time_url(edition, late))
+    client.force_login(SecretariatFactory())
+    elsewhere = client.get(reverse("jury:more_time", args=[scoring_edition().slug, late.pk]))
+
+    assert forbidden.status_code == 403
+    assert elsewhere.status_code == 404
