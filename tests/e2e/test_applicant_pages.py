@@ -1,5 +1,6 @@
 """The applicant's pages pass axe-core and show deadlines in the person's own time zone."""
 
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -64,7 +65,11 @@ def test_deadline_also_shown_in_the_persons_time_zone(page, sign_in, live_server
 
     local = page.locator(".local-time").first
     expect(local).to_contain_text("your time")
-    expect(local).to_contain_text(deadline.strftime("%H:%M"))
+    # Written the way the page's language (English) writes times: "1:00 PM", "9:30 AM".
+    hour = deadline.hour % 12 or 12
+    noon = "AM" if deadline.hour < 12 else "PM"
+    expect(local).to_contain_text(re.compile(rf"(?<!\d){hour}:{deadline:%M}\W{noon}"))
+    expect(local).to_contain_text(f"{deadline:%b} {deadline.day}, {deadline.year}")
 
 
 def test_autosave_says_so_when_a_colleague_has_deleted_the_draft(page, sign_in, live_server, demo):
