@@ -1,16 +1,9 @@
-import datetime
-
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.kinds import Kind
-from notifications.models import Notification
-
 from .models import User
-from .services import lock_person, notify_user
+from .services import send_password_reset
 
 
 class SignInForm(auth_forms.AuthenticationForm):
@@ -28,9 +21,6 @@ class SignInForm(auth_forms.AuthenticationForm):
     }
 
 
-PASSWORD_RESETS_PER_HOUR = 3
-
-
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Sends the reset link through the outbox, in the account holder's own language."""
 
@@ -43,23 +33,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        user = context["user"]
-        # A few links an hour are plenty; more would let anyone flood a mailbox. The page says
-        # the same whether a mail went or not, so this reveals nothing about the account.
-        an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
-        with transaction.atomic():
-            lock_person(user)  # parallel requests are counted one after the other
-            recent = Notification.objects.filter(
-                kind=Kind.PASSWORD_RESET, recipient_email=user.email, created_at__gte=an_hour_ago
-            )
-            if recent.count() >= PASSWORD_RESETS_PER_HOUR:
-                return
-            notify_user(
-                Kind.PASSWORD_RESET,
-                user=user,
-                context={"uid": context["uid"], "token": context["token"]},
-                key=f"password-reset:{user.pk}:{context['token']}",
-            )
+        send_password_reset(user=context["user"], uid=context["uid"], token=context["token"])
 
 
 class ProfileForm(forms.ModelForm):

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.kinds import Kind
-from notifications.models import Notification
-from notifications.services import Recipient, notify
+from notifications.services import Recipient, notify, sent_recently
 
 from .models import User
 
@@ -64,6 +63,32 @@ def sign_up(*, email: str, full_name: str, preferred_language: str, password: st
     return user
 
 
+HOUR = datetime.timedelta(hours=1)
+PASSWORD_RESETS_PER_HOUR = 3
+
+
+@transaction.atomic
+def send_password_reset(*, user: User, uid: str, token: str) -> bool:
+    """Mail `user` the link to choose a new password (uid and token from Django's reset form).
+
+    Side effects: the person's row locked; one message, unless PASSWORD_RESETS_PER_HOUR links
+    went to the address in the last hour: more would let anyone flood a mailbox. The page says
+    the same either way, so this reveals nothing about the account. Returns whether it went.
+    """
+    lock_person(user)
+    if sent_recently(Kind.PASSWORD_RESET, within=HOUR, recipient_email=user.email) >= (
+        PASSWORD_RESETS_PER_HOUR
+    ):
+        return False
+    notify_user(
+        Kind.PASSWORD_RESET,
+        user=user,
+        context={"uid": uid, "token": token},
+        key=f"password-reset:{user.pk}:{token}",
+    )
+    return True
+
+
 # Confirming one's email address: a signed link, valid a week, for this account and address.
 CONFIRMATION_SALT = "accounts.confirm-email"
 CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 7
@@ -92,12 +117,9 @@ def send_email_confirmation(*, user: User, now: datetime.datetime | None = None)
     lock_person(user)
     if user.email_verified:
         return False
-    recent = Notification.objects.filter(
-        kind=Kind.VERIFY_EMAIL,
-        recipient_email=user.email,
-        created_at__gte=now - datetime.timedelta(hours=1),
-    )
-    if recent.count() >= CONFIRMATIONS_PER_HOUR:
+    if sent_recently(Kind.VERIFY_EMAIL, within=HOUR, now=now, recipient_email=user.email) >= (
+        CONFIRMATIONS_PER_HOUR
+    ):
         return False
     token = signing.dumps({"u": user.pk, "e": user.email}, salt=CONFIRMATION_SALT)
     notify_user(

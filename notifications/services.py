@@ -58,6 +58,16 @@ def notify(kind: Kind, *, to: Recipient, context: dict, key: str) -> Notificatio
     return notification
 
 
+def sent_recently(
+    kind: Kind, *, within: datetime.timedelta, now: datetime.datetime | None = None, **lookups
+) -> int:
+    """How many messages of `kind` matching `lookups` (Notification fields, e.g.
+    `recipient_email=...`) were queued in the last `within`: what the limits on mail that anyone
+    can trigger count. Callers lock the person's row first, so parallel requests count in turn."""
+    since = (now or timezone.now()) - within
+    return Notification.objects.filter(kind=kind.value, created_at__gte=since, **lookups).count()
+
+
 def dispatch(notification_id: int) -> None:
     from .tasks import deliver
 

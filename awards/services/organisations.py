@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import lock_person, mark_email_verified, notify_user, person
 from notifications.kinds import Kind
-from notifications.models import Notification
-from notifications.services import Recipient, notify
+from notifications.services import Recipient, notify, sent_recently
 
 from ..models import Organisation, OrganisationInvitation, OrganisationMembership
 from ..notices import approved_members, organisation_context
@@ -100,12 +99,11 @@ def invite_colleague(*, organisation: Organisation, by: User, email: str) -> Org
     days."""
     lock_person(by)  # two tabs inviting at once count one after the other
     # The mails sent, not the invitations: a revoked invitation's mail was sent all the same.
-    sent = Notification.objects.filter(
-        kind=Kind.COLLEAGUE_INVITED,
-        context__inviter__email=by.email,
-        created_at__gte=timezone.now() - datetime.timedelta(hours=1),
-    )
-    if sent.count() >= INVITATIONS_PER_HOUR:
+    hour = datetime.timedelta(hours=1)
+    if (
+        sent_recently(Kind.COLLEAGUE_INVITED, within=hour, context__inviter__email=by.email)
+        >= INVITATIONS_PER_HOUR
+    ):
         raise MembershipError(
             _(
                 "You have sent %(count)s invitations in the last hour, the most the site allows. "
