@@ -67,6 +67,12 @@ HOUR = datetime.timedelta(hours=1)
 PASSWORD_RESETS_PER_HOUR = 3
 
 
+def lock_person(user: User) -> None:
+    """Lock the person's row until the transaction ends: their limited actions (mails they
+    trigger) are counted one after the other, never side by side."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
 @transaction.atomic
 def send_password_reset(*, user: User, uid: str, token: str) -> bool:
     """Mail `user` the link to choose a new password (uid and token from Django's reset form).
@@ -97,12 +103,6 @@ CONFIRMATIONS_PER_HOUR = 3
 
 class ConfirmationInvalid(Exception):
     """A confirmation link that cannot be used; the message says why."""
-
-
-def lock_person(user: User) -> None:
-    """Lock the person's row until the transaction ends: their limited actions (mails they
-    trigger) are counted one after the other, never side by side."""
-    User.objects.select_for_update().filter(pk=user.pk).first()
 
 
 @transaction.atomic

@@ -48,11 +48,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             )
             % {"email": user.email},
         )
-        if not url_has_allowed_host_and_scheme(
-            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        ):
-            next_url = reverse("dashboard")
-        response = redirect(next_url)
+        response = redirect(_safe_next(request, next_url, fallback="dashboard"))
         _set_language_cookie(response, user.preferred_language)
         return response
     return render(request, "accounts/sign_up.html", {"form": form, "next": next_url})
@@ -134,17 +130,23 @@ def profile(request: HttpRequest) -> HttpResponse:
 def set_language(request: HttpRequest) -> HttpResponse:
     """The language switcher: remembered in a cookie, and on the profile when signed in."""
     language = request.POST.get("language", "")
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("home")
-    response = HttpResponseRedirect(next_url)
+    response = HttpResponseRedirect(
+        _safe_next(request, request.POST.get("next", ""), fallback="home")
+    )
     if language in dict(settings.LANGUAGES):
         if request.user.is_authenticated:
             services.set_preferred_language(user=request.user, language=language)
         _set_language_cookie(response, language)
     return response
+
+
+def _safe_next(request: HttpRequest, next_url: str, *, fallback: str) -> str:
+    """`next_url` when it stays on this site, else the page named `fallback`."""
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return reverse(fallback)
 
 
 def _set_language_cookie(response: HttpResponse, language: str) -> None:

@@ -42,17 +42,11 @@ def run(report) -> None:
     ]
 
     # A call the size of a national programme: 1,000 submitted entries awaiting screening.
-    from awards.models import Entry
     from awards.services.screening import add_default_checklist
 
     big_call = EditionFactory()
-    big_applicant = OrganisationFactory()
     add_default_checklist(edition=big_call)
-    Entry.objects.bulk_create(
-        Entry(edition=big_call, organisation=big_applicant, number=n, title=f"Entry {n}")
-        for n in range(1, 1001)
-    )
-    Entry.objects.filter(edition=big_call).update(state="submitted")
+    _bulk_entries(big_call, OrganisationFactory(), 1000, state="submitted")
 
     # A jury the size of a large programme: 15 jurors, 300 entries in review, 3 jurors each.
     jury_edition, juror = _jury_at_work(report, secretariat)
@@ -111,18 +105,12 @@ def run(report) -> None:
 def _jury_at_work(report, secretariat):
     """15 accepted jurors, 300 entries in review assigned 3 per entry by the planner (timed),
     a third of the evaluations submitted. Returns the edition and one juror."""
-    from awards.models import Entry
     from jury.models import Assignment, Evaluation, JurySettings
     from jury.services import assign_automatically
     from tests.factories import JuryMemberFactory, OrganisationFactory, scoring_edition
 
     edition = scoring_edition()
-    organisation = OrganisationFactory(country="BE")
-    Entry.objects.bulk_create(
-        Entry(edition=edition, organisation=organisation, number=n, title=f"Entry {n}")
-        for n in range(1, 301)
-    )
-    Entry.objects.filter(edition=edition).update(state="in_review")
+    _bulk_entries(edition, OrganisationFactory(country="BE"), 300, state="in_review")
     members = [JuryMemberFactory(edition=edition, country="FR") for _ in range(15)]
     JurySettings.objects.update_or_create(edition=edition, defaults={"jurors_per_entry": 3})
     started = time.perf_counter()
@@ -138,3 +126,15 @@ def _jury_at_work(report, secretariat):
         Evaluation(assignment=a, status=Evaluation.Status.SUBMITTED) for a in assignments[::3]
     )
     return edition, members[0].user
+
+
+def _bulk_entries(edition, organisation, count: int, *, state: str) -> None:
+    """`count` entries of `organisation`, put straight into `state`: two queries, where the
+    factories and the workflow would take several per entry."""
+    from awards.models import Entry
+
+    Entry.objects.bulk_create(
+        Entry(edition=edition, organisation=organisation, number=n, title=f"Entry {n}")
+        for n in range(1, count + 1)
+    )
+    Entry.objects.filter(edition=edition, organisation=organisation).update(state=state)

@@ -8,9 +8,19 @@ from .kinds import Kind
 
 
 def sample_context(kind: Kind) -> dict:
+    # Whatever a message is about falls due in a week.
     deadline = (timezone.now() + datetime.timedelta(days=7)).replace(microsecond=0)
     recipient = {"full_name": "Ana Pérez", "short_name": "Ana", "email": "ana@example.org"}
     organisation = {"pk": 1, "name": "Ayuntamiento de Sevilla"}
+    edition = {
+        "title": "PLATFORMAwards 2026",
+        "timezone": "Europe/Brussels",
+        "phase": "Eligibility screening",
+        "submission_deadline": deadline,
+        "clarification_deadline": deadline + datetime.timedelta(days=14),
+        "scoring_opens": deadline - datetime.timedelta(days=21),
+        "scoring_deadline": deadline,
+    }
     entry = {
         "pk": 1,
         "reference": "PA2026-0007",
@@ -18,15 +28,15 @@ def sample_context(kind: Kind) -> dict:
         "state": "eligible",
         "submitted_at": timezone.now().replace(microsecond=0),
         "organisation": organisation,
-        "edition": {
-            "title": "PLATFORMAwards 2026",
-            "timezone": "Europe/Brussels",
-            "submission_deadline": deadline,
-            "clarification_deadline": deadline + datetime.timedelta(days=14),
-        },
+        "edition": edition,
     }
     partner = {"name": "Province of Tétouan", "contact_name": "Youssef El Amrani"}
-    common = {"recipient": recipient, "entry": entry, "organisation": organisation}
+    common = {
+        "recipient": recipient,
+        "entry": entry,
+        "organisation": organisation,
+        "edition": edition,
+    }
     specific = {
         Kind.PASSWORD_RESET: {"uid": "MQ", "token": "sample-token"},
         Kind.VERIFY_EMAIL: {"token": "sample-token"},
@@ -45,54 +55,27 @@ def sample_context(kind: Kind) -> dict:
                 "title": entry["title"],
                 "reference": entry["reference"],
                 "organisation": organisation["name"],
-                "edition": "PLATFORMAwards 2026",
+                "edition": edition["title"],
             },
         },
-        Kind.REMINDER_JUROR: {
-            "edition": {
-                "title": "PLATFORMAwards 2026",
-                "timezone": "Europe/Brussels",
-                "scoring_deadline": deadline,
-            },
-            "left": 3,
-            "total": 12,
-        },
+        Kind.REMINDER_JUROR: {"left": 3, "total": 12},
         Kind.JURY_ASSIGNED: {
-            "edition": {
-                "title": "PLATFORMAwards 2026",
-                "timezone": "Europe/Brussels",
-                "scoring_opens": deadline - datetime.timedelta(days=21),
-                "scoring_deadline": deadline,
-            },
             "entries": [
-                {"reference": "PA2026-0007", "title": entry["title"]},
+                {"reference": entry["reference"], "title": entry["title"]},
                 {"reference": "PA2026-0012", "title": "Lyon and Bobo-Dioulasso: water for all"},
             ],
         },
         Kind.JURY_EVALUATION_REOPENED: {
-            "edition": {
-                "title": "PLATFORMAwards 2026",
-                "timezone": "Europe/Brussels",
-                "scoring_deadline": deadline,
-            },
-            "entry": {"reference": "PA2026-0007", "title": entry["title"]},
             "reason": "The score for local democracy has no comment; please add one.",
             "assignment_id": 1,
         },
         Kind.JURY_MORE_TIME: {
-            "edition": {"title": "PLATFORMAwards 2026", "timezone": "Europe/Brussels"},
             "until": deadline + datetime.timedelta(days=3),
-            "entry": {"reference": "PA2026-0007", "title": entry["title"]},
             "reason": "Asked for two more days after a mission abroad.",
             "assignment_id": 1,
         },
-        Kind.JURY_INVITATION: {
-            "edition": {"title": "PLATFORMAwards 2026", "scoring_opens": deadline},
-            "is_chair": False,
-            "token": "sample-token",
-        },
+        Kind.JURY_INVITATION: {"is_chair": False, "token": "sample-token"},
         Kind.SECRETARIAT_DIGEST: {
-            "edition": {"title": "PLATFORMAwards 2026", "phase": "Eligibility screening"},
             "counts": {
                 "awaiting_screening": 4,
                 "resubmitted": 1,

@@ -1,6 +1,8 @@
 from celery import shared_task
+from django.utils import timezone
 
 from . import delivery
+from .reminders import send_due_reminders
 
 
 @shared_task(name="notifications.deliver", acks_late=True, ignore_result=True)
@@ -17,8 +19,4 @@ def sweep() -> int:
 @shared_task(name="notifications.send_reminders", ignore_result=True)
 def send_reminders() -> int:
     """Queue the reminders that are due today (safe to run as often as wanted)."""
-    from django.utils import timezone
-
-    from .reminders import send_due_reminders
-
     return send_due_reminders(timezone.now())

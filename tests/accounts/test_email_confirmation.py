@@ -174,7 +174,7 @@ def test_a_new_link_on_request_at_most_three_an_hour(client, django_capture_on_c
     )
 
 
-def test_accepting_an_invitation_confirms_the_address(client, django_capture_on_commit_callbacks):
+def test_accepting_an_invitation_confirms_the_address():
     member = MembershipFactory()
     colleague = UserFactory(email="colleague@graz.example", email_verified_at=None)
     invitation = invite_colleague(

@@ -17,7 +17,7 @@ from awards.services.transitions import transition_entry
 from notifications.delivery import sweep
 from notifications.kinds import Kind
 from notifications.models import Notification
-from notifications.services import FIRST_SWEEP_AFTER, RETRY_PAUSES, Recipient, notify
+from notifications.services import FIRST_SWEEP_AFTER, RETRY_PAUSES
 from notifications.tasks import send_reminders
 from tests.factories import (
     EditionFactory,
@@ -26,7 +26,7 @@ from tests.factories import (
     applicant_with_entry,
     complete_entry,
 )
-from tests.support import delivered, delivered_to, drain, wait_for
+from tests.support import delivered, delivered_to, drain, reset_link, wait_for
 from tests.support.mail import REFUSAL
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -35,15 +35,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 LATER = FIRST_SWEEP_AFTER + datetime.timedelta(seconds=1)
 SLOW_BACKEND = "tests.support.mail.SlowFileBackend"
 REFUSING_BACKEND = "tests.support.mail.RefusingBackend"
-
-
-def reset_link_for(address: str) -> Notification:
-    return notify(
-        Kind.PASSWORD_RESET,
-        to=Recipient(email=address, name="Ana Lima"),
-        context={"recipient": {"short_name": "Ana"}, "uid": "MQ", "token": "set-password"},
-        key=f"password-reset:{address}",
-    )
 
 
 def zone_at_noon() -> str:
@@ -91,7 +82,7 @@ def test_receipt_sent_once_when_broker_was_down_at_submission(
 def test_message_sent_once_when_worker_killed_while_sending(start_worker, mail_dir, tmp_path):
     started = tmp_path / "sending-started"
     slow = start_worker(SLOW_BACKEND, TEST_MAIL_STARTED=str(started), TEST_MAIL_DELAY="10")
-    notification = reset_link_for("ana@example.org")
+    notification = reset_link("ana@example.org")
     wait_for(started.exists, 30, slow.log)
     assert is_locked(notification)  # the worker holds the row while it talks to the server
 
@@ -118,7 +109,7 @@ def test_message_sent_once_when_worker_killed_while_sending(start_worker, mail_d
 
 def test_refused_message_kept_with_its_error_then_sent_once(start_worker, mail_dir):
     refusing = start_worker(REFUSING_BACKEND)
-    notification = reset_link_for("ana@example.org")
+    notification = reset_link("ana@example.org")
 
     wait_for(
         lambda: Notification.objects.filter(pk=notification.pk, attempts=1).exists(),

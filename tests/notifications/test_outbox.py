@@ -13,8 +13,9 @@ from awards.services.transitions import transition_entry
 from notifications.delivery import send_one, sweep
 from notifications.kinds import Kind
 from notifications.models import Notification
-from notifications.services import MAX_ATTEMPTS, RETRY_PAUSES, Recipient, notify
+from notifications.services import MAX_ATTEMPTS, RETRY_PAUSES
 from tests.factories import UserFactory, applicant_with_entry, complete_entry
+from tests.support import reset_link
 from tests.support.mail import REFUSAL
 
 pytestmark = pytest.mark.django_db
@@ -22,15 +23,6 @@ pytestmark = pytest.mark.django_db
 REFUSING_BACKEND = "tests.support.mail.RefusingBackend"
 LOCMEM_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 NOON = datetime.datetime(2031, 3, 3, 12, 0, tzinfo=datetime.UTC)
-
-
-def reset_link(address: str, key: str = "") -> Notification:
-    return notify(
-        Kind.PASSWORD_RESET,
-        to=Recipient(email=address, name="Ana Lima", language="en"),
-        context={"recipient": {"short_name": "Ana"}, "uid": "MQ", "token": "set-password"},
-        key=key or f"password-reset:{address}",
-    )
 
 
 def test_notify_same_key_twice_writes_one_row_and_sends_one_mail(

@@ -224,20 +224,26 @@ def delivered_to(mail_dir: Path, address: str) -> list[email.message.EmailMessag
     return [message for message in delivered(mail_dir) if message["To"] == address]
 
 
+def reset_link(address: str, key: str = ""):
+    """Queue a password-reset message to `address` (in English) through the outbox; the
+    Notification written (or found, when `key` was queued before)."""
+    from notifications.kinds import Kind
+    from notifications.services import Recipient, notify
+
+    return notify(
+        Kind.PASSWORD_RESET,
+        to=Recipient(email=address, name="Ana Lima"),
+        context={"recipient": {"short_name": "Ana"}, "uid": "MQ", "token": "set-password"},
+        key=key or f"password-reset:{address}",
+    )
+
+
 def drain(mail_dir: Path, timeout: float = 20.0, describe: Callable[[], str] = str) -> None:
     """Wait until the one worker on the queue has done every task queued before now.
 
     It queues one more message and waits for it: a solo worker fetching one task at a time
     takes them in order, so what came before is done (sent, or failed and recorded).
     """
-    from notifications.kinds import Kind
-    from notifications.services import Recipient, notify
-
     address = f"barrier-{uuid.uuid4().hex[:8]}@example.org"
-    notify(
-        Kind.PASSWORD_RESET,
-        to=Recipient(email=address),
-        context={"recipient": {"short_name": "Barrier"}, "uid": "MQ", "token": "barrier"},
-        key=f"barrier:{address}",
-    )
+    reset_link(address, key=f"barrier:{address}")
     wait_for(lambda: delivered_to(mail_dir, address), timeout, describe)

@@ -8,18 +8,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import SECRETARIAT_GROUP, User
-from awards.models import Edition, Entry, Organisation, OrganisationMembership
+from awards.models import Edition, Entry, Organisation
 from awards.reminders import add_default_rules
 from awards.services.editions import add_default_questions
 from awards.services.screening import add_default_checklist
 from awards.services.transitions import change_phase
 from awards.workflow import EditionPhase
+from demo.entries import DEMO_ENTRIES, act_for, fill_entry
+from demo.jury_edition import seed_jury_edition
 from jury.models import JuryMember
 from jury.reminders import add_default_rules as add_jury_rules
 from jury.services import add_default_criteria
-
-from .demo_entries import DEMO_ENTRIES, fill_entry
-from .demo_jury import seed_jury_edition
 
 DEMO_PASSWORD = "demo-awards-2026"
 
@@ -107,12 +106,7 @@ class Command(BaseCommand):
         ]
         for email, name, org_name, kind, country, language in applicants:
             user = self._user(email, name, password, language=language)
-            organisation, _ = Organisation.objects.get_or_create(
-                name=org_name, country=country, defaults={"kind": kind}
-            )
-            OrganisationMembership.objects.update_or_create(
-                organisation=organisation, user=user, defaults={"is_approved": True}
-            )
+            organisation = act_for(user, name=org_name, country=country, kind=kind)
             logins.append(("applicant", email))
             for spec in DEMO_ENTRIES[org_name]:
                 if not Entry.objects.filter(

@@ -5,7 +5,9 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import CommandError
 
+from accounts.models import User
 from awards.forms.entries import PartnerFormSet, ProjectFormSet
+from awards.models import Organisation, OrganisationMembership
 from awards.services import entries as entry_services
 from awards.services import partners as partner_services
 from awards.services.transitions import transition_entry
@@ -50,6 +52,17 @@ DEMO_ENTRIES = {
         },
     ],
 }
+
+
+def act_for(user: User, *, name: str, country: str, kind: str) -> Organisation:
+    """The organisation called `name` (made once), with `user` an approved member of it."""
+    organisation, _ = Organisation.objects.get_or_create(
+        name=name, country=country, defaults={"kind": kind}
+    )
+    OrganisationMembership.objects.update_or_create(
+        organisation=organisation, user=user, defaults={"is_approved": True}
+    )
+    return organisation
 
 
 def _formset_data(prefix: str, rows: list[dict]) -> dict:
@@ -102,7 +115,7 @@ def fill_entry(*, edition, organisation, by, spec: dict) -> None:
         formset = ProjectFormSet(
             _formset_data("projects", [row]), instance=entry, prefix="projects"
         )
-        assert formset.is_valid(), formset.errors
+        _check(formset)
         entry_services.save_related(entry=entry, by=by, formset=formset)
     answers = {
         question.pk: f"{question.title}: " + spec["summary"] for question in edition.questions.all()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
-from awards.models import Edition, Organisation, OrganisationMembership
+from awards.models import Edition, Organisation
 from awards.services.editions import create_edition, update_edition
 from awards.services.screening import decide, save_checklist
 from awards.services.transitions import change_phase
@@ -16,7 +16,7 @@ from jury.models import Assignment, JuryMember
 from jury.scoring import save_scores, submit_evaluation
 from jury.services import assign_automatically, save_settings, settings_for
 
-from .demo_entries import fill_entry
+from .entries import act_for, fill_entry
 
 # Organisation, country, kind, applicant and entry, each entry submitted.
 JURY_ENTRIES = [
@@ -126,12 +126,7 @@ def seed_jury_edition(*, year: int, secretariat: User, jurors: list[JuryMember])
     edition = change_phase(edition=edition, name="open_call", by=secretariat)
     for org_name, country, kind, person, spec in JURY_ENTRIES:
         user = _applicant(org_name, person)
-        organisation, _ = Organisation.objects.get_or_create(
-            name=org_name, country=country, defaults={"kind": kind}
-        )
-        OrganisationMembership.objects.update_or_create(
-            organisation=organisation, user=user, defaults={"is_approved": True}
-        )
+        organisation = act_for(user, name=org_name, country=country, kind=kind)
         spec = spec | {"submit": True}
         fill_entry(edition=edition, organisation=organisation, by=user, spec=spec)
     # Months pass: the call closes, the secretariat screens, the jury review opens.
