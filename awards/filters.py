@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from .models import ENTRY_LANGUAGES, SustainableDevelopmentGoal
-from .workflow import EntryState
+from .workflow import AWAITING_DECISION, EntryState
 
 AWAITING = "awaiting"
 
@@ -44,9 +44,7 @@ class ScreeningFilter(django_filters.FilterSet):
 
     def filter_state(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == AWAITING:
-            return queryset.filter(
-                state__in=[EntryState.SUBMITTED, EntryState.CLARIFICATION_REQUESTED]
-            )
+            return queryset.filter(state__in=AWAITING_DECISION)
         return queryset.filter(state=value)
 
     def filter_partners(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -1,5 +1,9 @@
 """What messages may say of the awards' objects, as primitive values for the outbox."""
 
+from accounts.models import User
+from accounts.services import notify_user
+from notifications.kinds import Kind
+
 from .models import Entry, Organisation
 
 
@@ -29,3 +33,18 @@ def approved_members(organisation: Organisation):
     return organisation.members.filter(
         organisation_memberships__is_approved=True, is_active=True
     ).order_by("pk")
+
+
+def notify_members(
+    organisation: Organisation,
+    kind: Kind,
+    *,
+    context: dict,
+    key: str,
+    besides: User | None = None,
+) -> None:
+    """Queue `kind` for every approved member of `organisation` (but `besides`, who acted), each
+    message keyed `<key>:<member's pk>`."""
+    for member in approved_members(organisation):
+        if besides is None or member.pk != besides.pk:
+            notify_user(kind, user=member, context=context, key=f"{key}:{member.pk}")

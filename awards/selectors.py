@@ -13,9 +13,10 @@ from .models import (
     EntryTransition,
     Organisation,
     OrganisationMembership,
+    Partner,
     SustainableDevelopmentGoal,
 )
-from .workflow import UNANNOUNCED_STATES, EditionPhase, EntryState
+from .workflow import AWAITING_DECISION, UNANNOUNCED_STATES, EditionPhase, EntryState
 
 
 def editions_overview() -> QuerySet[Edition]:
@@ -122,7 +123,7 @@ def screening_queue(edition: Edition) -> QuerySet[Entry]:
         .annotate(
             partners_total=Count("partners", distinct=True),
             partners_confirmed=Count(
-                "partners", filter=Q(partners__status="confirmed"), distinct=True
+                "partners", filter=Q(partners__status=Partner.Status.CONFIRMED), distinct=True
             ),
         )
         .order_by("submitted_at", "number")
@@ -182,8 +183,12 @@ def needs_action(edition: Edition, now=None) -> dict[str, int]:
         unconfirmed_partners=Count(
             "pk",
             filter=Q(
-                state__in=[EntryState.SUBMITTED, EntryState.CLARIFICATION_REQUESTED],
-                partners__status__in=["not_asked", "pending", "declined"],
+                state__in=AWAITING_DECISION,
+                partners__status__in=[
+                    Partner.Status.NOT_ASKED,
+                    Partner.Status.PENDING,
+                    Partner.Status.DECLINED,
+                ],
             ),
             distinct=True,
         ),

@@ -38,6 +38,10 @@ UNANNOUNCED_STATES = frozenset(
 )
 
 
+# Submitted entries still waiting for the secretariat's eligibility decision.
+AWAITING_DECISION = (EntryState.SUBMITTED, EntryState.CLARIFICATION_REQUESTED)
+
+
 class EditionPhase(models.TextChoices):
     DRAFT = "draft", _("In preparation")
     CALL_OPEN = "call_open", _("Call for entries open")
@@ -78,8 +82,7 @@ def before_clarification_deadline(entry) -> bool:
 
 @refusal(_("Say why: a reason or a question is required for this step."))
 def reason_given(entry) -> bool:
-    # The service puts the note typed with the decision on the instance before the check.
-    return bool(getattr(entry, "transition_note", "").strip())
+    return bool(entry.transition_note.strip())
 
 
 @refusal(_("Every item of the eligibility checklist must be answered “yes” first."))
@@ -107,6 +110,9 @@ class EntryWorkflow(ConcurrentTransitionMixin, models.Model):
         _("state"), default=EntryState.DRAFT, choices=EntryState.choices, protected=True
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    # Not stored: the note typed with a decision, put on the instance by the transition
+    # service before the conditions are checked (see `reason_given`).
+    transition_note = ""
 
     class Meta:
         abstract = True
@@ -250,9 +256,7 @@ def deadline_passed(edition) -> bool:
 
 @refusal(_("Some entries still await an eligibility decision."))
 def screening_finished(edition) -> bool:
-    return not edition.entries.filter(
-        state__in=[EntryState.SUBMITTED, EntryState.CLARIFICATION_REQUESTED]
-    ).exists()
+    return not edition.entries.filter(state__in=AWAITING_DECISION).exists()
 
 
 @refusal(_("The jury's decision must be locked before the results are published."))
@@ -338,8 +342,9 @@ class EditionWorkflow(ConcurrentTransitionMixin, models.Model):
         pass
 
 
-# What an edition's phase change does to its entries: (transition, entry transition, from state).
+# What an edition's phase change does to its entries: phase transition -> the entry transition
+# that every entry in one of that transition's source states takes with it.
 PHASE_MOVES_ENTRIES = {
-    "open_jury_review": ("open_review", EntryState.ELIGIBLE),
-    "publish_results": ("publish", None),
+    "open_jury_review": "open_review",
+    "publish_results": "publish",
 }

@@ -8,6 +8,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Entry, LinkedProject, Partner, SustainableDevelopmentGoal
+from .editions import DateTimeLocalInput
 
 
 class WordLimitTextarea(forms.Textarea):
@@ -118,7 +119,7 @@ class AttachmentForm(forms.Form):
 class ExtensionForm(forms.Form):
     until = forms.DateTimeField(
         label=_("New deadline"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeLocalInput(),
         help_text=_("In the edition's time zone."),
     )
 

@@ -136,6 +136,11 @@ class Entry(EntryWorkflow):
         # During a clarification round the applicant edits the entry, then resubmits it.
         return self.state in (EntryState.DRAFT, EntryState.CLARIFICATION_REQUESTED)
 
+    @property
+    def may_be_deleted(self) -> bool:
+        """Only a draft that was never submitted goes for good; anything else is withdrawn."""
+        return self.state == EntryState.DRAFT and self.submitted_at is None
+
     def checklist_passed(self) -> bool:
         """Every item of the edition's checklist answered yes for this entry."""
         answers = {a.criterion_id: a.answer for a in self.eligibility_answers.all()}

@@ -1,6 +1,7 @@
 """Writes of entries: creating a draft, saving each step of the form, attachments, deadlines."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +14,7 @@ from accounts.services import notify_user
 from notifications.kinds import Kind
 
 from ..models import Answer, Attachment, Edition, Entry, Organisation, Partner
-from ..notices import approved_members, entry_context
+from ..notices import approved_members, entry_context, notify_members
 from ..uploads import check_upload
 from ..workflow import EntryState
 from .transitions import after_commit, lock_entry
@@ -48,16 +49,24 @@ def _lock_existing(entry: Entry) -> Entry:
         ) from error
 
 
+def _saved_by_other_since(locked: Entry, seen: str | None, by: User | None) -> bool:
+    """Whether someone other than `by` saved the entry after `seen`.
+
+    `seen` is the version (last saved time) of the entry the page was built from (None: not
+    checked). A later save by the same person (an autosave still under way) is no conflict.
+    """
+    saved_by_other = by is None or locked.last_saved_by_id != by.pk
+    return seen is not None and seen != locked.version and saved_by_other
+
+
 def _lock_editable(entry: Entry, seen: str | None = None, by: User | None = None) -> Entry:
     """The entry's row, locked for this transaction, after checking it may still change.
 
-    `seen` is the version (last saved time) of the entry the page was built from: when
-    someone else has saved since, the save is refused rather than silently overwriting them.
-    A later save by the same person (an autosave still under way) is no conflict.
+    When someone else has saved since `seen`, the save is refused rather than silently
+    overwriting them.
     """
     locked = _lock_existing(entry)
-    saved_by_other = by is None or locked.last_saved_by_id != by.pk
-    if seen is not None and seen != locked.version and saved_by_other:
+    if _saved_by_other_since(locked, seen, by):
         raise EntryChangedMeanwhile(
             _(
                 "A colleague saved this entry while you were editing it. Your text is still "
@@ -166,14 +175,30 @@ def add_attachment(*, entry: Entry, by: User, upload, description: str = "") -> 
 def remove_attachment(*, attachment: Attachment, by: User) -> None:
     """Side effects: the row deleted, and its file once the deletion has committed."""
     _lock_editable(attachment.entry)
-    storage, name = attachment.file.storage, attachment.file.name
+    _delete_files_on_commit([attachment])
     attachment.delete()
-    transaction.on_commit(lambda: storage.delete(name))
 
 
-def may_be_deleted(entry: Entry) -> bool:
-    """Only a draft that was never submitted goes for good; anything else is withdrawn."""
-    return entry.state == EntryState.DRAFT and entry.submitted_at is None
+def _delete_files_on_commit(attachments: Iterable[Attachment]) -> None:
+    """Remove the attachments' stored files once the deletion of their rows has committed.
+
+    Read before the rows go; a rolled-back deletion keeps its files.
+    """
+    files = [(attachment.file.storage, attachment.file.name) for attachment in attachments]
+
+    def remove_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+
+
+def check_deletable(entry: Entry) -> None:
+    """Refused (EntryLocked, saying why) unless `Entry.may_be_deleted`."""
+    if not entry.may_be_deleted:
+        raise EntryLocked(
+            _("Only a draft that was never submitted can be deleted; withdraw this entry instead.")
+        )
 
 
 @transaction.atomic
@@ -183,24 +208,21 @@ def delete_draft(*, entry: Entry, by: User, seen: str | None = None) -> str:
     Side effects, in order: refused (PermissionDenied) unless `by` edits the entry; the entry
     row locked (EntryLocked if a colleague deleted it meanwhile); refused (EntryChangedMeanwhile)
     when a colleague saved it after `seen`, the version the confirmation page showed; refused
-    (EntryLocked) unless `may_be_deleted`; the entry deleted with everything it holds (answers,
-    partners, projects, attachments); the attachments' files removed and the organisation's
-    other members told, once the deletion has committed.
+    (EntryLocked) unless `check_deletable`; the entry deleted with everything it holds
+    (answers, partners, projects, attachments); the attachments' files removed and the
+    organisation's other members told, once the deletion has committed.
     """
     if not by.has_perm("awards.delete_entry", entry):
         raise PermissionDenied
     locked = _lock_existing(entry)
-    if seen is not None and seen != locked.version and locked.last_saved_by_id != by.pk:
+    if _saved_by_other_since(locked, seen, by):
         raise EntryChangedMeanwhile(
             _(
                 "A colleague saved this draft after you opened this page; nothing was deleted. "
                 "Look at their changes before deciding again."
             )
         )
-    if not may_be_deleted(locked):
-        raise EntryLocked(
-            _("Only a draft that was never submitted can be deleted; withdraw this entry instead.")
-        )
+    check_deletable(locked)
     name = locked.title.strip() or locked.reference
     context = {
         "entry": {
@@ -211,22 +233,15 @@ def delete_draft(*, entry: Entry, by: User, seen: str | None = None) -> str:
         },
         "by": by.full_name,
     }
-    for member in approved_members(locked.organisation):
-        if member.pk != by.pk:
-            notify_user(
-                Kind.ENTRY_DELETED,
-                user=member,
-                context=context,
-                key=f"entry-deleted:{locked.pk}:{member.pk}",
-            )
-    files = [(a.file.storage, a.file.name) for a in locked.attachments.all()]
+    notify_members(
+        locked.organisation,
+        Kind.ENTRY_DELETED,
+        context=context,
+        key=f"entry-deleted:{locked.pk}",
+        besides=by,
+    )
+    _delete_files_on_commit(locked.attachments.all())
     locked.delete()
-
-    def remove_files() -> None:
-        for storage, file_name in files:
-            storage.delete(file_name)
-
-    transaction.on_commit(remove_files)
     return name
 
 
@@ -246,25 +261,23 @@ def grant_extension(*, entry: Entry, by: User, until: datetime.datetime) -> Entr
         )
     locked.deadline_extension = until
     locked.save(update_fields=["deadline_extension", "updated_at"])
-    for member in approved_members(locked.organisation):
-        notify_user(
-            Kind.EXTENSION_GRANTED,
-            user=member,
-            context={"entry": entry_context(locked), "until": until},
-            key=f"extension:{locked.pk}:{until.isoformat()}:{member.pk}",
-        )
+    notify_members(
+        locked.organisation,
+        Kind.EXTENSION_GRANTED,
+        context={"entry": entry_context(locked), "until": until},
+        key=f"extension:{locked.pk}:{until.isoformat()}",
+    )
     return locked
 
 
 @after_commit("submit")
 def send_submission_receipt(entry: Entry, by: User) -> None:
-    for member in approved_members(entry.organisation):
-        notify_user(
-            Kind.ENTRY_SUBMITTED,
-            user=member,
-            context={"entry": entry_context(entry)},
-            key=f"entry-submitted:{entry.pk}:{member.pk}",
-        )
+    notify_members(
+        entry.organisation,
+        Kind.ENTRY_SUBMITTED,
+        context={"entry": entry_context(entry)},
+        key=f"entry-submitted:{entry.pk}",
+    )
 
 
 @after_commit("withdraw")

@@ -13,7 +13,7 @@ from notifications.kinds import Kind
 from notifications.services import Recipient, notify, sent_recently
 
 from ..models import Organisation, OrganisationInvitation, OrganisationMembership
-from ..notices import approved_members, organisation_context
+from ..notices import notify_members, organisation_context
 
 INVITATION_SALT = "awards.organisation-invitation"
 INVITATION_MAX_AGE = 60 * 60 * 24 * 14
@@ -60,13 +60,12 @@ def request_membership(*, organisation: Organisation, by: User) -> OrganisationM
             membership = OrganisationMembership.objects.create(organisation=organisation, user=by)
     except IntegrityError as error:
         raise MembershipError(_("You have already asked to join this organisation.")) from error
-    for member in approved_members(organisation):
-        notify_user(
-            Kind.MEMBERSHIP_REQUESTED,
-            user=member,
-            context={"organisation": organisation_context(organisation), "applicant": person(by)},
-            key=f"membership-requested:{membership.pk}:{member.pk}",
-        )
+    notify_members(
+        organisation,
+        Kind.MEMBERSHIP_REQUESTED,
+        context={"organisation": organisation_context(organisation), "applicant": person(by)},
+        key=f"membership-requested:{membership.pk}",
+    )
     return membership
 
 

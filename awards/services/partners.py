@@ -67,18 +67,22 @@ def ask_partners(*, entry: Entry, by: User, again: bool = False) -> int:
     """Email each partner not yet asked (or, with `again`, each one not yet replied and not
     asked in the last ASK_AGAIN_AFTER, so that a partner is never flooded).
 
-    Side effects: partners marked as awaiting a reply; one email per partner, in the entry's
-    language where the site speaks it. Returns how many were asked.
+    Side effects, in order: the partners due locked, then marked as awaiting a reply (one
+    query); one email per partner, in the entry's language where the site speaks it. Returns
+    how many were asked.
     """
     if entry.state not in PARTNER_STATES:
         return 0
     now = timezone.now()
-    waiting = Q(status=Partner.Status.PENDING, requested_at__lte=now - ASK_AGAIN_AFTER)
-    due = Q(status=Partner.Status.NOT_ASKED) | (waiting if again else Q(pk__in=[]))
+    due = Q(status=Partner.Status.NOT_ASKED)
+    if again:
+        due |= Q(status=Partner.Status.PENDING, requested_at__lte=now - ASK_AGAIN_AFTER)
     partners = list(entry.partners.select_for_update().filter(due))
+    Partner.objects.filter(pk__in=[partner.pk for partner in partners]).update(
+        status=Partner.Status.PENDING, requested_at=now
+    )
+    about_entry = entry_context(entry)
     for partner in partners:
-        partner.status, partner.requested_at = Partner.Status.PENDING, now
-        partner.save(update_fields=["status", "requested_at"])
         notify(
             Kind.PARTNER_CONFIRMATION,
             to=Recipient(
@@ -86,7 +90,7 @@ def ask_partners(*, entry: Entry, by: User, again: bool = False) -> int:
             ),
             context={
                 "partner": {"name": partner.name, "contact_name": partner.contact_name},
-                "entry": entry_context(entry),
+                "entry": about_entry,
                 "token": partner_token(partner),
             },
             key=f"partner-confirmation:{partner.pk}:{now.isoformat()}",

@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from accounts.services import notify_user
 from notifications.kinds import Kind
 
+from ..eligibility import checklist, computed_answer
 from ..models import EligibilityAnswer, EligibilityCriterion, Entry
-from ..notices import approved_members, entry_context
+from ..notices import entry_context, notify_members
 from .transitions import TransitionRefused, after_commit, transition_entry
 
 # The checklist of the 2024 edition; each becomes an item an edition can edit.
@@ -69,8 +69,6 @@ def save_checklist(
     *, entry: Entry, by: User, answers: Mapping[int, bool | None], notes: Mapping[int, str]
 ) -> None:
     """Side effects: one EligibilityAnswer per checklist item given, by `by`."""
-    from ..eligibility import computed_answer
-
     for criterion in entry.edition.eligibility_criteria.all():
         if criterion.pk not in answers:
             continue
@@ -99,15 +97,13 @@ def decide(*, entry: Entry, by: User, decision: str, note: str, internal_note: s
 
 
 def _tell_applicants(entry: Entry, kind: Kind) -> None:
-    entry = Entry.objects.select_related("edition", "organisation").get(pk=entry.pk)
     step = entry.transitions.order_by("-at", "-pk").first()
-    for member in approved_members(entry.organisation):
-        notify_user(
-            kind,
-            user=member,
-            context={"entry": entry_context(entry), "note": step.note if step else ""},
-            key=f"{kind.value}:{step.pk if step else entry.pk}:{member.pk}",
-        )
+    notify_members(
+        entry.organisation,
+        kind,
+        context={"entry": entry_context(entry), "note": step.note if step else ""},
+        key=f"{kind.value}:{step.pk if step else entry.pk}",
+    )
 
 
 @after_commit("request_clarification")
@@ -129,20 +125,20 @@ def decide_many(
     For "eligible", checklist items still unanswered take their computed answer first (the
     secretariat accepts what the entry's data shows). Returns (decided, refused with why).
     """
-    from ..eligibility import checklist
-
     decided, refused = [], []
     for entry in entries:
         try:
             with transaction.atomic():
                 if decision == "eligible":
-                    unanswered = {
-                        row.criterion.pk: row.computed
-                        for row in checklist(entry)
-                        if row.answered is None and row.computed is not None
-                    }
-                    save_checklist(entry=entry, by=by, answers=unanswered, notes={})
+                    _accept_computed_answers(entry, by)
                 decided.append(decide(entry=entry, by=by, decision=decision, note=note))
         except TransitionRefused as refusal:
             refused.append((entry, str(refusal)))
     return decided, refused
+
+
+def _accept_computed_answers(entry: Entry, by: User) -> None:
+    """Side effects: each checklist item not yet answered gets the answer the entry's data gives
+    (items the data cannot tell stay open)."""
+    computed = {row.criterion.pk: row.computed for row in checklist(entry) if row.is_computed_only}
+    save_checklist(entry=entry, by=by, answers=computed, notes={})

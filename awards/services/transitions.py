@@ -11,7 +11,7 @@ from django_fsm import ConcurrentTransition
 from accounts.models import User
 
 from ..models import Edition, EditionPhaseChange, Entry, EntryTransition
-from ..workflow import PHASE_MOVES_ENTRIES, EntryState
+from ..workflow import PHASE_MOVES_ENTRIES
 
 # What happens after a move, once its transaction has committed, by transition name.
 # Each function receives the entry and the person who moved it.
@@ -36,6 +36,12 @@ def transition_names(instance: Entry | Edition) -> set[str]:
     return {t.name for t in getattr(instance, f"get_all_{field}_transitions")()}
 
 
+def lock_entry(pk: int) -> Entry:
+    # Only the entry's row: locking the joined edition too would queue every save of the
+    # edition's entries behind each other.
+    return Entry.objects.select_for_update(of=("self",)).select_related("edition").get(pk=pk)
+
+
 def transition_entry(
     *, entry: Entry, name: str, by: User | None, note: str = "", internal_note: str = ""
 ) -> Entry:
@@ -49,11 +55,7 @@ def transition_entry(
         raise TransitionRefused(_("There is no such step for an entry."))
     try:
         with transaction.atomic():
-            locked = (
-                Entry.objects.select_for_update(of=("self",))
-                .select_related("edition")
-                .get(pk=entry.pk)
-            )
+            locked = lock_entry(entry.pk)
             if locked.state != entry.state:
                 raise TransitionRefused(_stale_message(locked))
             locked.transition_note = note
@@ -78,12 +80,6 @@ def transition_entry(
         # Another request moved the entry between our read and our write.
         raise TransitionRefused(_stale_message(Entry.objects.get(pk=entry.pk))) from error
     return locked
-
-
-def lock_entry(pk: int) -> Entry:
-    # Only the entry's row: locking the joined edition too would queue every save of the
-    # edition's entries behind each other.
-    return Entry.objects.select_for_update(of=("self",)).select_related("edition").get(pk=pk)
 
 
 def change_phase(*, edition: Edition, name: str, by: User | None) -> Edition:
@@ -122,8 +118,9 @@ def change_phase(*, edition: Edition, name: str, by: User | None) -> Edition:
 def _move_entries(edition: Edition, phase_transition: str, by: User | None) -> int:
     if phase_transition not in PHASE_MOVES_ENTRIES:
         return 0
-    entry_transition, source = PHASE_MOVES_ENTRIES[phase_transition]
-    sources = [source] if source else [EntryState.AWARDED, EntryState.FINALIST]
+    entry_transition = PHASE_MOVES_ENTRIES[phase_transition]
+    # Every entry in a state the entry transition starts from, as workflow.py declares it.
+    sources = getattr(Entry, entry_transition)._django_fsm.transitions.keys()
     entries = edition.entries.filter(state__in=sources).order_by("pk")
     for entry in entries:
         transition_entry(entry=entry, name=entry_transition, by=by)

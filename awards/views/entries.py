@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,7 +25,7 @@ from ..forms.entries import (
 from ..models import Attachment, Entry, Organisation
 from ..services import entries as services
 from ..services.transitions import TransitionRefused, transition_entry
-from ..workflow import EntryState
+from ..workflow import EntryState, before_clarification_deadline, before_deadline
 
 logger = logging.getLogger(__name__)
 
@@ -190,6 +189,7 @@ def _open_question(entry: Entry) -> str | None:
 def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
     entry = entry_or_404(request, pk)
     clarifying = entry.state == EntryState.CLARIFICATION_REQUESTED
+    in_time = before_clarification_deadline if clarifying else before_deadline
     return render(
         request,
         "awards/entry_review.html",
@@ -200,8 +200,7 @@ def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
             "missing": entry.missing_items(),
             "steps": STEPS,
             "step": "review",
-            "deadline_passed": timezone.now()
-            > (entry.edition.clarification_deadline if clarifying else entry.deadline),
+            "deadline_passed": not in_time(entry),
         },
     )
 
@@ -265,11 +264,10 @@ SUCCESS = {
 def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """A draft that was never submitted, deleted after a confirmation."""
     entry = entry_or_404(request, pk, perm="awards.delete_entry")
-    if not services.may_be_deleted(entry):
-        messages.error(
-            request,
-            _("Only a draft that was never submitted can be deleted; withdraw this entry instead."),
-        )
+    try:
+        services.check_deletable(entry)
+    except services.EntryLocked as refusal:
+        messages.error(request, str(refusal))
         return redirect(entry)
     if request.method != "POST":
         return render(request, "awards/entry_delete.html", {"entry": entry})

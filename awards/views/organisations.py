@@ -57,10 +57,15 @@ def organisation_join(request: HttpRequest) -> HttpResponse:
     return render(request, "awards/organisation_join.html", {"form": form, "results": results})
 
 
-def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def _organisation_managed_by(request: HttpRequest, pk: int) -> Organisation:
     organisation = get_object_or_404(Organisation, pk=pk)
     if not request.user.has_perm("awards.manage_organisation", organisation):
         raise PermissionDenied
+    return organisation
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _organisation_managed_by(request, pk)
     return _detail(request, organisation, InviteForm(), OrganisationForm(instance=organisation))
 
 
@@ -78,13 +83,6 @@ def _detail(request, organisation, invite_form, profile_form) -> HttpResponse:
             "profile_form": profile_form,
         },
     )
-
-
-def _organisation_managed_by(request: HttpRequest, pk: int) -> Organisation:
-    organisation = get_object_or_404(Organisation, pk=pk)
-    if not request.user.has_perm("awards.manage_organisation", organisation):
-        raise PermissionDenied
-    return organisation
 
 
 @require_POST
@@ -135,9 +133,7 @@ def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 
 @require_POST
 def membership_decide(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, pk=pk)
-    if not request.user.has_perm("awards.manage_organisation", organisation):
-        raise PermissionDenied
+    organisation = _organisation_managed_by(request, pk)
     membership = get_object_or_404(
         OrganisationMembership, pk=membership_pk, organisation=organisation
     )
@@ -158,9 +154,7 @@ def membership_decide(request: HttpRequest, pk: int, membership_pk: int) -> Http
 @require_POST
 @email_confirmed_required
 def colleague_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, pk=pk)
-    if not request.user.has_perm("awards.manage_organisation", organisation):
-        raise PermissionDenied
+    organisation = _organisation_managed_by(request, pk)
     form = InviteForm(request.POST)
     if form.is_valid():
         try:

@@ -44,19 +44,12 @@ def partner_respond(request: HttpRequest, token: str) -> HttpResponse:
     except services.PartnerLinkInvalid as problem:
         return render(request, "awards/partner_link_invalid.html", {"problem": problem}, status=404)
     form = PartnerResponseForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and request.POST.get("decision")
-        in (
-            "confirm",
-            "decline",
-        )
-    ):
+    decision = request.POST.get("decision")
+    if request.method == "POST" and form.is_valid() and decision in ("confirm", "decline"):
         try:
             partner = services.respond(
                 partner=partner,
-                confirmed=request.POST["decision"] == "confirm",
+                confirmed=decision == "confirm",
                 note=form.cleaned_data["note"],
             )
         except services.PartnerLinkInvalid as problem:

@@ -199,6 +199,30 @@ def test_attachment_upload_stores_checked_file(client, applicant_entry):
     assert b"".join(download.streaming_content).startswith(b"\x89PNG")
 
 
+def test_removing_an_attachment_deletes_its_file_once_the_removal_commits(
+    client, applicant_entry, django_capture_on_commit_callbacks
+):
+    user, entry = applicant_entry
+    client.force_login(user)
+    client.post(edit_url(entry, "attachments"), {"file": png_upload()})
+    attachment = entry.attachments.get()
+    storage, name = attachment.file.storage, attachment.file.name
+    url = reverse(
+        "awards:attachment_remove", kwargs={"pk": entry.pk, "attachment_pk": attachment.pk}
+    )
+
+    with django_capture_on_commit_callbacks() as on_commit:
+        response = client.post(url, follow=True)
+    before_commit = storage.exists(name)
+    for callback in on_commit:
+        callback()
+
+    assert "“map.png” removed." in response.content.decode()
+    assert not entry.attachments.exists()
+    assert before_commit
+    assert not storage.exists(name)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [

@@ -248,3 +248,34 @@ def test_pdf_renderer_refuses_outside_resources(applicant_entry):
     for url in ["file:///etc/passwd", "http://example.org/x.png", "ftp://example.org/x"]:
         with pytest.raises(ValueError, match="Resource refused"):
             fetcher.fetch(url)
+
+
+@pytest.mark.parametrize(
+    ("state", "deadline", "submit_transition"),
+    [
+        ("draft", "submission_deadline", "submit"),
+        ("clarification_requested", "clarification_deadline", "resubmit"),
+    ],
+)
+def test_review_offers_submission_until_the_deadline_that_applies(
+    client, applicant_entry, state, deadline, submit_transition
+):
+    user, entry = applicant_entry
+    Entry.objects.filter(pk=entry.pk).update(state=state)
+    url = reverse("awards:entry_review", kwargs={"pk": entry.pk})
+    form_action = reverse(
+        "awards:entry_transition", kwargs={"pk": entry.pk, "name": submit_transition}
+    )
+    at = getattr(entry.edition, deadline)
+
+    pages = []
+    for moment in (at, at + datetime.timedelta(seconds=1)):
+        with time_machine.travel(moment, tick=False):
+            client.force_login(user)
+            pages.append(client.get(url).content.decode())
+    on_time, late = pages
+
+    assert form_action in on_time
+    assert "The submission deadline has passed." not in on_time
+    assert form_action not in late
+    assert "The submission deadline has passed." in late
