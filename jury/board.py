@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from awards.models import Edition, Entry
 
-from .models import Assignment, ConflictOfInterest, Evaluation, JuryMember, JurySettings
-from .selectors import JURY_STATES, REVIEWED_STATES
+from .models import Assignment, Evaluation, JuryMember, JurySettings
+from .selectors import JURY_STATES, REVIEWED_STATES, active_conflict_pairs
+from .services.common import settings_for
 
 SUBMITTED = "submitted"
 DRAFT = "draft"
@@ -107,7 +108,7 @@ def board(edition: Edition, *, round: int = 1, now: datetime.datetime | None = N
     """The edition's jury board for one round, in five queries."""
     now = now or timezone.now()
     overdue = now > edition.scoring_deadline
-    settings = JurySettings.objects.get_or_create(edition=edition)[0]
+    settings = settings_for(edition)
     members = list(
         edition.jury_members.filter(accepted_at__isnull=False)
         .select_related("user")
@@ -118,11 +119,7 @@ def board(edition: Edition, *, round: int = 1, now: datetime.datetime | None = N
         .select_related("organisation")
         .order_by("number", "pk")
     )
-    conflicts = set(
-        ConflictOfInterest.objects.filter(
-            member__edition=edition, lifted_at__isnull=True
-        ).values_list("member_id", "entry_id")
-    )
+    conflicts = active_conflict_pairs(edition)
     assignments = {
         (row["member_id"], row["entry_id"]): row
         for row in Assignment.objects.filter(member__edition=edition, round=round).values(
@@ -141,11 +138,13 @@ def board(edition: Edition, *, round: int = 1, now: datetime.datetime | None = N
     for entry in entries:
         row = EntryRow(entry)
         for member in members:
-            cell = _cell(member, assignments.get((member.pk, entry.pk)), now, edition)
+            assignment = assignments.get((member.pk, entry.pk))
             if (member.pk, entry.pk) in conflicts:
                 cell = Cell(member, CONFLICTED)
+            else:
+                cell = _cell(member, assignment, now, edition)
             row.cells.append(cell)
-            _count(jurors[member.pk], cell, assignments.get((member.pk, entry.pk)))
+            _count(jurors[member.pk], cell, assignment)
         row.free_jurors = sum(cell.status != CONFLICTED for cell in row.cells)
         row.wanted = (
             row.free_jurors
@@ -166,9 +165,9 @@ def _cell(member: JuryMember, assignment: dict | None, now, edition: Edition) ->
     if assignment is None:
         return Cell(member)
     status = assignment["evaluation__status"] or NOT_STARTED
-    # A juror whose evaluation was reopened after the deadline has until the time given.
-    open_until = assignment["evaluation__open_until"] or edition.scoring_deadline
-    overdue = now > max(edition.scoring_deadline, open_until)
+    overdue = now > Evaluation.closes_at(
+        edition.scoring_deadline, assignment["evaluation__open_until"]
+    )
     return Cell(
         member,
         SUBMITTED if status == Evaluation.Status.SUBMITTED else status,

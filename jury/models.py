@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -187,6 +189,16 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment} ({self.status})"
+
+    @staticmethod
+    def closes_at(
+        scoring_deadline: datetime.datetime, open_until: datetime.datetime | None
+    ) -> datetime.datetime:
+        """Until when the juror may change an evaluation: the edition's scoring deadline, or the
+        later time the secretariat gave (`open_until`) when reopening it or giving more time.
+        It takes the two times rather than the rows, so that reads of many evaluations (the
+        board, the latest time of an edition) use it without a query more."""
+        return max(scoring_deadline, open_until) if open_until else scoring_deadline
 
 
 class CriterionScore(models.Model):

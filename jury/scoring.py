@@ -18,9 +18,9 @@ from accounts.rules import is_secretariat
 from accounts.services import notify_user
 from notifications.kinds import Kind
 
+from . import selectors
 from .models import (
     Assignment,
-    ConflictOfInterest,
     Criterion,
     CriterionScore,
     Evaluation,
@@ -156,11 +156,7 @@ def reopen_evaluation(
         raise ScoringRefused(_("Say why the evaluation is reopened: a reason is required."))
     if until is not None and until <= now:
         raise ScoringRefused(_("Give the juror a time in the future to change the evaluation."))
-    locked = (
-        Evaluation.objects.select_for_update(of=("self",))
-        .select_related("assignment__member__user", "assignment__entry__edition")
-        .get(pk=evaluation.pk)
-    )
+    locked = _lock(pk=evaluation.pk)
     if locked.status != Evaluation.Status.SUBMITTED:
         raise ScoringRefused(_("This evaluation is not submitted, so there is nothing to reopen."))
     if until is None and now > locked.assignment.entry.edition.scoring_deadline:
@@ -170,11 +166,7 @@ def reopen_evaluation(
                 "evaluation."
             )
         )
-    if ConflictOfInterest.objects.filter(
-        member_id=locked.assignment.member_id,
-        entry_id=locked.assignment.entry_id,
-        lifted_at__isnull=True,
-    ).exists():
+    if selectors.has_active_conflict(locked.assignment.member, locked.assignment.entry):
         raise ScoringRefused(
             _(
                 "The juror now has a conflict of interest with this entry, so the evaluation "
@@ -238,19 +230,17 @@ def give_more_time(
     locked = _locked_evaluation(assignment)
     if locked.status == Evaluation.Status.SUBMITTED:
         raise ScoringRefused(_("This evaluation is submitted: reopen it instead."))
-    if ConflictOfInterest.objects.filter(
-        member_id=assignment.member_id, entry_id=assignment.entry_id, lifted_at__isnull=True
-    ).exists():
+    assignment = locked.assignment
+    if selectors.has_active_conflict(assignment.member, assignment.entry):
         raise ScoringRefused(
             _("The juror has a conflict of interest with this entry and may not score it.")
         )
     locked.open_until = until
     locked.save(update_fields=["open_until", "updated_at"])
     Reopening.objects.create(evaluation=locked, by=by, reason=reason, until=until)
-    member = locked.assignment.member
     notify_user(
         Kind.JURY_MORE_TIME,
-        user=member.user,
+        user=assignment.member.user,
         context={
             "edition": {"title": edition.title, "timezone": edition.timezone},
             "until": until,
@@ -264,12 +254,11 @@ def give_more_time(
 
 
 def closes_for(evaluation: Evaluation) -> datetime.datetime:
-    """Until when the juror may change this evaluation: the edition's scoring deadline, or the
-    later time the secretariat gave when reopening it."""
-    deadline = evaluation.assignment.entry.edition.scoring_deadline
-    if evaluation.open_until and evaluation.open_until > deadline:
-        return evaluation.open_until
-    return deadline
+    """`Evaluation.closes_at` for this evaluation; reads its assignment's entry's edition (join
+    them)."""
+    return Evaluation.closes_at(
+        evaluation.assignment.entry.edition.scoring_deadline, evaluation.open_until
+    )
 
 
 def weighted_score(evaluation: Evaluation) -> Decimal | None:
@@ -300,12 +289,17 @@ def weighted_score(evaluation: Evaluation) -> Decimal | None:
 
 
 def _locked_evaluation(assignment: Assignment) -> Evaluation:
+    """The assignment's evaluation, locked (created as a draft if missing)."""
     evaluation_for(assignment=assignment)
+    return _lock(assignment_id=assignment.pk)
+
+
+def _lock(**lookup: object) -> Evaluation:
     # Read the assignment afresh with the lock, not from the caller's possibly stale instance.
     return (
         Evaluation.objects.select_for_update(of=("self",))
-        .select_related("assignment__member", "assignment__entry__edition")
-        .get(assignment_id=assignment.pk)
+        .select_related("assignment__member__user", "assignment__entry__edition")
+        .get(**lookup)
     )
 
 
@@ -313,9 +307,7 @@ def _check_may_score(evaluation: Evaluation, *, by: User, now: datetime.datetime
     assignment = evaluation.assignment
     if by.pk != assignment.member.user_id:
         raise ScoringRefused(_("Only the juror assigned to this entry may score it."))
-    if ConflictOfInterest.objects.filter(
-        member_id=assignment.member_id, entry_id=assignment.entry_id, lifted_at__isnull=True
-    ).exists():
+    if selectors.has_active_conflict(assignment.member, assignment.entry):
         raise ScoringRefused(
             _("You have a conflict of interest with this entry, so you may not score it.")
         )

@@ -1,6 +1,7 @@
 """Reads of the jury app."""
 
 import datetime
+from collections import defaultdict
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -48,8 +49,32 @@ def editions_with_jury_size(editions: QuerySet[Edition]) -> QuerySet[Edition]:
     )
 
 
+# An evaluation the juror has started: submitted, or with an overall comment or any score
+# (a value, an n/a mark or a comment). A draft with none of these is an entry opened, no more.
+STARTED = Q(status=Evaluation.Status.SUBMITTED) | ~Q(comment="") | Q(scores__isnull=False)
+
+
 def _active_conflicts(**lookups: object) -> QuerySet[ConflictOfInterest]:
     return ConflictOfInterest.objects.filter(lifted_at__isnull=True, **lookups)
+
+
+def active_conflict_pairs(edition: Edition) -> set[tuple[int, int]]:
+    """The (member id, entry id) of every active conflict in the edition's jury, in one query."""
+    return set(_active_conflicts(member__edition=edition).values_list("member_id", "entry_id"))
+
+
+def _visible_assignments(**lookups: object) -> QuerySet[Assignment]:
+    """The assignments matching `lookups`, less those whose juror has an active conflict with
+    the entry (never shown, never counted)."""
+    return Assignment.objects.filter(**lookups).exclude(
+        Exists(_active_conflicts(member=OuterRef("member"), entry=OuterRef("entry")))
+    )
+
+
+def _in_entry_order(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    return assignments.select_related("entry__edition", "evaluation").order_by(
+        "entry__number", "round", "pk"
+    )
 
 
 def assignments_for_juror(member: JuryMember) -> QuerySet[Assignment]:
@@ -57,39 +82,42 @@ def assignments_for_juror(member: JuryMember) -> QuerySet[Assignment]:
     order; entries the juror has an active conflict with are left out (never shown).
     Assignments are only made for entries under review, which never leave the jury's states
     (JURY_STATES), so no filter on the entry's state is needed here."""
-    return (
-        Assignment.objects.filter(member=member)
-        .exclude(Exists(_active_conflicts(member=member, entry=OuterRef("entry"))))
-        .select_related("entry__edition", "evaluation")
-        .order_by("entry__number", "round", "pk")
-    )
+    return _in_entry_order(_visible_assignments(member=member))
+
+
+def assignments_by_member(edition: Edition) -> dict[int, list[Assignment]]:
+    """`assignments_for_juror` for every member of the edition's jury, in one query: member id
+    to the list (members without assignments are absent)."""
+    by_member: dict[int, list[Assignment]] = defaultdict(list)
+    for assignment in _in_entry_order(_visible_assignments(member__edition=edition)):
+        by_member[assignment.member_id].append(assignment)
+    return dict(by_member)
+
+
+def _progress_counts() -> dict[str, Count]:
+    """total, submitted, draft (an evaluation started, not submitted) and not_started (no
+    evaluation yet), over assignments."""
+    return {
+        "total": Count("pk"),
+        "submitted": Count("pk", filter=Q(evaluation__status=Evaluation.Status.SUBMITTED)),
+        "draft": Count("pk", filter=Q(evaluation__status=Evaluation.Status.DRAFT)),
+        "not_started": Count("pk", filter=Q(evaluation__isnull=True)),
+    }
 
 
 def juror_progress(member: JuryMember) -> dict[str, int]:
-    """Counts over `assignments_for_juror(member)`, in one query: total, submitted, draft (an
-    evaluation started, not submitted) and not_started (no evaluation yet)."""
-    return assignments_for_juror(member).aggregate(
-        total=Count("pk"),
-        submitted=Count("pk", filter=Q(evaluation__status=Evaluation.Status.SUBMITTED)),
-        draft=Count("pk", filter=Q(evaluation__status=Evaluation.Status.DRAFT)),
-        not_started=Count("pk", filter=Q(evaluation__isnull=True)),
-    )
+    """The `_progress_counts` of `assignments_for_juror(member)`, in one query."""
+    return _visible_assignments(member=member).aggregate(**_progress_counts())
 
 
 def progress_by_member(edition: Edition) -> dict[int, dict[str, int]]:
     """`juror_progress` for every member of the edition's jury, in one query: member id to
     counts (members without assignments are absent)."""
     rows = (
-        Assignment.objects.filter(member__edition=edition)
-        .exclude(Exists(_active_conflicts(member=OuterRef("member"), entry=OuterRef("entry"))))
+        _visible_assignments(member__edition=edition)
         .values("member")
         .order_by("member_id")
-        .annotate(
-            total=Count("pk"),
-            submitted=Count("pk", filter=Q(evaluation__status=Evaluation.Status.SUBMITTED)),
-            draft=Count("pk", filter=Q(evaluation__status=Evaluation.Status.DRAFT)),
-            not_started=Count("pk", filter=Q(evaluation__isnull=True)),
-        )
+        .annotate(**_progress_counts())
     )
     return {row.pop("member"): row for row in rows}
 
@@ -98,8 +126,7 @@ def scoring_progress_by_edition(editions) -> dict[int, dict[str, int]]:
     """Per edition with assignments: how many there are and how many are submitted (conflicted
     ones left out), in one query. Edition id to counts."""
     rows = (
-        Assignment.objects.filter(member__edition__in=editions)
-        .exclude(Exists(_active_conflicts(member=OuterRef("member"), entry=OuterRef("entry"))))
+        _visible_assignments(member__edition__in=editions)
         .values("member__edition")
         .order_by("member__edition")
         .annotate(
@@ -116,7 +143,7 @@ def scoring_closes_for_all(edition: Edition) -> datetime.datetime:
     latest = Evaluation.objects.filter(
         assignment__member__edition=edition, status=Evaluation.Status.DRAFT
     ).aggregate(latest=Max("open_until"))["latest"]
-    return max(edition.scoring_deadline, latest) if latest else edition.scoring_deadline
+    return Evaluation.closes_at(edition.scoring_deadline, latest)
 
 
 def visible_scores(

@@ -2,8 +2,12 @@
 mails that tell jurors their entries and remind them of what is left."""
 
 import hashlib
+from collections import Counter
+from functools import reduce
+from operator import or_
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +22,6 @@ from .. import assignment as planner
 from .. import selectors
 from ..models import (
     Assignment,
-    ConflictOfInterest,
     Evaluation,
     JuryMember,
 )
@@ -43,11 +46,7 @@ def assign_automatically(*, edition: Edition, by: User, seed: int, round: int = 
     record_automatic_conflicts(edition=edition)
     members = list(edition.jury_members.filter(accepted_at__isnull=False).order_by("pk"))
     entries = list(edition.entries.filter(state__in=REVIEWED_STATES).order_by("pk"))
-    conflicts = set(
-        ConflictOfInterest.objects.filter(
-            member__edition=edition, lifted_at__isnull=True
-        ).values_list("member_id", "entry_id")
-    )
+    conflicts = selectors.active_conflict_pairs(edition)
     Assignment.objects.filter(
         member__edition=edition, round=round, is_manual=False, evaluation__isnull=True
     ).delete()
@@ -124,18 +123,19 @@ def _set_cell(member: JuryMember, entry: Entry, *, assigned: bool, round: int):
         return existing
     if existing is None:
         return None
-    evaluation = Evaluation.objects.select_for_update().filter(assignment=existing).first()
-    if evaluation is not None and (
-        evaluation.status == Evaluation.Status.SUBMITTED
-        or evaluation.comment
-        or evaluation.scores.exists()
-    ):
+    # The evaluation row locked, if any: a juror saving at this moment goes first.
+    Evaluation.objects.select_for_update().filter(assignment=existing).first()
+    if Evaluation.objects.filter(selectors.STARTED, assignment=existing).exists():
         raise JuryRefused(
             _("%(juror)s has started scoring %(entry)s, so the assignment stays.")
             % {"juror": member.user, "entry": entry.reference}
         )
     existing.delete()
     return None
+
+
+# The key of the mail telling a juror their entries: ASSIGNED_KEY:member:digest:lists before.
+ASSIGNED_KEY = "jury-assigned"
 
 
 @transaction.atomic
@@ -146,26 +146,26 @@ def tell_jurors_their_assignments(*, edition: Edition, by: User) -> int:
     row locked (two clicks send once); one message per juror whose list of entries differs
     from the last one they were sent (the key holds the list and how many lists were sent
     before, so sending again after no change sends nothing, and a list that went back to an
-    earlier one is sent again). Returns how many messages were queued.
+    earlier one is sent again). Returns how many messages were queued. Reads the same few
+    queries whatever the size of the jury; only the messages are written one by one.
     """
     if not is_secretariat.test(by):
         raise JuryRefused(_("Only the secretariat may mail the jurors."))
     lock_edition(edition.pk)
+    told = Q(accepted_at__isnull=False, user__is_active=True)
+    members = list(edition.jury_members.filter(told).select_related("user"))
+    by_member = selectors.assignments_by_member(edition)
+    sent = _assignment_lists_sent(members)
     queued = 0
-    members = edition.jury_members.filter(
-        accepted_at__isnull=False, user__is_active=True
-    ).select_related("user")
     for member in members:
-        assignments = list(selectors.assignments_for_juror(member))
+        assignments = by_member.get(member.pk)
         if not assignments:
             continue
         ids = ",".join(str(a.entry_id) for a in sorted(assignments, key=lambda a: a.entry_id))
         digest = hashlib.sha256(ids.encode()).hexdigest()[:16]
-        sent = Notification.objects.filter(key__startswith=f"jury-assigned:{member.pk}:")
-        last = sent.order_by("-pk").values_list("key", flat=True).first()
-        if last is not None and last.split(":")[2] == digest:
+        last_digest, count = sent.get(member.pk, (None, 0))
+        if last_digest == digest:
             continue
-        key = f"jury-assigned:{member.pk}:{digest}:{sent.count()}"
         notify_user(
             Kind.JURY_ASSIGNED,
             user=member.user,
@@ -175,10 +175,25 @@ def tell_jurors_their_assignments(*, edition: Edition, by: User) -> int:
                     {"reference": a.entry.reference, "title": a.entry.title} for a in assignments
                 ],
             },
-            key=key,
+            key=f"{ASSIGNED_KEY}:{member.pk}:{digest}:{count}",
         )
         queued += 1
     return queued
+
+
+def _assignment_lists_sent(members: list[JuryMember]) -> dict[int, tuple[str, int]]:
+    """Per member who was sent a list of entries: the digest of the last list and how many
+    lists they were sent, in one query."""
+    if not members:
+        return {}
+    mine = reduce(or_, (Q(key__startswith=f"{ASSIGNED_KEY}:{m.pk}:") for m in members))
+    counts: Counter[int] = Counter()
+    last: dict[int, str] = {}
+    for key in Notification.objects.filter(mine).order_by("pk").values_list("key", flat=True):
+        member_id, digest = key.split(":")[1:3]
+        counts[int(member_id)] += 1
+        last[int(member_id)] = digest
+    return {member_id: (digest, counts[member_id]) for member_id, digest in last.items()}
 
 
 def remind_juror(*, member: JuryMember, by: User, now=None) -> bool:

@@ -128,12 +128,12 @@ def _record_conflict(
     if entry.edition_id != member.edition_id:
         raise JuryRefused(_("This entry is not in the edition of this jury."))
     lock_edition(member.edition_id)
-    if selectors.has_active_conflict(member, entry) and kind == ConflictOfInterest.Kind.DECLARED:
-        raise JuryRefused(
-            _("A conflict of interest of yours with %(entry)s is recorded already.")
-            % {"entry": entry.reference}
-        )
     if selectors.has_active_conflict(member, entry):
+        if kind == ConflictOfInterest.Kind.DECLARED:
+            raise JuryRefused(
+                _("A conflict of interest of yours with %(entry)s is recorded already.")
+                % {"entry": entry.reference}
+            )
         raise JuryRefused(
             _("%(juror)s already has a conflict of interest with %(entry)s.")
             % {"juror": member.user, "entry": entry.reference}

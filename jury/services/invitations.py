@@ -12,6 +12,7 @@ from accounts.services import mark_email_verified, notify_user
 from awards.models import Edition
 from notifications.kinds import Kind
 
+from .. import selectors
 from ..models import (
     ConflictOfInterest,
     Evaluation,
@@ -137,9 +138,7 @@ def remove_juror(*, member: JuryMember, by: User) -> None:
         raise JuryRefused(_("Only the secretariat may change the jury."))
     lock_edition(member.edition_id)
     evaluations = list(Evaluation.objects.select_for_update().filter(assignment__member=member))
-    started = Evaluation.objects.filter(pk__in=[e.pk for e in evaluations]).filter(
-        Q(status=Evaluation.Status.SUBMITTED) | ~Q(comment="") | Q(scores__isnull=False)
-    )
+    started = Evaluation.objects.filter(selectors.STARTED, pk__in=[e.pk for e in evaluations])
     if started.exists():
         raise JuryRefused(
             _(

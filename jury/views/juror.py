@@ -16,7 +16,7 @@ from awards import selectors as award_selectors
 
 from .. import scoresheet, scoring, selectors, services
 from ..forms import AffiliationForm, DeclareConflictForm
-from ..models import Assignment
+from ..models import Assignment, Evaluation
 
 
 @login_not_required
@@ -125,7 +125,7 @@ def score_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "assignment": assignment,
             "entry": award_selectors.entry_for_page(assignment.entry_id),
             "evaluation": evaluation,
-            "closes": scoring.closes_for(evaluation),
+            "closes": Evaluation.closes_at(edition.scoring_deadline, evaluation.open_until),
             "rows": scoresheet.rows(criteria, evaluation, typed),
             "overall_comment": typed.get("overall_comment", "") if typed else evaluation.comment,
             "others": selectors.visible_scores(

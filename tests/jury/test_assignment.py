@@ -171,6 +171,46 @@ def _improving_moves(result, eligible, fixed):
     return found
 
 
+def _assign_drawn(jury, per_entry, seed):
+    """``assign`` on a jury drawn by ``juries_with_fixed``."""
+    jurors, entries, conflicts, fixed = jury
+    return assign(
+        jurors=jurors,
+        entries=entries,
+        conflicts=conflicts,
+        per_entry=per_entry,
+        seed=seed,
+        fixed=fixed,
+    )
+
+
+def _assert_well_formed(result, jurors, entries, conflicts, per_entry, fixed=()):
+    """What every result holds: the fixed pairs kept, no conflicted pair, panels sorted with no
+    juror twice, loads that agree with the panels, each panel as full as conflicts allow (and
+    the fixed pairs make it), and exactly the entries short of ``per_entry`` reported, for
+    conflicts."""
+    pairs = {(j, e) for e, panel in result.by_entry.items() for j in panel}
+    assert set(fixed) <= pairs
+    assert not pairs & set(conflicts)
+    for panel in result.by_entry.values():
+        assert list(panel) == sorted(set(panel))
+    counted = Counter(j for j, _ in pairs)
+    assert result.loads == {j: counted[j] for j in jurors}
+    eligible = _eligible(jurors, entries, conflicts)
+    wanted = _wanted(eligible, per_entry, fixed)
+    assert {e: len(panel) for e, panel in result.by_entry.items()} == wanted
+    expected_shortfalls = (
+        ()
+        if per_entry is None
+        else tuple(
+            Shortfall(e, wanted[e], per_entry, "conflicts", len(eligible[e]))
+            for e in sorted(entries)
+            if wanted[e] < per_entry
+        )
+    )
+    assert result.shortfalls == expected_shortfalls
+
+
 # --- properties -----------------------------------------------------------------------------
 
 
@@ -183,30 +223,11 @@ def test_assign_keeps_panels_valid_full_and_reported(jury, per_entry, seed):
         jurors=jurors, entries=entries, conflicts=conflicts, per_entry=per_entry, seed=seed
     )
 
+    _assert_well_formed(result, jurors, entries, conflicts, per_entry)
+    # The total is the maximum flow with panels capped at k.
     eligible = _eligible(jurors, entries, conflicts)
-    # 1. no conflicted pair, no juror twice, panels sorted, loads agree with panels.
-    assert set(result.by_entry) == set(entries)
-    for entry, panel in result.by_entry.items():
-        assert list(panel) == sorted(set(panel))
-        assert not {(juror, entry) for juror in panel} & conflicts
-    counted = Counter(juror for panel in result.by_entry.values() for juror in panel)
-    assert result.loads == {juror: counted[juror] for juror in jurors}
-    # 2. as many jurors as conflicts allow, and the total is the maximum flow with cap k.
-    wanted = _wanted(eligible, per_entry)
-    assert {e: len(panel) for e, panel in result.by_entry.items()} == wanted
     panel_cap = dict.fromkeys(entries, per_entry if per_entry is not None else len(jurors))
     assert sum(result.loads.values()) == _flow_under_load_cap(eligible, panel_cap, len(entries))
-    # 5 and 6. every short entry is listed with its reason, nothing else is.
-    expected_shortfalls = (
-        ()
-        if per_entry is None
-        else tuple(
-            Shortfall(e, len(eligible[e]), per_entry, "conflicts", len(eligible[e]))
-            for e in sorted(entries)
-            if len(eligible[e]) < per_entry
-        )
-    )
-    assert result.shortfalls == expected_shortfalls
 
 
 @settings(max_examples=200, deadline=None)
@@ -434,35 +455,9 @@ def test_assign_rejects_invalid_input(kwargs, message):
 def test_assign_keeps_fixed_pairs_and_tops_panels_up(jury, per_entry, seed):
     jurors, entries, conflicts, fixed = jury
 
-    result = assign(
-        jurors=jurors,
-        entries=entries,
-        conflicts=conflicts,
-        per_entry=per_entry,
-        seed=seed,
-        fixed=fixed,
-    )
+    result = _assign_drawn(jury, per_entry, seed)
 
-    pairs = {(j, e) for e, panel in result.by_entry.items() for j in panel}
-    assert fixed <= pairs
-    assert not pairs & conflicts
-    for panel in result.by_entry.values():
-        assert list(panel) == sorted(set(panel))
-    counted = Counter(j for j, _ in pairs)
-    assert result.loads == {j: counted[j] for j in jurors}
-    eligible = _eligible(jurors, entries, conflicts)
-    wanted = _wanted(eligible, per_entry, fixed)
-    assert {e: len(panel) for e, panel in result.by_entry.items()} == wanted
-    expected_shortfalls = (
-        ()
-        if per_entry is None
-        else tuple(
-            Shortfall(e, wanted[e], per_entry, "conflicts", len(eligible[e]))
-            for e in sorted(entries)
-            if wanted[e] < per_entry
-        )
-    )
-    assert result.shortfalls == expected_shortfalls
+    _assert_well_formed(result, jurors, entries, conflicts, per_entry, fixed)
 
 
 @settings(max_examples=200, deadline=None)
@@ -472,14 +467,7 @@ def test_assign_keeps_fixed_pairs_and_tops_panels_up(jury, per_entry, seed):
 def test_assign_with_fixed_pairs_balances_the_movable_load(jury, per_entry, seed):
     jurors, entries, conflicts, fixed = jury
 
-    result = assign(
-        jurors=jurors,
-        entries=entries,
-        conflicts=conflicts,
-        per_entry=per_entry,
-        seed=seed,
-        fixed=fixed,
-    )
+    result = _assign_drawn(jury, per_entry, seed)
 
     eligible = _eligible(jurors, entries, conflicts)
     assert _improving_moves(result, eligible, fixed) == []
@@ -520,14 +508,7 @@ def test_assign_with_fixed_pairs_matches_brute_force_on_tiny_juries(jury, per_en
         key = (-sum(loads), max(loads), -min(loads))
         best = key if best is None else min(best, key)
 
-    result = assign(
-        jurors=jurors,
-        entries=entries,
-        conflicts=conflicts,
-        per_entry=per_entry,
-        seed=seed,
-        fixed=fixed,
-    )
+    result = _assign_drawn(jury, per_entry, seed)
 
     loads = result.loads.values()
     assert (-sum(loads), max(loads), -min(loads)) == best
@@ -544,14 +525,7 @@ def test_assign_with_fixed_pairs_is_deterministic_whatever_the_input_order(
     jury, per_entry, seed, order_seed
 ):
     jurors, entries, conflicts, fixed = jury
-    first = assign(
-        jurors=jurors,
-        entries=entries,
-        conflicts=conflicts,
-        per_entry=per_entry,
-        seed=seed,
-        fixed=fixed,
-    )
+    first = _assign_drawn(jury, per_entry, seed)
     rnd = random.Random(order_seed)
     shuffled_fixed = sorted(fixed) * 2  # duplicates count once
     rnd.shuffle(shuffled_fixed)

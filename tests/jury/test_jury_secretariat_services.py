@@ -910,6 +910,30 @@ def test_tell_jurors_never_lists_a_conflicted_entry(told_jury):
     assert assigned_mails(anna)[0].recipient_email == anna.user.email
 
 
+@pytest.mark.parametrize("size", [2, 12])
+def test_tell_jurors_query_count_does_not_grow_with_the_jury(django_assert_num_queries, size):
+    edition = EditionFactory()
+    secretariat = SecretariatFactory()
+    first, second, extra = (reviewed_entry(edition) for _ in range(3))
+    jurors = [JuryMemberFactory(edition=edition) for _ in range(size)]
+    Assignment.objects.bulk_create(
+        Assignment(member=member, entry=entry) for member in jurors for entry in (first, second)
+    )
+    assert tell_jurors_their_assignments(edition=edition, by=secretariat) == size
+    changed = jurors[size // 2]
+    Assignment.objects.create(member=changed, entry=extra)
+
+    # The transaction's savepoint; the edition locked, the jurors with their accounts, every
+    # visible assignment, the lists sent before; then the one message (savepoint, insert,
+    # release); the savepoint released.
+    with django_assert_num_queries(9):
+        queued = tell_jurors_their_assignments(edition=edition, by=secretariat)
+
+    assert queued == 1
+    assert [len(mail.context["entries"]) for mail in assigned_mails(changed)] == [2, 3]
+    assert len(assigned_mails()) == size + 1
+
+
 # Reminding a juror by hand -------------------------------------------------------------------
 
 

@@ -387,6 +387,18 @@ def test_reopen_gives_back_a_draft_with_its_scores(assignment, criteria):
     assert stored(assignment)[STRATEGY] == (Decimal("9"), False, "")
 
 
+DEADLINE = datetime.datetime(2031, 6, 30, 17, 0, tzinfo=datetime.UTC)
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("open_until", "closes"),
+    [(None, DEADLINE), (DEADLINE - DAY, DEADLINE), (DEADLINE + DAY, DEADLINE + DAY)],
+)
+def test_an_evaluation_closes_at_the_deadline_or_the_later_time_given(open_until, closes):
+    assert Evaluation.closes_at(DEADLINE, open_until) == closes
+
+
 # Weighted score ------------------------------------------------------------------------------
 
 

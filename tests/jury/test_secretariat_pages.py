@@ -404,10 +404,12 @@ def test_rubric_never_changes_a_criterion_of_another_edition(staff_client, open_
 
     response = staff_client.post(urls_rubric(open_edition), data)
 
-    assert response.status_code in (200, 302)
+    # The formset finds no such criterion in this edition's rubric, so that form is left out.
+    assert response.status_code == 302
     foreign.refresh_from_db()
     assert (foreign.name, foreign.edition) == ("Strategic approach and objectives", other)
-    assert not Criterion.objects.filter(edition=other, name="Hijacked").exists()
+    assert not Criterion.objects.filter(name="Hijacked").exists()
+    assert open_edition.criteria.count() == 5
 
 
 @pytest.mark.parametrize(
@@ -565,7 +567,9 @@ def test_conflict_lifted_with_its_reason(staff_client, edition, conflict):
 def test_conflict_lift_without_reason_refused(staff_client, edition, conflict):
     for data in ({}, {"reason": ""}, {"reason": "  "}):
         response = staff_client.post(lift_url(edition, conflict), data, follow=True)
-        assert any("a reason is required" in m for m in shown_messages(response))
+        assert shown_messages(response) == [
+            "Say why the conflict of interest is lifted: a reason is required."
+        ]
     conflict.refresh_from_db()
     assert conflict.lifted_at is None
 
@@ -717,11 +721,15 @@ def test_automatic_assignment_bad_seed_shows_an_error(staff_client, edition):
     juror(edition, "Ada")
     in_review(edition)
 
-    for seed in ("", "-1", "lucky"):
+    for seed, error in [
+        ("", "This field is required."),
+        ("-1", "Ensure this value is greater than or equal to 0."),
+        ("lucky", "Enter a whole number."),
+    ]:
         response = staff_client.post(
             assignments_url(edition), {"action": "automatic", "seed": seed}
         )
-        assert 'class="invalid-feedback"' in page(response) or "errorlist" in page(response)
+        assert error in text(page(response))
     assert not Assignment.objects.exists()
 
 
@@ -799,16 +807,22 @@ def test_junk_cell_values_change_nothing(staff_client, edition, value):
     member = juror(edition, "Ada Juror")
     entry = in_review(edition)
     other = juror(scoring_edition(), "Foreign Juror")
+    # The same junk around real ids: 1 stands for the juror, 2 for the entry.
+    with_real_ids = value.translate({ord("1"): str(member.pk), ord("2"): str(entry.pk)})
+    understood = value.partition(":")[0] in ("assign", "unassign")
 
-    for cell_value in (value, value.replace("1", str(member.pk)).replace("2", str(entry.pk))):
+    for cell_value in (value, with_real_ids):
         response = staff_client.post(assignments_url(edition), {"cell": cell_value}, follow=True)
-        assert response.status_code == 200
-        assert shown_messages(response)
+        assert shown_messages(response) == [
+            "That juror or entry is not in this edition."
+            if understood
+            else "Nothing was changed: the action was not understood."
+        ], cell_value
     response = staff_client.post(
         assignments_url(edition), {"cell": f"assign:{other.pk}:{entry.pk}"}, follow=True
     )
-    assert "That juror or entry is not in this edition." in shown_messages(response)
-    assert not Assignment.objects.exclude(member=member).exists()
+    assert shown_messages(response) == ["That juror or entry is not in this edition."]
+    assert not Assignment.objects.exists()
 
 
 def test_unknown_action_changes_nothing(staff_client, edition):

@@ -1,9 +1,16 @@
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from awards.models import Entry
 from jury.models import Assignment, ConflictOfInterest, Evaluation
-from tests.factories import EntryFactory, JuryMemberFactory
+from jury.scoring import give_more_time, reopen_evaluation
+from tests.factories import EntryFactory, JuryMemberFactory, SecretariatFactory
 from tests.factories import scoring_edition as make_scoring_edition
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +110,52 @@ def test_juror_home_query_count_constant(client, django_assert_num_queries, scor
         response = client.get(reverse("jury:home"))
 
     assert f"0 of {size} scored" in response.content.decode()
+
+
+def shown(moment, edition) -> str:
+    """A time as the juror's pages write it: in the edition's zone."""
+    return date_format(moment.astimezone(ZoneInfo(edition.timezone)), "DATETIME_FORMAT")
+
+
+def juror_pages(client, assignment) -> tuple[str, str]:
+    """The juror's score page of the assignment and their home, each on one line."""
+    client.force_login(assignment.member.user)
+    score = client.get(reverse("jury:score", kwargs={"pk": assignment.pk})).content.decode()
+    home = client.get(reverse("jury:home")).content.decode()
+    return " ".join(score.split()), " ".join(home.split())
+
+
+def test_a_late_juror_given_more_time_sees_until_when_on_both_pages(client, scoring_edition):
+    member = JuryMemberFactory(edition=scoring_edition)
+    [assignment] = assign(member)
+    deadline = scoring_edition.scoring_deadline
+    until = deadline + datetime.timedelta(days=3)
+
+    with time_machine.travel(deadline + datetime.timedelta(days=1), tick=False):
+        give_more_time(
+            assignment=assignment, by=SecretariatFactory(), until=until, reason="Was abroad"
+        )
+        score, home = juror_pages(client, assignment)
+
+    assert f"You may change and submit it until {shown(until, scoring_edition)}" in score
+    assert f"reopened for you until {shown(until, scoring_edition)}" in home
+
+
+def test_a_time_given_before_the_deadline_never_shortens_the_one_shown(client, scoring_edition):
+    member = JuryMemberFactory(edition=scoring_edition)
+    [assignment] = assign(member)
+    client.force_login(member.user)
+    client.post(
+        reverse("jury:score", kwargs={"pk": assignment.pk}), sheet(scoring_edition, action="submit")
+    )
+    sooner = timezone.now() + datetime.timedelta(days=1)
+    reopen_evaluation(
+        evaluation=Evaluation.objects.get(), by=SecretariatFactory(), reason="Typo", until=sooner
+    )
+
+    score, home = juror_pages(client, assignment)
+
+    deadline = shown(scoring_edition.scoring_deadline, scoring_edition)
+    assert f"You may change and submit it until {deadline}" in score
+    assert "reopened for you until" not in home
+    assert shown(sooner, scoring_edition) not in score + home
