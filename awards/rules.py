@@ -43,7 +43,7 @@ rules.add_perm("awards.manage_editions", is_secretariat)
 rules.add_perm("awards.manage_organisation", is_organisation_member | is_secretariat)
 rules.add_perm("awards.create_entry", is_applicant)
 rules.add_perm("awards.view_entry", is_entry_editor | is_secretariat)
-# The jury app widens this one to the jurors assigned to the entry without a conflict.
+# Jurors read the documents of the entries they score through the jury's own pages.
 rules.add_perm("awards.view_attachments", is_entry_editor | is_secretariat)
 rules.add_perm("awards.change_entry", is_entry_editor & is_editable)
 rules.add_perm("awards.submit_entry", is_entry_editor)
@@ -52,5 +52,3 @@ rules.add_perm("awards.delete_entry", is_entry_editor)
 rules.add_perm("awards.grant_extension", is_secretariat)
 rules.add_perm("awards.screen_entry", is_secretariat)
 rules.add_perm("awards.manage_phases", is_secretariat)
-# The jury app widens this one to the chair of the edition's jury (jury/rules.py).
-rules.add_perm("awards.decide_prizes", is_secretariat)

@@ -1,9 +1,13 @@
-"""Who may do what in the jury app, as rules predicates."""
+"""Who may do what in the jury app, as rules predicates (the one place for these rules).
+
+The jury's permissions are its own (`jury.*`): awards' permissions are never redefined here.
+The entry state machine names `jury.decide_prizes` for the jury's decisions (shortlist,
+prizes), as one app names another's permission, without importing it.
+"""
 
 import rules
 
 from accounts.rules import is_secretariat
-from awards.rules import is_entry_editor
 
 
 @rules.predicate
@@ -11,9 +15,6 @@ def is_juror(user) -> bool:
     return (
         user.is_authenticated and user.jury_memberships.filter(accepted_at__isnull=False).exists()
     )
-
-
-rules.add_perm("jury.view_juror_home", is_juror)
 
 
 @rules.predicate
@@ -27,10 +28,6 @@ def chairs_jury_of_entry(user, entry) -> bool:
     )
 
 
-# The chair and the secretariat record the jury's decisions (shortlist, prizes).
-rules.set_perm("awards.decide_prizes", is_secretariat | chairs_jury_of_entry)
-
-
 @rules.predicate
 def scores_entry(user, entry) -> bool:
     """Assigned to the entry, and not in conflict with it."""
@@ -38,11 +35,20 @@ def scores_entry(user, entry) -> bool:
         return False
     from .models import Assignment, ConflictOfInterest
 
-    assigned = Assignment.objects.filter(member__user=user, entry=entry).exists()
+    assigned = Assignment.objects.filter(
+        member__user=user, member__accepted_at__isnull=False, entry=entry
+    ).exists()
     conflicted = ConflictOfInterest.objects.filter(
         member__user=user, entry=entry, lifted_at__isnull=True
     ).exists()
     return assigned and not conflicted
 
 
-rules.set_perm("awards.view_attachments", is_entry_editor | is_secretariat | scores_entry)
+rules.add_perm("jury.view_juror_home", is_juror)
+# An entry's documents, for the jurors who score it (their own download links).
+rules.add_perm("jury.view_entry", scores_entry)
+# The secretariat runs the jury: members, rubric, conflicts, assignments, the progress board,
+# reopening an evaluation or giving more time.
+rules.add_perm("jury.manage_jury", is_secretariat)
+# The chair and the secretariat record the jury's decisions (shortlist, prizes).
+rules.add_perm("jury.decide_prizes", is_secretariat | chairs_jury_of_entry)

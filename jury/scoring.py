@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.rules import is_secretariat
 from accounts.services import notify_user
 from notifications.kinds import Kind
 
@@ -149,7 +148,7 @@ def reopen_evaluation(
     the time they have. The scores stay as they were.
     """
     now = now or timezone.now()
-    if not is_secretariat.test(by):
+    if not by.has_perm("jury.manage_jury"):
         raise ScoringRefused(_("Only the secretariat may reopen an evaluation."))
     reason = reason.strip()
     if not reason:
@@ -219,7 +218,7 @@ def give_more_time(
     Reopening row (who, when, why, until when); the juror told by mail.
     """
     now = now or timezone.now()
-    if not is_secretariat.test(by):
+    if not by.has_perm("jury.manage_jury"):
         raise ScoringRefused(_("Only the secretariat may give a juror more time."))
     reason = reason.strip()
     if not reason:

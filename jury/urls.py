@@ -32,4 +32,9 @@ urlpatterns = [
     path("jury/assignments/<int:pk>/", views.score_entry, name="score"),
     path("jury/assignments/<int:pk>/autosave/", views.score_autosave, name="score_autosave"),
     path("jury/assignments/<int:pk>/conflict/", views.declare_conflict, name="declare_conflict"),
+    path(
+        "jury/assignments/<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment,
+        name="attachment",
+    ),
 ]

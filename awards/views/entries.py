@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import email_confirmed_required
+from core.refusals import refused
 
 from .. import selectors
 from ..forms.entries import (
@@ -238,9 +239,8 @@ def entry_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             entry=entry, name=name, by=request.user, note=request.POST.get("note", "")
         )
     except TransitionRefused as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, SUCCESS.get(name, _("Done.")))
+        return refused(request, refusal, to=entry)
+    messages.success(request, SUCCESS.get(name, _("Done.")))
     return redirect(entry)
 
 
@@ -312,11 +312,17 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     entry = get_object_or_404(Entry, pk=pk)
     if not request.user.has_perm("awards.view_attachments", entry):
         raise Http404
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, entry=entry)
+    return attachment_response(get_object_or_404(Attachment, pk=attachment_pk, entry=entry))
+
+
+def attachment_response(attachment: Attachment) -> FileResponse:
+    """The attachment's file as a download, for a person the caller has checked may read it."""
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as error:
-        logger.error("Attachment %s of entry %s is missing on disk", attachment.pk, entry.pk)
+        logger.error(
+            "Attachment %s of entry %s is missing on disk", attachment.pk, attachment.entry_id
+        )
         raise Http404 from error
     response = FileResponse(
         handle,

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.rules import is_secretariat
 from accounts.services import notify_user
 from awards.models import Edition, Entry
 from notifications.kinds import Kind
@@ -40,7 +39,7 @@ def assign_automatically(*, edition: Edition, by: User, seed: int, round: int = 
     scored stay, and the planner balances the loads around them. Returns the planner's result
     (with its shortfalls).
     """
-    if not is_secretariat.test(by):
+    if not by.has_perm("jury.manage_jury"):
         raise JuryRefused(_("Only the secretariat may change the assignments."))
     lock_edition(edition.pk)
     record_automatic_conflicts(edition=edition)
@@ -92,7 +91,7 @@ def set_assignment(
     row locked (a juror saving at that moment goes first), refused once the juror has scored
     anything, then the assignment removed (with its empty draft, if any).
     """
-    if not is_secretariat.test(by):
+    if not by.has_perm("jury.manage_jury"):
         raise JuryRefused(_("Only the secretariat may change the assignments."))
     if entry.edition_id != member.edition_id or entry.state not in REVIEWED_STATES:
         raise JuryRefused(_("This entry is not under review in the edition of this jury."))
@@ -149,7 +148,7 @@ def tell_jurors_their_assignments(*, edition: Edition, by: User) -> int:
     earlier one is sent again). Returns how many messages were queued. Reads the same few
     queries whatever the size of the jury; only the messages are written one by one.
     """
-    if not is_secretariat.test(by):
+    if not by.has_perm("jury.manage_jury"):
         raise JuryRefused(_("Only the secretariat may mail the jurors."))
     lock_edition(edition.pk)
     told = Q(accepted_at__isnull=False, user__is_active=True)
@@ -204,7 +203,7 @@ def remind_juror(*, member: JuryMember, by: User, now=None) -> bool:
     when there was nothing to remind of, the juror's account is deactivated, or a reminder went
     in this hour already.
     """
-    if not is_secretariat.test(by):
+    if not by.has_perm("jury.manage_jury"):
         raise JuryRefused(_("Only the secretariat may send a juror a reminder."))
     now = now or timezone.now()
     progress = selectors.juror_progress(member)

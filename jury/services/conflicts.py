@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.rules import is_secretariat
 from awards.models import Edition, Entry
 
 from .. import selectors
@@ -107,7 +106,7 @@ def declare_conflict(*, member: JuryMember, entry: Entry, by: User, note: str):
 def add_conflict(*, member: JuryMember, entry: Entry, by: User, reason: str):
     """The secretariat records a conflict of interest: as `_record_conflict`, for the
     secretariat only."""
-    if not is_secretariat.test(by):
+    if not by.has_perm("jury.manage_jury"):
         raise JuryRefused(_("Only the secretariat may record a conflict of interest."))
     return _record_conflict(
         member=member, entry=entry, by=by, kind=ConflictOfInterest.Kind.SECRETARIAT, note=reason
@@ -150,7 +149,7 @@ def lift_conflict(*, conflict: ConflictOfInterest, by: User, reason: str) -> Con
     """Side effects, in order: refused (JuryRefused) unless `by` is the secretariat and gives a
     reason; the conflict row locked; refused when already lifted; lifted (who, when, why). An
     automatic conflict once lifted is not recorded again."""
-    if not is_secretariat.test(by):
+    if not by.has_perm("jury.manage_jury"):
         raise JuryRefused(_("Only the secretariat may lift a conflict of interest."))
     reason = reason.strip()
     if not reason:

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import User
-from accounts.rules import is_secretariat
 from awards.models import Edition
 
 from ..models import (
@@ -92,7 +91,7 @@ def save_settings(*, settings: JurySettings, by: User) -> tuple[int, int]:
     automatic conflicts of the rules that are on recorded (see record_automatic_conflicts).
     Returns how many conflicts were lifted and how many recorded.
     """
-    if not is_secretariat.test(by):
+    if not by.has_perm("jury.manage_jury"):
         raise JuryRefused(_("Only the secretariat may change the jury's settings."))
     lock_edition(settings.edition_id)
     settings.save()
@@ -124,7 +123,7 @@ def save_rubric(*, edition: Edition, by: User, formset) -> None:
     """Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; the edition
     row locked; refused once the rubric is
     locked or when no criterion would be left; the formset's criteria saved and deleted."""
-    if not is_secretariat.test(by):
+    if not by.has_perm("jury.manage_jury"):
         raise JuryRefused(_("Only the secretariat may change the rubric."))
     lock_edition(edition.pk)
     if rubric_locked(edition):

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.rules import is_secretariat
 from accounts.services import mark_email_verified, notify_user
 from awards.models import Edition
 from notifications.kinds import Kind
@@ -134,7 +133,7 @@ def remove_juror(*, member: JuryMember, by: User) -> None:
     says it was withdrawn); the account too when it was made for this invitation and never
     used (no password, no other role).
     """
-    if not is_secretariat.test(by):
+    if not by.has_perm("jury.manage_jury"):
         raise JuryRefused(_("Only the secretariat may change the jury."))
     lock_edition(member.edition_id)
     evaluations = list(Evaluation.objects.select_for_update().filter(assignment__member=member))

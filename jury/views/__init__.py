@@ -1,6 +1,6 @@
 """The jury's pages: the juror's (juror.py) and the secretariat's (secretariat.py)."""
 
-from .juror import declare_conflict, invitation, juror_home, score_autosave, score_entry
+from .juror import attachment, declare_conflict, invitation, juror_home, score_autosave, score_entry
 from .secretariat import (
     assignments,
     conflicts,
@@ -16,6 +16,7 @@ from .secretariat import (
 
 __all__ = [
     "assignments",
+    "attachment",
     "conflicts",
     "declare_conflict",
     "invitation",

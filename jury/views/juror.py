@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from awards import selectors as award_selectors
+from awards.models import Attachment
+from awards.views.entries import attachment_response
 
 from .. import scoresheet, scoring, selectors, services
 from ..forms import AffiliationForm, DeclareConflictForm
@@ -88,6 +90,16 @@ def _assignment_for(request: HttpRequest, pk: int) -> Assignment:
     if selectors.has_active_conflict(assignment.member, assignment.entry):
         raise Http404
     return assignment
+
+
+def attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    """A document of an entry the juror scores (none of an entry they are conflicted with)."""
+    assignment = _assignment_for(request, pk)
+    if not request.user.has_perm("jury.view_entry", assignment.entry):
+        raise Http404
+    return attachment_response(
+        get_object_or_404(Attachment, pk=attachment_pk, entry=assignment.entry)
+    )
 
 
 def score_entry(request: HttpRequest, pk: int) -> HttpResponse:

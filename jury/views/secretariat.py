@@ -27,7 +27,7 @@ from ..forms import (
 )
 from ..models import Assignment, ConflictOfInterest, CriterionScore, Evaluation, JuryMember
 
-secretariat_only = permission_required("awards.manage_editions", raise_exception=True)
+secretariat_only = permission_required("jury.manage_jury", raise_exception=True)
 
 
 @secretariat_only

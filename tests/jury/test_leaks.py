@@ -168,7 +168,11 @@ def every_url(jury: Jury) -> tuple[list[str], list[tuple[str, dict]]]:
         *(reverse("jury:evaluation", args=[slug, pk]) for pk in evaluation_ids),
     ]
     for pk in assignment_ids:
-        gets += [reverse("jury:score", args=[pk]), reverse("jury:declare_conflict", args=[pk])]
+        gets += [
+            reverse("jury:score", args=[pk]),
+            reverse("jury:declare_conflict", args=[pk]),
+            *(reverse("jury:attachment", args=[pk, a]) for a in attachment_ids),
+        ]
     for pk in entry_ids:
         gets += [
             reverse("awards:entry_detail", args=[pk]),
@@ -270,13 +274,20 @@ def test_juror_sees_nothing_of_a_conflicted_entry_nor_others_scores_before_submi
     assert "Yaks everywhere." in y_page
     assert "Alpha&#x27;s own words" in y_page
     attachment = jury.y.attachments.get()
-    y_file = reverse("awards:attachment_download", args=[jury.y.pk, attachment.pk])
+    y_file = reverse("jury:attachment", args=[jury.a_on_y.pk, attachment.pk])
     assert pages[f"GET {y_file}"] == b"YAK-FILE"
+    # Jurors read documents through their own pages, not the applicants'.
+    applicants_y_file = reverse("awards:attachment_download", args=[jury.y.pk, attachment.pk])
+    assert client.get(applicants_y_file).status_code == 404
     # Everything of X, and everyone else's work, answers "not found".
     for assignment in Assignment.objects.exclude(pk=jury.a_on_y.pk):
         assert client.get(reverse("jury:score", args=[assignment.pk])).status_code == 404
-    x_file = reverse("awards:attachment_download", args=[jury.x.pk, jury.x.attachments.get().pk])
+    x_attachment = jury.x.attachments.get().pk
+    x_file = reverse("awards:attachment_download", args=[jury.x.pk, x_attachment])
     assert client.get(x_file).status_code == 404
+    for assignment in Assignment.objects.filter(member=jury.a):
+        x_file = reverse("jury:attachment", args=[assignment.pk, x_attachment])
+        assert client.get(x_file).status_code == 404
     # Nothing was changed by the juror's attempts.
     assert not ConflictOfInterest.objects.filter(lifted_at__isnull=False).exists()
     assert ConflictOfInterest.objects.count() == 1
