@@ -7,6 +7,7 @@ deliberation permissions to the jury's chair). They run only through the service
 awards/services/transitions.py, which lock, check, log and schedule side effects.
 """
 
+import datetime
 from collections.abc import Callable
 
 from django.db import models
@@ -62,12 +63,19 @@ def refusal(message: str | Promise) -> Callable:
     return mark
 
 
+def clock(instance: models.Model) -> datetime.datetime:
+    """The time a condition judges by: the one the transition service was given (`now=`), so
+    that a whole edition can run on a given clock; the real time when nothing was given (a page
+    asking which steps are open)."""
+    return getattr(instance, "transition_now", None) or timezone.now()
+
+
 # Conditions on an entry ---------------------------------------------------------------------
 
 
 @refusal(_("The submission deadline has passed."))
 def before_deadline(entry) -> bool:
-    return timezone.now() <= entry.deadline
+    return clock(entry) <= entry.deadline
 
 
 @refusal(_("The entry is not complete yet: the review page lists what is missing."))
@@ -77,7 +85,7 @@ def is_complete(entry) -> bool:
 
 @refusal(_("The deadline for answering the clarification has passed."))
 def before_clarification_deadline(entry) -> bool:
-    return timezone.now() <= entry.edition.clarification_deadline
+    return clock(entry) <= entry.edition.clarification_deadline
 
 
 @refusal(_("Say why: a reason or a question is required for this step."))
@@ -105,14 +113,20 @@ def results_being_published(entry) -> bool:
     return entry.edition.phase == EditionPhase.PUBLISHED
 
 
+# The jury's decisions are the jury app's permission (jury/rules.py: the secretariat and the
+# edition's chair), named here as Django names another app's permissions, without importing it.
+JURY_DECISION = "jury.decide_prizes"
+
+
 class EntryWorkflow(ConcurrentTransitionMixin, models.Model):
     state = FSMField(
         _("state"), default=EntryState.DRAFT, choices=EntryState.choices, protected=True
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    # Not stored: the note typed with a decision, put on the instance by the transition
-    # service before the conditions are checked (see `reason_given`).
+    # Not stored: the note typed with a decision and the time of the move, put on the instance
+    # by the transition service before the conditions are checked (see `reason_given`, `clock`).
     transition_note = ""
+    transition_now: datetime.datetime | None = None
 
     class Meta:
         abstract = True
@@ -129,7 +143,7 @@ class EntryWorkflow(ConcurrentTransitionMixin, models.Model):
         permission="awards.submit_entry",
     )
     def submit(self) -> None:
-        self.submitted_at = timezone.now()
+        self.submitted_at = clock(self)
 
     @transition(
         field=state,
@@ -186,7 +200,7 @@ class EntryWorkflow(ConcurrentTransitionMixin, models.Model):
         source=EntryState.IN_REVIEW,
         target=EntryState.SHORTLISTED,
         conditions=[in_deliberation],
-        permission="awards.decide_prizes",
+        permission=JURY_DECISION,
     )
     def shortlist(self) -> None:
         pass
@@ -196,7 +210,7 @@ class EntryWorkflow(ConcurrentTransitionMixin, models.Model):
         source=EntryState.IN_REVIEW,
         target=EntryState.NOT_SHORTLISTED,
         conditions=[in_deliberation],
-        permission="awards.decide_prizes",
+        permission=JURY_DECISION,
     )
     def not_shortlist(self) -> None:
         pass
@@ -206,7 +220,7 @@ class EntryWorkflow(ConcurrentTransitionMixin, models.Model):
         source=EntryState.SHORTLISTED,
         target=EntryState.AWARDED,
         conditions=[in_deliberation],
-        permission="awards.decide_prizes",
+        permission=JURY_DECISION,
     )
     def award(self) -> None:
         pass
@@ -216,7 +230,7 @@ class EntryWorkflow(ConcurrentTransitionMixin, models.Model):
         source=EntryState.SHORTLISTED,
         target=EntryState.FINALIST,
         conditions=[in_deliberation],
-        permission="awards.decide_prizes",
+        permission=JURY_DECISION,
     )
     def mark_finalist(self) -> None:
         pass
@@ -251,7 +265,7 @@ def has_questions(edition) -> bool:
 
 @refusal(_("The submission deadline has not passed yet."))
 def deadline_passed(edition) -> bool:
-    return timezone.now() > edition.submission_deadline
+    return clock(edition) > edition.submission_deadline
 
 
 @refusal(_("Some entries still await an eligibility decision."))
@@ -266,7 +280,7 @@ def results_locked(edition) -> bool:
 
 @refusal(_("The announcement time has not come yet."))
 def announcement_reached(edition) -> bool:
-    return timezone.now() >= edition.announcement_at
+    return clock(edition) >= edition.announcement_at
 
 
 class EditionWorkflow(ConcurrentTransitionMixin, models.Model):
@@ -274,6 +288,8 @@ class EditionWorkflow(ConcurrentTransitionMixin, models.Model):
         _("phase"), default=EditionPhase.DRAFT, choices=EditionPhase.choices, protected=True
     )
     results_locked_at = models.DateTimeField(_("results locked"), null=True, blank=True)
+    # Not stored: the time of the move, put on the instance by the phase service (see `clock`).
+    transition_now: datetime.datetime | None = None
 
     class Meta:
         abstract = True

@@ -202,7 +202,7 @@ class EditionPhaseChange(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    at = models.DateTimeField(_("when"), auto_now_add=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     entries_moved = models.PositiveIntegerField(_("entries moved"), default=0)
 
     class Meta:

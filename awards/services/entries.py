@@ -9,15 +9,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import SECRETARIAT_GROUP, User
-from accounts.services import notify_user
+from accounts.models import User
 from notifications.kinds import Kind
 
 from ..models import Answer, Attachment, Edition, Entry, Organisation, Partner
-from ..notices import approved_members, entry_context, notify_members
+from ..notices import entry_context, notify_members
 from ..uploads import check_upload
 from ..workflow import EntryState
-from .transitions import after_commit, lock_entry
+from .transitions import lock_entry
 
 
 class EntryLocked(Exception):
@@ -268,32 +267,3 @@ def grant_extension(*, entry: Entry, by: User, until: datetime.datetime) -> Entr
         key=f"extension:{locked.pk}:{until.isoformat()}",
     )
     return locked
-
-
-@after_commit("submit")
-def send_submission_receipt(entry: Entry, by: User) -> None:
-    notify_members(
-        entry.organisation,
-        Kind.ENTRY_SUBMITTED,
-        context={"entry": entry_context(entry)},
-        key=f"entry-submitted:{entry.pk}",
-    )
-
-
-@after_commit("withdraw")
-def tell_of_withdrawal(entry: Entry, by: User | None) -> None:
-    """The organisation's members and the secretariat hear of a withdrawal, with the reason."""
-    step = entry.transitions.order_by("-at", "-pk").first()
-    recipients = {*approved_members(entry.organisation)}
-    recipients |= set(User.objects.filter(groups__name=SECRETARIAT_GROUP, is_active=True))
-    for recipient in recipients:
-        notify_user(
-            Kind.ENTRY_WITHDRAWN,
-            user=recipient,
-            context={
-                "entry": entry_context(entry),
-                "by": str(by) if by else "",
-                "note": step.note if step else "",
-            },
-            key=f"entry-withdrawn:{entry.pk}:{recipient.pk}",
-        )

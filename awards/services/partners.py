@@ -15,7 +15,6 @@ from notifications.services import Recipient, notify
 from ..models import Entry, Partner
 from ..notices import entry_context
 from ..workflow import EntryState
-from .transitions import after_commit
 
 SALT = "awards.partner-confirmation"
 # Long enough to cover the call and the screening that checks confirmations.
@@ -63,7 +62,9 @@ ASK_AGAIN_AFTER = datetime.timedelta(days=1)
 
 
 @transaction.atomic
-def ask_partners(*, entry: Entry, by: User, again: bool = False) -> int:
+def ask_partners(
+    *, entry: Entry, by: User, again: bool = False, now: datetime.datetime | None = None
+) -> int:
     """Email each partner not yet asked (or, with `again`, each one not yet replied and not
     asked in the last ASK_AGAIN_AFTER, so that a partner is never flooded).
 
@@ -73,7 +74,7 @@ def ask_partners(*, entry: Entry, by: User, again: bool = False) -> int:
     """
     if entry.state not in PARTNER_STATES:
         return 0
-    now = timezone.now()
+    now = now or timezone.now()
     due = Q(status=Partner.Status.NOT_ASKED)
     if again:
         due |= Q(status=Partner.Status.PENDING, requested_at__lte=now - ASK_AGAIN_AFTER)
@@ -99,7 +100,9 @@ def ask_partners(*, entry: Entry, by: User, again: bool = False) -> int:
 
 
 @transaction.atomic
-def respond(*, partner: Partner, confirmed: bool, note: str = "") -> Partner:
+def respond(
+    *, partner: Partner, confirmed: bool, note: str = "", now: datetime.datetime | None = None
+) -> Partner:
     """Side effects: the partner's reply recorded (it may change its mind until screening)."""
     partner = Partner.objects.select_for_update().select_related("entry").get(pk=partner.pk)
     if partner.entry.state not in PARTNER_STATES:
@@ -107,12 +110,7 @@ def respond(*, partner: Partner, confirmed: bool, note: str = "") -> Partner:
             _("This entry is no longer open to replies from partners; thank you all the same.")
         )
     partner.status = Partner.Status.CONFIRMED if confirmed else Partner.Status.DECLINED
-    partner.responded_at = timezone.now()
+    partner.responded_at = now or timezone.now()
     partner.response_note = note
     partner.save(update_fields=["status", "responded_at", "response_note"])
     return partner
-
-
-@after_commit("submit")
-def ask_remaining_partners(entry: Entry, by: User) -> None:
-    ask_partners(entry=entry, by=by)

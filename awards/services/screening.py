@@ -6,12 +6,10 @@ from django.db import transaction
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from notifications.kinds import Kind
 
 from ..eligibility import checklist, computed_answer
 from ..models import EligibilityAnswer, EligibilityCriterion, Entry
-from ..notices import entry_context, notify_members
-from .transitions import TransitionRefused, after_commit, transition_entry
+from .transitions import TransitionRefused, transition_entry
 
 # The checklist of the 2024 edition; each becomes an item an edition can edit.
 Rule = EligibilityCriterion.Rule
@@ -89,32 +87,11 @@ def save_checklist(
 def decide(*, entry: Entry, by: User, decision: str, note: str, internal_note: str = "") -> Entry:
     """Mark an entry eligible or ineligible, or ask its applicant a question.
 
-    Side effects: those of `transition_entry`; the applicants are emailed on commit.
+    Side effects: those of `transition_entry` (the applicants' message among them).
     """
     return transition_entry(
         entry=entry, name=DECISIONS[decision], by=by, note=note, internal_note=internal_note
     )
-
-
-def _tell_applicants(entry: Entry, kind: Kind) -> None:
-    step = entry.transitions.order_by("-at", "-pk").first()
-    notify_members(
-        entry.organisation,
-        kind,
-        context={"entry": entry_context(entry), "note": step.note if step else ""},
-        key=f"{kind.value}:{step.pk if step else entry.pk}",
-    )
-
-
-@after_commit("request_clarification")
-def send_clarification_request(entry: Entry, by: User | None) -> None:
-    _tell_applicants(entry, Kind.CLARIFICATION_REQUESTED)
-
-
-@after_commit("mark_eligible")
-@after_commit("mark_ineligible")
-def send_eligibility_decision(entry: Entry, by: User | None) -> None:
-    _tell_applicants(entry, Kind.ELIGIBILITY_DECIDED)
 
 
 def decide_many(

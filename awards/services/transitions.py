@@ -1,33 +1,26 @@
 """The services that move entries and editions through their state machines (workflow.py)."""
 
-from collections.abc import Callable
-from functools import partial
-from typing import cast
+import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from accounts.models import User
+from core.refusals import Conflict, Refused
 
 from ..models import Edition, EditionPhaseChange, Entry, EntryTransition
 from ..workflow import PHASE_MOVES_ENTRIES
-
-# What happens after a move, once its transaction has committed, by transition name.
-# Each function receives the entry and the person who moved it.
-AFTER_COMMIT: dict[str, list[Callable]] = {}
+from . import announcements
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """A move that may not happen now; the message says why, for the person who tried."""
 
 
-def after_commit(name: str) -> Callable:
-    def register(function: Callable) -> Callable:
-        AFTER_COMMIT.setdefault(name, []).append(function)
-        return function
-
-    return register
+class MovedMeanwhile(TransitionRefused, Conflict):
+    """Someone else moved the entry or edition between the person's look and their step."""
 
 
 def transition_names(instance: Entry | Edition) -> set[str]:
@@ -43,79 +36,95 @@ def lock_entry(pk: int) -> Entry:
 
 
 def transition_entry(
-    *, entry: Entry, name: str, by: User | None, note: str = "", internal_note: str = ""
+    *,
+    entry: Entry,
+    name: str,
+    by: User | None,
+    note: str = "",
+    internal_note: str = "",
+    now: datetime.datetime | None = None,
 ) -> Entry:
-    """Move `entry` by transition `name` on behalf of `by` (None: the scheduler).
+    """Move `entry` by transition `name` on behalf of `by` (None: the scheduler) at `now`.
 
-    Side effects, in order: the entry row locked; permission and conditions checked (a refusal
-    raises TransitionRefused naming why); the transition's own changes and the new state saved;
-    one EntryTransition row; after commit, the functions registered for `name`.
+    Side effects, in order, all in one transaction: the entry row locked; refused
+    (TransitionRefused) unless `by` may take this step at all — asked before anything about the
+    entry's state, so that a person who may not take a step learns nothing from the answer —,
+    unless the step leaves from the entry's state (named as the person may see it) and unless
+    every condition holds; the transition's own changes and the new state saved; one
+    EntryTransition row; the messages the move sends queued in the outbox
+    (`announcements.announce`), delivered once the transaction has committed.
     """
     if name not in transition_names(entry):
         raise TransitionRefused(_("There is no such step for an entry."))
+    now = now or timezone.now()
     try:
         with transaction.atomic():
             locked = lock_entry(entry.pk)
             if locked.state != entry.state:
-                raise TransitionRefused(_stale_message(locked))
-            locked.transition_note = note
-            method = getattr(locked, name)
-            _check(locked, locked.state, method, by)
+                raise MovedMeanwhile(_stale_message(locked))
+            locked.transition_note, locked.transition_now = note, now
+            _check(locked, locked.state, name, by)
             source = locked.state
-            method()
+            getattr(locked, name)()
             locked.save()
-            EntryTransition.objects.create(
+            step = EntryTransition.objects.create(
                 entry=locked,
                 transition=name,
                 source_state=source,
                 target_state=locked.state,
                 by=by,
+                at=now,
                 note=note,
                 internal_note=internal_note,
             )
-            for function in AFTER_COMMIT.get(name, []):
-                # Each side effect on its own: one failing must not stop the others.
-                transaction.on_commit(partial(function, locked, by), robust=True)
+            announcements.announce(step, by=by)
     except ConcurrentTransition as error:
         # Another request moved the entry between our read and our write.
-        raise TransitionRefused(_stale_message(Entry.objects.get(pk=entry.pk))) from error
+        raise MovedMeanwhile(_stale_message(Entry.objects.get(pk=entry.pk))) from error
     return locked
 
 
-def change_phase(*, edition: Edition, name: str, by: User | None) -> Edition:
-    """Move `edition` to its next phase, and its entries with it where the phase says so.
+def change_phase(
+    *, edition: Edition, name: str, by: User | None, now: datetime.datetime | None = None
+) -> Edition:
+    """Move `edition` to its next phase at `now`, and its entries with it where the phase says so.
 
-    Side effects, in order: the edition row locked; permission and conditions checked; the new
-    phase saved; every entry the phase moves (PHASE_MOVES_ENTRIES) moved through
-    `transition_entry`, all in the same transaction; one EditionPhaseChange row.
+    Side effects, in order, all in one transaction: the edition row locked; permission, then
+    the phase, then the conditions checked (TransitionRefused); the new phase saved; every entry
+    the phase moves (PHASE_MOVES_ENTRIES) moved through `transition_entry`; one
+    EditionPhaseChange row.
     """
     if name not in transition_names(edition):
         raise TransitionRefused(_("There is no such step for an edition."))
+    now = now or timezone.now()
     with transaction.atomic():
         locked = Edition.objects.select_for_update().get(pk=edition.pk)
         if locked.phase != edition.phase:
-            raise TransitionRefused(
+            raise MovedMeanwhile(
                 _("Someone else changed the phase a moment ago; it is now “%(phase)s”.")
                 % {"phase": locked.get_phase_display()}
             )
-        method = getattr(locked, name)
-        _check(locked, locked.phase, method, by)
+        locked.transition_now = now
+        _check(locked, locked.phase, name, by)
         source = locked.phase
-        method()
+        getattr(locked, name)()
         locked.save()
-        moved = _move_entries(locked, name, by)
+        moved = _move_entries(locked, name, by, now)
         EditionPhaseChange.objects.create(
             edition=locked,
             transition=name,
             source_phase=source,
             target_phase=locked.phase,
             by=by,
+            at=now,
             entries_moved=moved,
         )
     return locked
 
 
-def _move_entries(edition: Edition, phase_transition: str, by: User | None) -> int:
+def _move_entries(
+    edition: Edition, phase_transition: str, by: User | None, now: datetime.datetime
+) -> int:
     if phase_transition not in PHASE_MOVES_ENTRIES:
         return 0
     entry_transition = PHASE_MOVES_ENTRIES[phase_transition]
@@ -123,17 +132,28 @@ def _move_entries(edition: Edition, phase_transition: str, by: User | None) -> i
     sources = getattr(Entry, entry_transition)._django_fsm.transitions.keys()
     entries = edition.entries.filter(state__in=sources).order_by("pk")
     for entry in entries:
-        transition_entry(entry=entry, name=entry_transition, by=by)
+        transition_entry(entry=entry, name=entry_transition, by=by, now=now)
     return len(entries)
 
 
-def _check(instance, current: str, method, by: User | None) -> None:
-    meta = method._django_fsm
+def may_take(instance: Entry | Edition, name: str, by: User | None) -> bool:
+    """Whether `by` may take the step `name` at all, whatever the state: the question asked
+    before any other, so that the answer to a person who may not reveals nothing."""
+    if by is None:
+        # The scheduler acts for the programme's timeline, not for a person.
+        return True
+    meta = getattr(type(instance), name)._django_fsm
+    # Every source of one transition method carries the same permission (workflow.py).
+    permission = next(iter(meta.transitions.values())).permission
+    return permission is None or by.has_perm(permission, instance)
+
+
+def _check(instance: Entry | Edition, current: str, name: str, by: User | None) -> None:
+    meta = getattr(type(instance), name)._django_fsm
+    if not may_take(instance, name, by):
+        raise TransitionRefused(_("You are not allowed to take this step."))
     if not meta.has_transition(current):
         raise TransitionRefused(_not_possible(instance))
-    # The scheduler (by=None) acts for the programme's timeline, not for a person.
-    if by is not None and not meta.has_transition_perm(instance, current, by):
-        raise TransitionRefused(_("You are not allowed to take this step."))
     for condition in meta.get_transition(current).conditions:
         if not condition(instance):
             raise TransitionRefused(str(condition.refusal))
@@ -146,7 +166,7 @@ def _not_possible(instance: Entry | Edition) -> str:
         }
     # The state as the applicant may see it: a refusal must not reveal the jury's decision.
     return _("This step is not possible while the entry is “%(state)s”.") % {
-        "state": cast(Entry, instance).announced_state_label
+        "state": instance.announced_state_label
     }
 
 

@@ -79,6 +79,35 @@ def test_receipt_sent_once_when_broker_was_down_at_submission(
     assert (receipt.status, receipt.attempts, receipt.last_error) == ("sent", 1, "")
 
 
+def test_receipt_sent_when_the_process_died_right_after_the_submission_committed(
+    rows_made_by_migrations, start_worker, mail_dir, monkeypatch
+):
+    user, entry = applicant_with_entry()
+    complete_entry(entry)
+    # The process dies between COMMIT and its on-commit callbacks: none of them runs.
+    connection = transaction.get_connection()
+    monkeypatch.setattr(
+        connection, "run_and_clear_commit_hooks", lambda: setattr(connection, "run_on_commit", [])
+    )
+
+    transition_entry(entry=entry, name="submit", by=user)
+
+    monkeypatch.undo()
+    receipt = Notification.objects.get(kind=Kind.ENTRY_SUBMITTED)
+    assert (receipt.recipient_email, receipt.status, receipt.attempts) == (user.email, "pending", 0)
+    worker = start_worker()
+    assert sweep(now=timezone.now() + LATER) == 2  # the receipt and the partner's request
+    wait_for(lambda: delivered_to(mail_dir, user.email), 30, worker.log)
+    drain(mail_dir, describe=worker.log)
+
+    assert [m["Subject"] for m in delivered_to(mail_dir, user.email)] == [
+        f"Entry {entry.reference} received"
+    ]
+    assert len(delivered_to(mail_dir, entry.partners.get().contact_email)) == 1
+    receipt.refresh_from_db()
+    assert (receipt.status, receipt.attempts) == ("sent", 1)
+
+
 def test_message_sent_once_when_worker_killed_while_sending(start_worker, mail_dir, tmp_path):
     started = tmp_path / "sending-started"
     slow = start_worker(SLOW_BACKEND, TEST_MAIL_STARTED=str(started), TEST_MAIL_DELAY="10")
