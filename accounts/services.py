@@ -4,11 +4,12 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.core import signing
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from core.links import SignedLink
+from core.refusals import Refused
 from notifications.kinds import Kind
 from notifications.services import Recipient, notify, sent_recently
 
@@ -95,14 +96,19 @@ def send_password_reset(*, user: User, uid: str, token: str) -> bool:
     return True
 
 
-# Confirming one's email address: a signed link, valid a week, for this account and address.
-CONFIRMATION_SALT = "accounts.confirm-email"
-CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 7
-CONFIRMATIONS_PER_HOUR = 3
-
-
-class ConfirmationInvalid(Exception):
+class ConfirmationInvalid(Refused):
     """A confirmation link that cannot be used; the message says why."""
+
+
+# Confirming one's email address: a signed link, valid a week, for this account and address.
+CONFIRMATION_LINK = SignedLink(
+    salt="accounts.confirm-email",
+    max_age=datetime.timedelta(days=7),
+    expired=_lazy("This link has expired. Sign in and ask for a new one from your dashboard."),
+    invalid=_lazy("This link is not valid."),
+    refusal=ConfirmationInvalid,
+)
+CONFIRMATIONS_PER_HOUR = 3
 
 
 @transaction.atomic
@@ -121,7 +127,7 @@ def send_email_confirmation(*, user: User, now: datetime.datetime | None = None)
         CONFIRMATIONS_PER_HOUR
     ):
         return False
-    token = signing.dumps({"u": user.pk, "e": user.email}, salt=CONFIRMATION_SALT)
+    token = CONFIRMATION_LINK.make(u=user.pk, e=user.email)
     notify_user(
         Kind.VERIFY_EMAIL,
         user=user,
@@ -134,17 +140,10 @@ def send_email_confirmation(*, user: User, now: datetime.datetime | None = None)
 def confirm_email(token: str) -> User:
     """The account whose address the link confirms, now confirmed (ConfirmationInvalid when the
     link is forged, expired, or for an address the account no longer has)."""
-    try:
-        data = signing.loads(token, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE)
-    except signing.SignatureExpired as error:
-        raise ConfirmationInvalid(
-            _("This link has expired. Sign in and ask for a new one from your dashboard.")
-        ) from error
-    except signing.BadSignature as error:
-        raise ConfirmationInvalid(_("This link is not valid.")) from error
+    data = CONFIRMATION_LINK.read(token)
     user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
     if user is None:
-        raise ConfirmationInvalid(_("This link is not valid."))
+        raise CONFIRMATION_LINK.refusal(CONFIRMATION_LINK.invalid)
     mark_email_verified(user)
     return user
 

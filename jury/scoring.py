@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import notify_user
+from core.refusals import Refused
 from notifications.kinds import Kind
 
 from . import selectors
@@ -32,7 +33,7 @@ CENT = Decimal("0.01")
 NORMALISED_MAX = 10
 
 
-class ScoringRefused(Exception):
+class ScoringRefused(Refused):
     """A scoring write that may not happen; the message says why, for the person who tried."""
 
 

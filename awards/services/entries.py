@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.refusals import Conflict, Refused
 from notifications.kinds import Kind
 
 from ..models import Answer, Attachment, Edition, Entry, Organisation, Partner
@@ -19,11 +20,11 @@ from ..workflow import EntryState
 from .transitions import lock_entry
 
 
-class EntryLocked(Exception):
+class EntryLocked(Refused):
     """The entry can no longer be changed (submitted, withdrawn, or past its deadline)."""
 
 
-class EntryChangedMeanwhile(Exception):
+class EntryChangedMeanwhile(Conflict):
     """A co-editor saved the entry after this person opened the page they are saving."""
 
 

@@ -2,25 +2,33 @@
 
 import datetime
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from accounts.services import lock_person, mark_email_verified, notify_user, person
+from core.links import SignedLink
+from core.refusals import Refused
 from notifications.kinds import Kind
 from notifications.services import Recipient, notify, sent_recently
 
 from ..models import Organisation, OrganisationInvitation, OrganisationMembership
 from ..notices import notify_members, organisation_context
 
-INVITATION_SALT = "awards.organisation-invitation"
-INVITATION_MAX_AGE = 60 * 60 * 24 * 14
 
-
-class MembershipError(Exception):
+class MembershipError(Refused):
     """A membership change that cannot be made; the message is for the person who asked."""
+
+
+INVITATION_LINK = SignedLink(
+    salt="awards.organisation-invitation",
+    max_age=datetime.timedelta(days=14),
+    expired=_lazy("This invitation has expired. Ask your colleague to invite you again."),
+    invalid=_lazy("This invitation link is not valid."),
+    refusal=MembershipError,
+)
 
 
 @transaction.atomic
@@ -127,20 +135,22 @@ def invite_colleague(*, organisation: Organisation, by: User, email: str) -> Org
 
 
 def invitation_token(invitation: OrganisationInvitation) -> str:
-    return signing.dumps({"i": invitation.pk}, salt=INVITATION_SALT)
+    return INVITATION_LINK.make(i=invitation.pk)
 
 
-def invitation_from_token(token: str) -> OrganisationInvitation | None:
-    """The invitation behind a link, or None when the link is forged, expired or used."""
-    try:
-        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    return (
+def invitation_from_token(token: str) -> OrganisationInvitation:
+    """The invitation behind a link; MembershipError when the link is forged, expired or used."""
+    data = INVITATION_LINK.read(token)
+    invitation = (
         OrganisationInvitation.objects.select_related("organisation")
         .filter(pk=data.get("i"), accepted_at__isnull=True)
         .first()
     )
+    if invitation is None:
+        raise MembershipError(
+            _("This invitation has been used already, or withdrawn. Ask your colleague again.")
+        )
+    return invitation
 
 
 @transaction.atomic

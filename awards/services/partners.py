@@ -2,13 +2,15 @@
 
 import datetime
 
-from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
+from core.links import SignedLink
+from core.refusals import Refused
 from notifications.kinds import Kind
 from notifications.services import Recipient, notify
 
@@ -16,13 +18,19 @@ from ..models import Entry, Partner
 from ..notices import entry_context
 from ..workflow import EntryState
 
-SALT = "awards.partner-confirmation"
-# Long enough to cover the call and the screening that checks confirmations.
-MAX_AGE = 60 * 60 * 24 * 120
 
-
-class PartnerLinkInvalid(Exception):
+class PartnerLinkInvalid(Refused):
     pass
+
+
+# Long enough to cover the call and the screening that checks confirmations.
+PARTNER_LINK = SignedLink(
+    salt="awards.partner-confirmation",
+    max_age=datetime.timedelta(days=120),
+    expired=_lazy("This link has expired. Ask the lead applicant for a new one."),
+    invalid=_lazy("This link is not valid. Check that it was copied whole."),
+    refusal=PartnerLinkInvalid,
+)
 
 
 # Partners are asked, and may answer, until the secretariat has decided on eligibility.
@@ -31,20 +39,11 @@ PARTNER_STATES = (EntryState.DRAFT, EntryState.SUBMITTED, EntryState.CLARIFICATI
 
 def partner_token(partner: Partner) -> str:
     # The address is part of the signed value: changing the contact voids links sent before.
-    return signing.dumps({"p": partner.pk, "e": partner.contact_email.lower()}, salt=SALT)
+    return PARTNER_LINK.make(p=partner.pk, e=partner.contact_email.lower())
 
 
 def partner_from_token(token: str) -> Partner:
-    try:
-        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.SignatureExpired as error:
-        raise PartnerLinkInvalid(
-            _("This link has expired. Ask the lead applicant for a new one.")
-        ) from error
-    except signing.BadSignature as error:
-        raise PartnerLinkInvalid(
-            _("This link is not valid. Check that it was copied whole.")
-        ) from error
+    data = PARTNER_LINK.read(token)
     partner = (
         Partner.objects.select_related("entry__edition", "entry__organisation")
         .filter(pk=data.get("p"))

@@ -173,9 +173,10 @@ def colleague_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_not_required
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = services.invitation_from_token(token)
-    if invitation is None:
-        return render(request, "awards/invitation_invalid.html", status=404)
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.MembershipError as problem:
+        return render(request, "awards/invitation_invalid.html", {"problem": problem}, status=404)
     if not request.user.is_authenticated:
         # Sign up (or in) first, then come back to this link.
         return redirect(f"{reverse('accounts:sign_up')}?{urlencode({'next': request.path})}")

@@ -26,8 +26,7 @@ from .editions import (
     set_up_jury,
 )
 from .invitations import (
-    INVITATION_MAX_AGE,
-    INVITATION_SALT,
+    INVITATION_LINK,
     accept_invitation,
     invitation_token,
     invite_juror,
@@ -37,8 +36,7 @@ from .invitations import (
 
 __all__ = [
     "DEFAULT_CRITERIA",
-    "INVITATION_MAX_AGE",
-    "INVITATION_SALT",
+    "INVITATION_LINK",
     "REVIEWED_STATES",
     "RUBRIC_LOCKED",
     "JuryRefused",

@@ -1,11 +1,12 @@
 """What the jury's services share."""
 
 from awards.models import Edition
+from core.refusals import Refused
 
 from ..models import JurySettings
 
 
-class JuryRefused(Exception):
+class JuryRefused(Refused):
     """A jury change that cannot be made; the message is for the person who asked."""
 
 

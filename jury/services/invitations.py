@@ -1,14 +1,17 @@
 """Invitations to the jury: sent by the secretariat, accepted by link."""
 
-from django.core import signing
+import datetime
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from accounts.services import mark_email_verified, notify_user
 from awards.models import Edition
+from core.links import SignedLink
 from notifications.kinds import Kind
 
 from .. import selectors
@@ -20,10 +23,13 @@ from ..models import (
 from .common import JuryRefused, lock_edition
 from .conflicts import record_automatic_conflicts
 
-INVITATION_SALT = "jury.invitation"
-
-
-INVITATION_MAX_AGE = 60 * 60 * 24 * 21
+INVITATION_LINK = SignedLink(
+    salt="jury.invitation",
+    max_age=datetime.timedelta(days=21),
+    expired=_lazy("This invitation has expired. Ask the secretariat to invite you again."),
+    invalid=_lazy("This invitation link is not valid."),
+    refusal=JuryRefused,
+)
 
 
 @transaction.atomic
@@ -72,18 +78,11 @@ def invite_juror(
 
 
 def invitation_token(member: JuryMember) -> str:
-    return signing.dumps({"m": member.pk}, salt=INVITATION_SALT)
+    return INVITATION_LINK.make(m=member.pk)
 
 
 def member_from_token(token: str) -> JuryMember:
-    try:
-        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
-    except signing.SignatureExpired as error:
-        raise JuryRefused(
-            _("This invitation has expired. Ask the secretariat to invite you again.")
-        ) from error
-    except signing.BadSignature as error:
-        raise JuryRefused(_("This invitation link is not valid.")) from error
+    data = INVITATION_LINK.read(token)
     member = JuryMember.objects.select_related("edition", "user").filter(pk=data.get("m")).first()
     if member is None:
         raise JuryRefused(_("This invitation has been withdrawn."))

@@ -1,9 +1,8 @@
 import pytest
-from django.core import signing
 from django.urls import reverse
 
 from awards.models import Partner
-from awards.services.partners import SALT, partner_token
+from awards.services.partners import PARTNER_LINK, partner_token
 from tests.awards.conftest import formset_data
 from tests.factories import PartnerFactory
 
@@ -72,7 +71,7 @@ def test_link_void_once_contact_changes(client, applicant_entry):
 
 
 def test_token_for_unknown_partner_refused(client):
-    token = signing.dumps({"p": 999999, "e": "x@example.org"}, salt=SALT)
+    token = PARTNER_LINK.make(p=999999, e="x@example.org")
 
     response = client.get(reverse("awards:partner_respond", kwargs={"token": token}))
 
