@@ -120,16 +120,3 @@ def add_default_rules(*, edition) -> None:
     ReminderRule.objects.bulk_create(
         ReminderRule(edition=edition, audience=a, milestone=m, days=d) for a, m, d in DEFAULT_RULES
     )
-
-
-def copy_rules(source, target) -> None:
-    ReminderRule.objects.bulk_create(
-        ReminderRule(
-            edition=target,
-            audience=r.audience,
-            milestone=r.milestone,
-            days=r.days,
-            enabled=r.enabled,
-        )
-        for r in source.reminder_rules.all()
-    )

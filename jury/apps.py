@@ -7,16 +7,14 @@ class JuryConfig(AppConfig):
     verbose_name = _("Jury")
 
     def ready(self) -> None:
-        from awards.services.editions import CLONE_STEPS, CREATE_STEPS
+        from awards import signals
 
         from .services import carry_over_jury_pool, set_up_jury
 
-        # awards knows nothing of the jury; the jury adds its own steps to an edition's
-        # creation and clone.
-        if set_up_jury not in CREATE_STEPS:
-            CREATE_STEPS.append(set_up_jury)
-        if carry_over_jury_pool not in CLONE_STEPS:
-            CLONE_STEPS.append(carry_over_jury_pool)
+        # awards knows nothing of the jury; the jury adds its parts to an edition's creation
+        # and clone, in the same transaction.
+        signals.edition_created.connect(set_up_jury, dispatch_uid="jury.set_up_jury")
+        signals.edition_cloned.connect(carry_over_jury_pool, dispatch_uid="jury.carry_over")
 
         # Jurors with evaluations to finish join the reminder audiences.
         from .reminders import register

@@ -3,7 +3,7 @@
 import copy
 import datetime
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -15,9 +15,11 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 
-from ..models import Answer, Edition, Question
-from ..reminders import add_default_rules, copy_rules
-from .screening import add_default_checklist, copy_checklist
+from .. import signals
+from ..cloning import copied_fields, copy_rows
+from ..models import Answer, Edition, EligibilityCriterion, Question, ReminderRule
+from ..reminders import add_default_rules
+from .screening import add_default_checklist
 
 # The five selection criteria of the 2024 edition; each becomes a question with a word limit.
 # Stored in English as written by the secretariat, who can edit them per edition.
@@ -65,16 +67,18 @@ def add_default_questions(*, edition: Edition, word_limit: int = 500) -> list[Qu
     )
 
 
-# The settings a clone takes over unchanged from its source edition.
-CLONED_SETTINGS = (
-    "timezone",
-    "rules_text",
-    "shortlist_size",
-    "languages",
-    "summary_word_limit",
-    "max_attachments",
-    "max_attachment_mb",
-)
+# The fields of an edition a clone does not take over unchanged, and why; every other field is
+# copied as it is (awards/cloning.py).
+EDITION_NOT_COPIED = {
+    "year": "the clone's own year",
+    "title": "the year in it replaced",
+    "slug": "made from the new title, unique",
+    **dict.fromkeys(Edition.TIMELINE, "moved by the years between the editions"),
+    "projects_since": "moved by the years between the editions",
+    "phase": "a new edition starts in preparation",
+    "results_locked_at": "a new edition has no decision yet",
+    "created_at": "the time of the clone",
+}
 
 
 def questions_locked(edition: Edition) -> bool:
@@ -89,18 +93,14 @@ def _check_field_names(fields: dict[str, Any]) -> None:
         raise TypeError(f"Not editable fields of an edition: {', '.join(unknown)}")
 
 
-# What a new edition gets besides its questions, checklist and reminders; other apps plug their
-# own defaults in here (the jury: its rubric, settings and reminder rules).
-CREATE_STEPS: list[Callable[[Edition], None]] = []
-
-
 @transaction.atomic
 def create_edition(*, by: User, **fields: Any) -> Edition:
     """Create an edition from `fields` on behalf of `by`.
 
     Side effects, in order: the edition validated (ValidationError naming the fields) and saved;
     the programme's five default questions, its eligibility checklist and reminder rules added
-    to it; then every step of CREATE_STEPS (the jury's rubric, ...).
+    to it; `edition_created` sent, in the same transaction (the jury adds its rubric, settings
+    and reminder rules).
     """
     _check_field_names(fields)
     edition = Edition(**fields)
@@ -109,8 +109,7 @@ def create_edition(*, by: User, **fields: Any) -> Edition:
     add_default_questions(edition=edition)
     add_default_checklist(edition=edition)
     add_default_rules(edition=edition)
-    for step in CREATE_STEPS:
-        step(edition)
+    signals.edition_created.send(sender=Edition, edition=edition, by=by)
     return edition
 
 
@@ -158,28 +157,6 @@ def update_edition(
     return edition
 
 
-def _copy_questions(source: Edition, target: Edition) -> None:
-    Question.objects.bulk_create(
-        Question(
-            edition=target,
-            position=question.position,
-            title=question.title,
-            guidance=question.guidance,
-            word_limit=question.word_limit,
-        )
-        for question in source.questions.all()
-    )
-
-
-# What a clone takes over from its source after the edition row exists, in order. Each step
-# receives (source, target). Criteria, reminder rules and the jury pool plug in here.
-CLONE_STEPS: list[Callable[[Edition, Edition], None]] = [
-    _copy_questions,
-    copy_checklist,
-    copy_rules,
-]
-
-
 @transaction.atomic
 def clone_edition(*, source: Edition, by: User, year: int | None = None) -> Edition:
     """A new edition for `year` (default: two years after `source`) prepared from `source`.
@@ -187,8 +164,10 @@ def clone_edition(*, source: Edition, by: User, year: int | None = None) -> Edit
     Side effects, in order: refused (ValidationError) when an edition for that year exists or
     the dates cannot be moved there; the new edition saved, with the title's year replaced, a
     unique slug, every milestone and `projects_since` moved by the same number of calendar years
-    (wall-clock time kept in the edition's time zone) and the CLONED_SETTINGS copied; then every
-    step of CLONE_STEPS (the questions, ...).
+    (wall-clock time kept in the edition's time zone) and every other field copied but those of
+    EDITION_NOT_COPIED; its questions, eligibility checklist and reminder rules copied;
+    `edition_cloned` sent, in the same transaction (the jury copies its pool, rubric and
+    settings).
     """
     year = source.year + 2 if year is None else year
     if Edition.objects.filter(year=year).exists():
@@ -212,12 +191,19 @@ def clone_edition(*, source: Edition, by: User, year: int | None = None) -> Edit
         slug=_unique_slug(title),
         projects_since=projects_since,
         **moved,
-        **{name: copy.deepcopy(getattr(source, name)) for name in CLONED_SETTINGS},
+        **{
+            name: copy.deepcopy(getattr(source, name))
+            for name in copied_fields(Edition, EDITION_NOT_COPIED)
+        },
     )
     target.full_clean()
     target.save()
-    for step in CLONE_STEPS:
-        step(source, target)
+    copy_rows(Question, source.questions.all(), not_copied={}, edition=target)
+    copy_rows(
+        EligibilityCriterion, source.eligibility_criteria.all(), not_copied={}, edition=target
+    )
+    copy_rows(ReminderRule, source.reminder_rules.all(), not_copied={}, edition=target)
+    signals.edition_cloned.send(sender=Edition, source=source, edition=target, by=by)
     return target
 
 

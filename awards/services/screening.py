@@ -55,13 +55,6 @@ def add_default_checklist(*, edition) -> list[EligibilityCriterion]:
     )
 
 
-def copy_checklist(source, target) -> None:
-    EligibilityCriterion.objects.bulk_create(
-        EligibilityCriterion(edition=target, position=c.position, text=c.text, rule=c.rule)
-        for c in source.eligibility_criteria.all()
-    )
-
-
 @transaction.atomic
 def save_checklist(
     *, entry: Entry, by: User, answers: Mapping[int, bool | None], notes: Mapping[int, str]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from accounts.models import User
+from awards.cloning import copy_rows
 from awards.models import Edition
 
 from ..models import (
@@ -30,48 +31,30 @@ DEFAULT_CRITERIA = [
 ]
 
 
-def set_up_jury(edition: Edition) -> None:
-    """A new edition's jury defaults: the five 2024 criteria, the settings, and the jurors'
-    reminder rules (T-5, T-1 and T+1 on the scoring deadline)."""
+def set_up_jury(*, edition: Edition, **kwargs: object) -> None:
+    """A new edition's jury defaults (a receiver of `awards.signals.edition_created`): the five
+    2024 criteria, the settings, and the jurors' reminder rules (T-5, T-1 and T+1 on the
+    scoring deadline)."""
     add_default_criteria(edition=edition)
     settings_for(edition)
     add_jury_reminder_rules(edition=edition)
 
 
-def carry_over_jury_pool(source: Edition, target: Edition) -> None:
-    """A cloned edition starts with the previous jury as its pool, each member to be invited
-    again (nobody sits on a jury without accepting it for that edition), with its rubric and
-    jury settings."""
-    JuryMember.objects.bulk_create(
-        [
-            JuryMember(
-                edition=target,
-                user_id=member.user_id,
-                is_chair=member.is_chair,
-                country=member.country,
-                organisation=member.organisation,
-            )
-            for member in source.jury_members.all()
-        ],
-        ignore_conflicts=True,
-    )
-    Criterion.objects.bulk_create(
-        Criterion(
-            edition=target,
-            position=c.position,
-            name=c.name,
-            guidance=c.guidance,
-            weight=c.weight,
-            scale_min=c.scale_min,
-            scale_max=c.scale_max,
-        )
-        for c in source.criteria.all()
-    )
-    settings = settings_for(source)
-    settings.pk = None
-    settings.edition = target
-    JurySettings.objects.filter(edition=target).delete()
-    settings.save()
+# What a clone of the jury's parts does not take over, and why (awards/cloning.py).
+MEMBER_NOT_COPIED = {
+    "invited_at": "set when the member is invited again",
+    "accepted_at": "nobody sits on a jury without accepting it for that edition",
+}
+
+
+def carry_over_jury_pool(*, source: Edition, edition: Edition, **kwargs: object) -> None:
+    """A cloned edition (a receiver of `awards.signals.edition_cloned`) starts with the
+    previous jury as its pool, each member to be invited again, with its rubric and jury
+    settings."""
+    copy_rows(JuryMember, source.jury_members.all(), not_copied=MEMBER_NOT_COPIED, edition=edition)
+    copy_rows(Criterion, source.criteria.all(), not_copied={}, edition=edition)
+    JurySettings.objects.filter(edition=edition).delete()
+    copy_rows(JurySettings, [settings_for(source)], not_copied={}, edition=edition)
 
 
 def add_default_criteria(*, edition: Edition) -> list[Criterion]:
