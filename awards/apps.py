@@ -8,6 +8,9 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         # Who the programme reminds, and when (notifications evaluates them).
-        from .reminders import register
+        from notifications.reminders import due_reminder_rules, reminder_audiences
 
-        register()
+        from . import reminders
+
+        reminder_audiences.connect(reminders.audiences, dispatch_uid="awards.audiences")
+        due_reminder_rules.connect(reminders.due_rules, dispatch_uid="awards.due_rules")

@@ -1,4 +1,4 @@
-"""The awards' reminder audiences and rules, registered with notifications at start-up."""
+"""The awards' reminder audiences and rules, given to notifications through its signals."""
 
 import datetime
 
@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.services import person, recipient_of
 from notifications.kinds import Kind
-from notifications.reminders import Audience, DueRule, register_audience, register_rule_source
+from notifications.reminders import Audience, DueRule
 from notifications.services import Recipient
 
 from .models import Entry, Partner, ReminderRule
@@ -75,45 +75,44 @@ def unconfirmed_partners(edition_id: int):
         )
 
 
-def due_rules(now: datetime.datetime):
-    """The enabled rules of live editions that are due on the edition's local day of `now`."""
+def due_rules(*, now: datetime.datetime, **kwargs: object) -> list[DueRule]:
+    """The enabled rules of live editions that are due on the edition's local day of `now`
+    (the answer to `notifications.reminders.due_reminder_rules`)."""
     rules = (
         ReminderRule.objects.filter(enabled=True)
         .exclude(edition__phase__in=[EditionPhase.DRAFT, EditionPhase.ARCHIVED])
         .select_related("edition")
     )
+    due = []
     for rule in rules:
         today = now.astimezone(rule.edition.tzinfo).date()
         if rule.due_day() == today:
-            yield DueRule(rule.pk, rule.audience, rule.edition_id, today)
+            due.append(DueRule(rule.pk, rule.audience, rule.edition_id, today))
+    return due
 
 
-def register() -> None:
-    register_audience(
+def audiences(**kwargs: object) -> list[Audience]:
+    """Whom the awards remind (the answer to `notifications.reminders.reminder_audiences`)."""
+    return [
         Audience(
             "applicants_with_drafts",
             _("Applicants with an unsubmitted draft"),
             Kind.REMINDER_DRAFT,
             applicants_with_drafts,
-        )
-    )
-    register_audience(
+        ),
         Audience(
             "unconfirmed_partners",
             _("Partners asked but not yet confirmed"),
             Kind.REMINDER_PARTNER,
             unconfirmed_partners,
-        )
-    )
-    register_audience(
+        ),
         Audience(
             "awaiting_clarification",
             _("Applicants asked a question, not yet answered"),
             Kind.REMINDER_CLARIFICATION,
             awaiting_clarification,
-        )
-    )
-    register_rule_source(due_rules)
+        ),
+    ]
 
 
 def add_default_rules(*, edition) -> None:

@@ -17,6 +17,8 @@ class JuryConfig(AppConfig):
         signals.edition_cloned.connect(carry_over_jury_pool, dispatch_uid="jury.carry_over")
 
         # Jurors with evaluations to finish join the reminder audiences.
-        from .reminders import register
+        from notifications.reminders import reminder_audiences
 
-        register()
+        from . import reminders
+
+        reminder_audiences.connect(reminders.audiences, dispatch_uid="jury.audiences")

@@ -1,4 +1,4 @@
-"""The jury's reminder audience, registered with notifications at start-up."""
+"""The jury's reminder audience, given to notifications through its signal."""
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.services import person, recipient_of
 from awards.models import ReminderRule
 from notifications.kinds import Kind
-from notifications.reminders import Audience, register_audience
+from notifications.reminders import Audience
 
 from . import selectors
 from .models import JuryMember
@@ -52,15 +52,16 @@ def jurors_with_unsubmitted(edition_id: int):
             )
 
 
-def register() -> None:
-    register_audience(
+def audiences(**kwargs: object) -> list[Audience]:
+    """Whom the jury reminds (the answer to `notifications.reminders.reminder_audiences`)."""
+    return [
         Audience(
             "jurors_with_unsubmitted",
             _("Jurors with evaluations not yet submitted"),
             Kind.REMINDER_JUROR,
             jurors_with_unsubmitted,
         )
-    )
+    ]
 
 
 def add_default_rules(*, edition) -> None:

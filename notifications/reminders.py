@@ -1,15 +1,17 @@
 """Reminders: rules say when, audiences say who; one periodic task sends what is due.
 
-The apps that know the people register their audiences (awards: applicants with drafts,
-partners that have not confirmed, applicants asked a question; jury: jurors with evaluations
-to finish) and the source of their rules (awards: the rules set on each edition). This module
-imports neither.
+The apps that know the people answer two signals, connected in their AppConfig.ready():
+`reminder_audiences` with the audiences they know (awards: applicants with drafts, partners
+that have not confirmed, applicants asked a question; jury: jurors with evaluations to
+finish) and `due_reminder_rules` with the rules due at a time (awards: the rules set on each
+edition). This module imports neither.
 """
 
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.dispatch import Signal
 from django.utils.functional import Promise
 
 from .kinds import Kind
@@ -34,30 +36,33 @@ class DueRule:
     day: datetime.date  # the day it is due, in the edition's time zone
 
 
-AUDIENCES: dict[str, Audience] = {}
-RULE_SOURCES: list[Callable[[datetime.datetime], Iterable[DueRule]]] = []
+# Receivers return the Audiences they know.
+reminder_audiences = Signal()
+# Receivers return the DueRules due at `now` (a keyword argument).
+due_reminder_rules = Signal()
 
 
-def register_audience(audience: Audience) -> None:
-    AUDIENCES[audience.name] = audience
-
-
-def register_rule_source(source: Callable[[datetime.datetime], Iterable[DueRule]]) -> None:
-    if source not in RULE_SOURCES:
-        RULE_SOURCES.append(source)
+def audiences() -> dict[str, Audience]:
+    """Every audience the apps know, by name."""
+    return {
+        audience.name: audience
+        for _receiver, answer in reminder_audiences.send(sender=Audience)
+        for audience in answer
+    }
 
 
 def audience_choices() -> list[tuple[str, str | Promise]]:
-    return [(name, audience.label) for name, audience in sorted(AUDIENCES.items())]
+    return [(name, audience.label) for name, audience in sorted(audiences().items())]
 
 
 def send_due_reminders(now: datetime.datetime) -> int:
     """Queue every reminder due at `now`; each person gets one per rule and day, however
     often this runs. Returns how many were queued now."""
+    known = audiences()
     queued = 0
-    for source in RULE_SOURCES:
-        for due in source(now):
-            audience = AUDIENCES.get(due.audience)
+    for _receiver, due_rules in due_reminder_rules.send(sender=DueRule, now=now):
+        for due in due_rules:
+            audience = known.get(due.audience)
             if audience is not None:
                 queued += _send(audience, due)
     return queued
