@@ -11,3 +11,6 @@ edition_created = Signal()
 # `edition` was prepared from `source` (its questions, checklist and reminders copied);
 # kwargs: source, edition, by.
 edition_cloned = Signal()
+# `user` now acts for `organisation` (created it, was approved, accepted an invitation);
+# kwargs: organisation, user.
+member_joined = Signal()

@@ -10,11 +10,14 @@ class JuryConfig(AppConfig):
         from awards import signals
 
         from .services import carry_over_jury_pool, set_up_jury
+        from .services.conflicts import recheck_after_joining
 
         # awards knows nothing of the jury; the jury adds its parts to an edition's creation
         # and clone, in the same transaction.
         signals.edition_created.connect(set_up_jury, dispatch_uid="jury.set_up_jury")
         signals.edition_cloned.connect(carry_over_jury_pool, dispatch_uid="jury.carry_over")
+        # A juror who starts acting for an involved organisation is conflicted at once.
+        signals.member_joined.connect(recheck_after_joining, dispatch_uid="jury.recheck")
 
         # Jurors with evaluations to finish join the reminder audiences.
         from notifications.reminders import reminder_audiences

@@ -78,6 +78,7 @@ class ConflictOfInterest(models.Model):
     class Kind(models.TextChoices):
         SAME_COUNTRY = "country", _("Same country (automatic)")
         SAME_ORGANISATION = "organisation", _("Involved organisation (automatic)")
+        MEMBERSHIP = "membership", _("Acts or acted for an involved organisation (automatic)")
         DECLARED = "declared", _("Declared by the juror")
         SECRETARIAT = "secretariat", _("Set by the secretariat")
 

@@ -20,7 +20,12 @@ from .entries import (
     SustainableDevelopmentGoal,
     word_count,
 )
-from .organisations import Organisation, OrganisationInvitation, OrganisationMembership
+from .organisations import (
+    FormerMembership,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+)
 
 __all__ = [
     "ENTRY_LANGUAGES",
@@ -33,6 +38,7 @@ __all__ = [
     "EligibilityCriterion",
     "Entry",
     "EntryTransition",
+    "FormerMembership",
     "LinkedProject",
     "Organisation",
     "OrganisationInvitation",

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -64,6 +65,30 @@ class OrganisationMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.organisation})"
+
+
+class FormerMembership(models.Model):
+    """A person who acted for an organisation and no longer does. Kept because having acted
+    for an applicant still makes a juror conflicted with its entries."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="former_memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="former_memberships"
+    )
+    left_at = models.DateTimeField(_("left"), default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("former membership")
+        verbose_name_plural = _("former memberships")
+        ordering = ["organisation", "-left_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} (formerly {self.organisation})"
 
 
 class OrganisationInvitation(models.Model):

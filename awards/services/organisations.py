@@ -14,7 +14,13 @@ from core.refusals import Refused
 from notifications.kinds import Kind
 from notifications.services import Recipient, notify, sent_recently
 
-from ..models import Organisation, OrganisationInvitation, OrganisationMembership
+from .. import signals
+from ..models import (
+    FormerMembership,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+)
 from ..notices import notify_members, organisation_context
 
 
@@ -40,6 +46,7 @@ def create_organisation(
         name=name, kind=kind, country=country, website=website
     )
     OrganisationMembership.objects.create(organisation=organisation, user=by, is_approved=True)
+    signals.member_joined.send(sender=Organisation, organisation=organisation, user=by)
     return organisation
 
 
@@ -86,6 +93,9 @@ def decide_membership(*, membership: OrganisationMembership, by: User, approve: 
     if approve:
         membership.is_approved = True
         membership.save(update_fields=["is_approved"])
+        signals.member_joined.send(
+            sender=Organisation, organisation=membership.organisation, user=membership.user
+        )
     else:
         membership.delete()
     notify_user(
@@ -174,6 +184,7 @@ def accept_invitation(*, invitation: OrganisationInvitation, user: User) -> Orga
         organisation=invitation.organisation, user=user, defaults={"is_approved": True}
     )
     mark_email_verified(user)
+    signals.member_joined.send(sender=Organisation, organisation=invitation.organisation, user=user)
     return membership
 
 
@@ -190,7 +201,9 @@ def update_organisation(*, organisation: Organisation, by: User, **fields) -> Or
 
 @transaction.atomic
 def remove_member(*, membership: OrganisationMembership, by: User) -> None:
-    """Side effects: the person no longer acts for the organisation (or leaves it).
+    """Side effects: the person no longer acts for the organisation (or leaves it); a
+    FormerMembership kept when they had been approved (a juror who acted for an applicant stays
+    conflicted with its entries).
 
     The last approved member cannot go: the organisation's entries would have nobody.
     """
@@ -204,6 +217,10 @@ def remove_member(*, membership: OrganisationMembership, by: User) -> None:
                 "The last person acting for an organisation cannot leave it; "
                 "invite a colleague first."
             )
+        )
+    if membership.is_approved:
+        FormerMembership.objects.create(
+            organisation_id=membership.organisation_id, user_id=membership.user_id, removed_by=by
         )
     membership.delete()
 

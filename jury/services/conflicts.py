@@ -2,13 +2,16 @@
 declared by the juror, or recorded by the secretariat; lifted with a reason. The row is its
 own record: who recorded it, when and why; who lifted it, when and why."""
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from awards.models import Edition, Entry
+from awards.models import Edition, Entry, FormerMembership, Organisation, OrganisationMembership
+from awards.workflow import EditionPhase
 
 from .. import selectors
 from ..models import (
@@ -38,16 +41,64 @@ def _involved(entry: Entry) -> tuple[set[str], set[str]]:
     return countries, names
 
 
+@dataclass(frozen=True)
+class Affiliation:
+    """What the site knows of whom a juror acts or acted for, whatever they declared."""
+
+    email: str
+    organisation_ids: frozenset[int]
+    # (name casefolded, country) of those organisations, to meet them among the partners.
+    governments: frozenset[tuple[str, str]]
+
+    def involved_in(self, entry: Entry) -> bool:
+        """A member, now or before, of the lead applicant or of a partner government, or the
+        contact of a partner."""
+        if entry.organisation_id in self.organisation_ids:
+            return True
+        return any(
+            partner.contact_email.lower() == self.email
+            or (partner.name.casefold(), partner.country.code) in self.governments
+            for partner in entry.partners.all()
+        )
+
+
+def affiliations(members: list[JuryMember]) -> dict[int, Affiliation]:
+    """Each member's Affiliation (by member id), from their memberships of organisations on
+    the site, approved or ended: two queries whatever the jury's size."""
+    by_user: dict[int, set[tuple[int, str, str]]] = {m.user_id: set() for m in members}
+    users = list(by_user)
+    current = OrganisationMembership.objects.filter(user_id__in=users, is_approved=True)
+    former = FormerMembership.objects.filter(user_id__in=users)
+    for rows in (current, former):
+        for user_id, pk, name, country in rows.values_list(
+            "user_id", "organisation_id", "organisation__name", "organisation__country"
+        ):
+            by_user[user_id].add((pk, name.casefold(), country))
+    return {
+        member.pk: Affiliation(
+            email=member.user.email.lower(),
+            organisation_ids=frozenset(pk for pk, _name, _country in by_user[member.user_id]),
+            governments=frozenset(
+                (name, country) for _pk, name, country in by_user[member.user_id]
+            ),
+        )
+        for member in members
+    }
+
+
 @transaction.atomic
 def record_automatic_conflicts(*, edition: Edition) -> int:
     """Side effects, in order: the edition row locked; one ConflictOfInterest per juror and
-    entry that share a country or an organisation (as the edition's settings say), unless one
-    is active or was lifted by hand (a conflict lifted because its rule was switched off is
-    recorded anew when the rule is on again; the lifted row stays as the record); the
-    unopened assignments of newly conflicted jurors removed. Returns how many were added."""
+    entry that share a country or an organisation (as the edition's settings say), and per
+    juror who acts or acted on this site for the lead applicant or a partner government, or is
+    a partner's contact (always), unless one is active or was lifted by hand (a conflict lifted
+    because its rule was switched off is recorded anew when the rule is on again; the lifted
+    row stays as the record); the unopened assignments of newly conflicted jurors removed.
+    Returns how many were added."""
     lock_edition(edition.pk)
     settings = settings_for(edition)
-    members = list(edition.jury_members.filter(accepted_at__isnull=False))
+    members = list(edition.jury_members.filter(accepted_at__isnull=False).select_related("user"))
+    affiliation = affiliations(members)
     entries = (
         edition.entries.filter(state__in=REVIEWED_STATES)
         .select_related("organisation")
@@ -71,6 +122,8 @@ def record_automatic_conflicts(*, edition: Edition) -> int:
                 kinds.append(ConflictOfInterest.Kind.SAME_COUNTRY)
             if settings.conflict_same_organisation and member.organisation.casefold() in names:
                 kinds.append(ConflictOfInterest.Kind.SAME_ORGANISATION)
+            if affiliation[member.pk].involved_in(entry):
+                kinds.append(ConflictOfInterest.Kind.MEMBERSHIP)
             new += [
                 ConflictOfInterest(member=member, entry=entry, kind=kind)
                 for kind in kinds
@@ -86,6 +139,17 @@ def record_automatic_conflicts(*, edition: Edition) -> int:
         )
     ).delete()
     return len(new)
+
+
+def recheck_after_joining(*, organisation: Organisation, user: User, **kwargs: object) -> None:
+    """A person now acts for `organisation` (a receiver of `awards.signals.member_joined`, in
+    that transaction): where they sit on a jury still at work, they are conflicted at once with
+    the entries it is involved in."""
+    live = JuryMember.objects.filter(user=user, accepted_at__isnull=False).exclude(
+        edition__phase__in=[EditionPhase.PUBLISHED, EditionPhase.ARCHIVED]
+    )
+    for member in live.select_related("edition"):
+        record_automatic_conflicts(edition=member.edition)
 
 
 @transaction.atomic
