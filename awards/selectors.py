@@ -88,7 +88,7 @@ def entry_history(entry: Entry, *, internal: bool) -> QuerySet[EntryTransition]:
     if internal:
         return history
     history = history.defer("internal_note")
-    if entry.edition.phase in (EditionPhase.PUBLISHED, EditionPhase.ARCHIVED):
+    if entry.edition.results_announced:
         return history
     return history.exclude(target_state__in=UNANNOUNCED_STATES)
 

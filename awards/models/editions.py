@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ..workflow import EditionWorkflow
+from ..workflow import EditionPhase, EditionWorkflow
 
 # The languages PLATFORMA has relayed its calls in; an edition offers a subset of them.
 ENTRY_LANGUAGES = [
@@ -108,6 +108,16 @@ class Edition(EditionWorkflow):
                 }
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def results_announced(self) -> bool:
+        """Whether the jury's decisions may be known outside the secretariat and the jury."""
+        return self.phase in (EditionPhase.PUBLISHED, EditionPhase.ARCHIVED)
+
+    @property
+    def call_closed(self) -> bool:
+        """Whether the call is over, so that its entries are screened (or were)."""
+        return self.phase not in (EditionPhase.DRAFT, EditionPhase.CALL_OPEN)
 
     def entry_language_choices(self) -> list[tuple[str, str | Promise]]:
         return [(code, label) for code, label in ENTRY_LANGUAGES if code in self.languages]

@@ -10,7 +10,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ..workflow import UNANNOUNCED_STATES, EditionPhase, EntryState, EntryWorkflow
+from ..workflow import UNANNOUNCED_STATES, EntryState, EntryWorkflow
 from .editions import ENTRY_LANGUAGES, Edition, EligibilityCriterion, Question
 from .organisations import Organisation
 
@@ -127,10 +127,18 @@ class Entry(EntryWorkflow):
     @property
     def announced_state_label(self) -> str:
         """The state as applicants may see it: no jury decision before the announcement."""
-        announced = self.edition.phase in (EditionPhase.PUBLISHED, EditionPhase.ARCHIVED)
-        if self.state in UNANNOUNCED_STATES and not announced:
+        if self.state in UNANNOUNCED_STATES and not self.edition.results_announced:
             return str(EntryState.IN_REVIEW.label)
         return self.get_state_display()
+
+    @property
+    def what_comes_next(self) -> str:
+        """What the applicants may expect next, as they may know it (no jury decision before
+        the announcement)."""
+        state = self.state
+        if state in UNANNOUNCED_STATES and not self.edition.results_announced:
+            state = EntryState.IN_REVIEW
+        return str(WHAT_COMES_NEXT.get(state, WHAT_COMES_NEXT[EntryState.PUBLISHED]))
 
     @property
     def is_editable(self) -> bool:
@@ -182,6 +190,27 @@ class Entry(EntryWorkflow):
                     % {"question": question.title}
                 )
         return missing
+
+
+# What the applicants may expect next, by the state they may know of.
+WHAT_COMES_NEXT = {
+    EntryState.DRAFT: _("The entry can be changed until it is submitted."),
+    EntryState.SUBMITTED: _("The secretariat checks its eligibility; you will be told by email."),
+    EntryState.CLARIFICATION_REQUESTED: _(
+        "The secretariat has asked a question; the entry's page shows it."
+    ),
+    EntryState.ELIGIBLE: _(
+        "The jury reviews the eligible entries; results are announced publicly."
+    ),
+    EntryState.IN_REVIEW: _(
+        "The jury reviews the eligible entries; results are announced publicly."
+    ),
+    EntryState.WITHDRAWN: _("Nothing more: the entry was withdrawn."),
+    EntryState.INELIGIBLE: _(
+        "The entry did not meet the eligibility criteria; the reason is on its page."
+    ),
+    EntryState.PUBLISHED: _("The results are announced at the ceremony."),
+}
 
 
 class Partner(models.Model):

@@ -1,6 +1,7 @@
 """The services that move entries and editions through their state machines (workflow.py)."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
@@ -84,6 +85,20 @@ def transition_entry(
     return locked
 
 
+def check_transition(
+    *, entry: Entry, name: str, by: User | None, now: datetime.datetime | None = None
+) -> None:
+    """Refused (TransitionRefused) exactly as `transition_entry` would refuse now, without
+    moving anything: what a page asks before offering to confirm a step."""
+    if name not in transition_names(entry):
+        raise TransitionRefused(_("There is no such step for an entry."))
+    entry.transition_now = now or timezone.now()
+    try:
+        _check(entry, entry.state, name, by)
+    finally:
+        entry.transition_now = None
+
+
 def change_phase(
     *, edition: Edition, name: str, by: User | None, now: datetime.datetime | None = None
 ) -> Edition:
@@ -134,6 +149,34 @@ def _move_entries(
     for entry in entries:
         transition_entry(entry=entry, name=entry_transition, by=by, now=now)
     return len(entries)
+
+
+def steps_for(
+    instance: Entry | Edition, by: User | None, *, names: Iterable[str] | None = None
+) -> list[str]:
+    """The steps (of `names`, or all) that `by` may take from the instance's state or phase now,
+    in the workflow's order. Conditions are left aside: one that fails (a deadline passed, the
+    entry incomplete) says why when the step is tried, so a page may still offer the step."""
+    field = "state" if isinstance(instance, Entry) else "phase"
+    current = getattr(instance, field)
+    leaving = {t.name for t in getattr(instance, f"get_all_{field}_transitions")()}
+    leaving = {
+        name
+        for name in leaving
+        if getattr(type(instance), name)._django_fsm.has_transition(current)
+    }
+    ordered = _in_workflow_order(type(instance)) if names is None else list(names)
+    return [name for name in ordered if name in leaving and may_take(instance, name, by)]
+
+
+def _in_workflow_order(model: type[Entry] | type[Edition]) -> list[str]:
+    """The model's transition methods in the order workflow.py declares them."""
+    return [
+        name
+        for klass in reversed(model.__mro__)
+        for name, member in vars(klass).items()
+        if hasattr(member, "_django_fsm")
+    ]
 
 
 def may_take(instance: Entry | Edition, name: str, by: User | None) -> bool:

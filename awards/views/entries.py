@@ -25,7 +25,12 @@ from ..forms.entries import (
 )
 from ..models import Attachment, Entry, Organisation
 from ..services import entries as services
-from ..services.transitions import TransitionRefused, transition_entry
+from ..services.transitions import (
+    TransitionRefused,
+    check_transition,
+    steps_for,
+    transition_entry,
+)
 from ..workflow import EntryState, before_clarification_deadline, before_deadline
 
 logger = logging.getLogger(__name__)
@@ -187,21 +192,26 @@ def _open_question(entry: Entry) -> str | None:
     return last.note if last else None
 
 
+# The submission steps, each with the condition that says whether it is still in time.
+SUBMISSION_DEADLINES = {"submit": before_deadline, "resubmit": before_clarification_deadline}
+
+
 def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
     entry = entry_or_404(request, pk)
-    clarifying = entry.state == EntryState.CLARIFICATION_REQUESTED
-    in_time = before_clarification_deadline if clarifying else before_deadline
+    # The submission step this person may take now, if any (a secretariat member has none).
+    offered = steps_for(entry, request.user, names=SUBMISSION_DEADLINES)
+    step = offered[0] if offered else None
     return render(
         request,
         "awards/entry_review.html",
         {
             "entry": entry,
             "question": _open_question(entry),
-            "submit_transition": "resubmit" if clarifying else "submit",
+            "submit_transition": step,
             "missing": entry.missing_items(),
             "steps": STEPS,
             "step": "review",
-            "deadline_passed": not in_time(entry),
+            "deadline_passed": step is not None and not SUBMISSION_DEADLINES[step](entry),
         },
     )
 
@@ -218,23 +228,24 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.entry_history(entry, internal=internal),
             "internal": internal,
             "extension_form": ExtensionForm(timezone=entry.edition.timezone) if internal else None,
-            "transitions": [
-                t.name for t in entry.get_available_user_state_transitions(request.user)
-            ],
         },
     )
 
 
 def entry_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    """Take a step of the entry's workflow; the irreversible ones are confirmed on a page."""
+    """Take a step of the entry's workflow; the irreversible ones are confirmed on a page first,
+    which is only offered to a person who may take the step now."""
     entry = entry_or_404(request, pk)
-    if request.method != "POST" or (name in CONFIRMED and "confirmed" not in request.POST):
-        return render(
-            request,
-            "awards/entry_confirm.html",
-            {"entry": entry, "name": name, "question": CONFIRMED.get(name)},
-        )
+    if request.method != "POST" and name not in CONFIRMED:
+        return redirect(entry)
     try:
+        if name in CONFIRMED and (request.method != "POST" or "confirmed" not in request.POST):
+            check_transition(entry=entry, name=name, by=request.user)
+            return render(
+                request,
+                "awards/entry_confirm.html",
+                {"entry": entry, "name": name, "question": CONFIRMED[name]},
+            )
         entry = transition_entry(
             entry=entry, name=name, by=request.user, note=request.POST.get("note", "")
         )

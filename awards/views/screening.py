@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import selectors
@@ -15,7 +16,7 @@ from ..filters import AWAITING, ScreeningFilter
 from ..forms.screening import BulkDecisionForm, ChecklistForm, DecisionForm
 from ..models import Edition, Entry
 from ..services import screening as services
-from ..services.transitions import TransitionRefused
+from ..services.transitions import TransitionRefused, steps_for
 
 screening_permission = permission_required("awards.screen_entry", raise_exception=True)
 
@@ -126,5 +127,20 @@ def screening_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "decision_form": decision_form,
             "history": selectors.entry_history(entry, internal=True),
             "internal": True,
+            "decisions": _decisions_offered(entry, request.user),
         },
     )
+
+
+# The buttons of the three decisions, in the order they are offered.
+DECISION_BUTTONS = [
+    ("eligible", gettext_lazy("Eligible"), "btn-success"),
+    ("clarify", gettext_lazy("Ask for clarification"), "btn-outline-primary"),
+    ("ineligible", gettext_lazy("Not eligible"), "btn-outline-danger"),
+]
+
+
+def _decisions_offered(entry: Entry, user) -> list[tuple[str, str, str]]:
+    """The decisions the state machine lets this person take on the entry now."""
+    steps = steps_for(entry, user, names=services.DECISIONS.values())
+    return [button for button in DECISION_BUTTONS if services.DECISIONS[button[0]] in steps]
