@@ -41,6 +41,7 @@ def is_editable(user, entry) -> bool:
 rules.add_perm("awards.view_applicant_home", is_applicant)
 rules.add_perm("awards.manage_editions", is_secretariat)
 rules.add_perm("awards.manage_organisation", is_organisation_member | is_secretariat)
+rules.add_perm("awards.manage_organisations", is_secretariat)
 rules.add_perm("awards.create_entry", is_applicant)
 rules.add_perm("awards.view_entry", is_entry_editor | is_secretariat)
 # Jurors read the documents of the entries they score through the jury's own pages.

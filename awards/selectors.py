@@ -35,6 +35,21 @@ def organisation_counts() -> dict[str, int]:
     )
 
 
+def organisations_overview(*, name: str = "", country: str = "") -> QuerySet[Organisation]:
+    """Organisations for the secretariat, matching `name` (contained) and `country`, each with
+    its members, requests waiting and entries counted, in one query."""
+    organisations = Organisation.objects.all()
+    if name:
+        organisations = organisations.filter(name__icontains=name)
+    if country:
+        organisations = organisations.filter(country=country)
+    return organisations.annotate(
+        members_count=Count("memberships", filter=Q(memberships__is_approved=True), distinct=True),
+        waiting_count=Count("memberships", filter=Q(memberships__is_approved=False), distinct=True),
+        entries_count=Count("entries", distinct=True),
+    ).order_by("name", "pk")
+
+
 def pending_memberships() -> QuerySet[OrganisationMembership]:
     return OrganisationMembership.objects.filter(is_approved=False).select_related(
         "organisation", "user"

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from .views import editions, entries, organisations, partners, screening
+from .views import call, editions, entries, organisations, partners, screening
 
 app_name = "awards"
 
 urlpatterns = [
+    # The call for entries, public.
+    path("calls/<slug:slug>/", call.call_detail, name="call_detail"),
     # The secretariat's management of editions.
     path("editions/", editions.edition_list, name="edition_list"),
     path("editions/new/", editions.edition_create, name="edition_create"),
@@ -16,7 +18,8 @@ urlpatterns = [
     path("screening/", screening.screening_queue, name="screening_queue"),
     path("screening/bulk/", screening.screening_bulk, name="screening_bulk"),
     path("screening/<int:pk>/", screening.screening_entry, name="screening_entry"),
-    # Organisations: create, join, approve, invite colleagues.
+    # Organisations: create, join, approve, invite colleagues; the secretariat's list.
+    path("organisations/", organisations.organisation_list, name="organisation_list"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path("organisations/join/", organisations.organisation_join, name="organisation_join"),
     path("organisations/<int:pk>/", organisations.organisation_detail, name="organisation_detail"),

@@ -5,6 +5,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from awards.models import Edition, Entry
@@ -146,6 +147,39 @@ def scoring_closes_for_all(edition: Edition) -> datetime.datetime:
     return Evaluation.closes_at(edition.scoring_deadline, latest)
 
 
+def why_no_other_scores(
+    *, evaluation: Evaluation, viewer_member: JuryMember, now: datetime.datetime | None = None
+) -> str:
+    """What the scoring page says when `visible_scores` shows nothing: the juror has not
+    submitted their own evaluation yet, the edition keeps scores hidden until scoring has
+    closed, or no other juror has submitted one."""
+    now = now or timezone.now()
+    if evaluation.status != Evaluation.Status.SUBMITTED:
+        return str(OTHERS_AFTER_YOURS)
+    if scores_hidden_until_closed(viewer_member.edition, now):
+        return str(OTHERS_AFTER_CLOSING)
+    return str(NO_OTHERS_YET)
+
+
+def scores_hidden_until_closed(edition: Edition, now: datetime.datetime) -> bool:
+    """Whether the edition keeps every juror's scores from the others until scoring has closed
+    for everyone, and it has not yet."""
+    hidden = JurySettings.objects.filter(
+        edition_id=edition.pk, hide_scores_until_closed=True
+    ).exists()
+    return hidden and now <= scoring_closes_for_all(edition)
+
+
+OTHERS_AFTER_YOURS = gettext_lazy(
+    "They are shown here once you have submitted your own evaluation (and, if the edition says "
+    "so, once scoring has closed)."
+)
+OTHERS_AFTER_CLOSING = gettext_lazy(
+    "This edition shows the other jurors' scores once scoring has closed for everyone."
+)
+NO_OTHERS_YET = gettext_lazy("No other juror has submitted an evaluation of this entry yet.")
+
+
 def visible_scores(
     *, entry: Entry, viewer_member: JuryMember, now: datetime.datetime | None = None
 ) -> QuerySet[Evaluation]:
@@ -160,11 +194,7 @@ def visible_scores(
     active conflict on the entry are left out too.
     """
     now = now or timezone.now()
-    edition = entry.edition
-    hidden = JurySettings.objects.filter(
-        edition_id=edition.pk, hide_scores_until_closed=True
-    ).exists()
-    if (hidden and now <= scoring_closes_for_all(edition)) or (
+    if scores_hidden_until_closed(entry.edition, now) or (
         _active_conflicts(member=viewer_member, entry=entry).exists()
     ):
         return Evaluation.objects.none()

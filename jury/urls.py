@@ -29,6 +29,7 @@ urlpatterns = [
     path("editions/<slug:slug>/jury/evaluations/<int:pk>/", views.reopen, name="evaluation"),
     path("jury/invitations/<str:token>/", views.invitation, name="invitation"),
     path("jury/", views.juror_home, name="home"),
+    path("jury/current/", views.current_jury, name="current"),
     path("jury/assignments/<int:pk>/", views.score_entry, name="score"),
     path("jury/assignments/<int:pk>/autosave/", views.score_autosave, name="score_autosave"),
     path("jury/assignments/<int:pk>/conflict/", views.declare_conflict, name="declare_conflict"),

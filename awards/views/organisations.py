@@ -1,8 +1,9 @@
 """Organisations: an applicant creates theirs or asks to join it; members approve and invite."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import email_confirmed_required
 
+from .. import selectors
 from ..forms.organisations import InviteForm, OrganisationForm, OrganisationSearchForm
 from ..models import Organisation, OrganisationMembership
+from ..rules import approved_organisation_ids
 from ..services import organisations as services
 
 
@@ -27,6 +30,18 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         )
         return redirect("awards:organisation_detail", pk=organisation.pk)
     return render(request, "awards/organisation_form.html", {"form": form})
+
+
+@permission_required("awards.manage_organisations", raise_exception=True)
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    """The secretariat's list of every organisation, searchable, with its members and entries."""
+    form = OrganisationSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    organisations = selectors.organisations_overview(
+        name=filters.get("name", ""), country=filters.get("country", "")
+    )
+    page = Paginator(organisations, 50).get_page(request.GET.get("page"))
+    return render(request, "awards/organisation_list.html", {"form": form, "page": page})
 
 
 @email_confirmed_required
@@ -81,6 +96,11 @@ def _detail(request, organisation, invite_form, profile_form) -> HttpResponse:
             "invitations": organisation.invitations.filter(accepted_at__isnull=True),
             "invite_form": invite_form,
             "profile_form": profile_form,
+            # What a member does next: start an entry, while a call is open.
+            "open_editions": list(selectors.open_editions())
+            if request.user.has_perm("awards.create_entry")
+            and organisation.pk in approved_organisation_ids(request.user)
+            else [],
         },
     )
 

@@ -4,6 +4,7 @@ from .juror import attachment, declare_conflict, invitation, juror_home, score_a
 from .secretariat import (
     assignments,
     conflicts,
+    current_jury,
     jury_members,
     lift_conflict,
     more_time,
@@ -18,6 +19,7 @@ __all__ = [
     "assignments",
     "attachment",
     "conflicts",
+    "current_jury",
     "declare_conflict",
     "invitation",
     "juror_home",

@@ -143,6 +143,9 @@ def score_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "others": selectors.visible_scores(
                 entry=assignment.entry, viewer_member=assignment.member
             ),
+            "no_others": selectors.why_no_other_scores(
+                evaluation=evaluation, viewer_member=assignment.member
+            ),
         },
     )
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from awards import selectors as award_selectors
 from awards.models import Edition
 
 from .. import board, scoring, services
@@ -28,6 +29,16 @@ from ..forms import (
 from ..models import Assignment, ConflictOfInterest, CriterionScore, Evaluation, JuryMember
 
 secretariat_only = permission_required("jury.manage_jury", raise_exception=True)
+
+
+@secretariat_only
+def current_jury(request: HttpRequest) -> HttpResponse:
+    """The menu's "Jury": the jury of the edition the secretariat works on now."""
+    edition = award_selectors.current_edition()
+    if edition is None:
+        messages.info(request, _("There is no edition yet: create one, then invite its jury."))
+        return redirect("awards:edition_list")
+    return redirect("jury:members", slug=edition.slug)
 
 
 @secretariat_only
