@@ -141,7 +141,7 @@ def confirm_email(token: str) -> User:
     """The account whose address the link confirms, now confirmed (ConfirmationInvalid when the
     link is forged, expired, or for an address the account no longer has)."""
     data = CONFIRMATION_LINK.read(token)
-    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    user = User.objects.filter(pk=data.get("u", 0), email=data.get("e", "")).first()
     if user is None:
         raise CONFIRMATION_LINK.refusal(CONFIRMATION_LINK.invalid)
     mark_email_verified(user)

@@ -1,5 +1,7 @@
 """What messages may say of the awards' objects, as primitive values for the outbox."""
 
+from django.db.models import QuerySet
+
 from accounts.models import User
 from accounts.services import notify_user
 from notifications.kinds import Kind
@@ -29,7 +31,7 @@ def entry_context(entry: Entry) -> dict:
     }
 
 
-def approved_members(organisation: Organisation):
+def approved_members(organisation: Organisation) -> QuerySet[User]:
     return organisation.members.filter(
         organisation_memberships__is_approved=True, is_active=True
     ).order_by("pk")

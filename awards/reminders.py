@@ -1,15 +1,17 @@
 """The awards' reminder audiences and rules, given to notifications through its signals."""
 
 import datetime
+from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import person, recipient_of
 from notifications.kinds import Kind
-from notifications.reminders import Audience, DueRule
+from notifications.reminders import Audience, DueRule, Reminded
 from notifications.services import Recipient
 
-from .models import Entry, Partner, ReminderRule
+from .models import Edition, Entry, Partner, ReminderRule
 from .notices import entry_context
 from .services.partners import partner_token
 from .workflow import EditionPhase, EntryState
@@ -24,7 +26,7 @@ DEFAULT_RULES = [
 ]
 
 
-def _members_of_entries(entries):
+def _members_of_entries(entries: Iterable[Entry]) -> Reminded:
     for entry in entries:
         for membership in entry.organisation.memberships.all():
             if membership.is_approved and membership.user.is_active:
@@ -36,7 +38,7 @@ def _members_of_entries(entries):
                 )
 
 
-def _entries(edition_id: int, state: str):
+def _entries(edition_id: int, state: str) -> QuerySet[Entry]:
     return (
         Entry.objects.filter(edition_id=edition_id, state=state)
         .select_related("edition", "organisation")
@@ -45,15 +47,15 @@ def _entries(edition_id: int, state: str):
     )
 
 
-def applicants_with_drafts(edition_id: int):
+def applicants_with_drafts(edition_id: int, now: datetime.datetime) -> Reminded:
     return _members_of_entries(_entries(edition_id, EntryState.DRAFT))
 
 
-def awaiting_clarification(edition_id: int):
+def awaiting_clarification(edition_id: int, now: datetime.datetime) -> Reminded:
     return _members_of_entries(_entries(edition_id, EntryState.CLARIFICATION_REQUESTED))
 
 
-def unconfirmed_partners(edition_id: int):
+def unconfirmed_partners(edition_id: int, now: datetime.datetime) -> Reminded:
     partners = (
         Partner.objects.filter(
             entry__edition_id=edition_id,
@@ -115,7 +117,7 @@ def audiences(**kwargs: object) -> list[Audience]:
     ]
 
 
-def add_default_rules(*, edition) -> None:
+def add_default_rules(*, edition: Edition) -> None:
     ReminderRule.objects.bulk_create(
         ReminderRule(edition=edition, audience=a, milestone=m, days=d) for a, m, d in DEFAULT_RULES
     )

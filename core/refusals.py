@@ -5,6 +5,8 @@ them what they may not see (a hidden decision must not change the wording). Each
 its own refusals from these two, so a view, a task, a simulation or an API catches one class.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,13 +38,14 @@ class Conflict(Refused):
 
 
 def refused(
-    request: HttpRequest, refusal: Refused, *, to: str | object, **to_kwargs: object
+    request: HttpRequest, refusal: Refused, *, to: Any, **to_kwargs: Any
 ) -> HttpResponse:
     """The answer to a refused request.
 
-    A page gets the message and a redirect to `to` (a URL, a URL name or a model, as
-    `redirect` takes them); an htmx request gets the status line fragment with the refusal's
-    status (400, or 409 when someone else was faster), so that the page can say it in place.
+    A page gets the message and a redirect to `to` (a URL, a URL name or a model with
+    `get_absolute_url`, as `redirect` takes them); an htmx request gets the status line
+    fragment with the refusal's status (400, or 409 when someone else was faster), so that the
+    page can say it in place.
     """
     if getattr(request, "htmx", False):
         return render(

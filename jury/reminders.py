@@ -1,12 +1,13 @@
 """The jury's reminder audience, given to notifications through its signal."""
 
-from django.utils import timezone
+import datetime
+
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import person, recipient_of
-from awards.models import ReminderRule
+from awards.models import Edition, ReminderRule
 from notifications.kinds import Kind
-from notifications.reminders import Audience
+from notifications.reminders import Audience, Reminded
 
 from . import selectors
 from .models import JuryMember
@@ -19,7 +20,7 @@ DEFAULT_RULES = [
 ]
 
 
-def jurors_with_unsubmitted(edition_id: int):
+def jurors_with_unsubmitted(edition_id: int, now: datetime.datetime) -> Reminded:
     """Accepted, active jurors with evaluations not yet submitted: two queries in all."""
     members = list(
         JuryMember.objects.filter(edition_id=edition_id, accepted_at__isnull=False)
@@ -46,7 +47,7 @@ def jurors_with_unsubmitted(edition_id: int):
                     "total": progress["total"],
                     # After the deadline (the T+1 reminder) the juror can no longer submit
                     # alone: the message says whom to ask for more time.
-                    "closed": timezone.now() > member.edition.scoring_deadline,
+                    "closed": now > member.edition.scoring_deadline,
                 },
                 str(member.pk),
             )
@@ -64,7 +65,7 @@ def audiences(**kwargs: object) -> list[Audience]:
     ]
 
 
-def add_default_rules(*, edition) -> None:
+def add_default_rules(*, edition: Edition) -> None:
     ReminderRule.objects.bulk_create(
         ReminderRule(edition=edition, audience=a, milestone=m, days=d) for a, m, d in DEFAULT_RULES
     )

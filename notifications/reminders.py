@@ -10,6 +10,7 @@ edition). This module imports neither.
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.dispatch import Signal
 from django.utils.functional import Promise
@@ -18,14 +19,17 @@ from .kinds import Kind
 from .models import Notification
 from .services import Recipient, notify
 
+# (recipient, context, identity) of each person to remind: identity tells people apart in the key.
+Reminded = Iterable[tuple[Recipient, dict, str]]
+
 
 @dataclass(frozen=True)
 class Audience:
     name: str
     label: str | Promise
     kind: Kind
-    # edition id -> (recipient, context, identity): identity tells people apart in the key.
-    recipients: Callable[[int], Iterable[tuple[Recipient, dict, str]]]
+    # (edition id, the time of the reminding) -> the people to remind.
+    recipients: Callable[[int, datetime.datetime], Reminded]
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,10 @@ due_reminder_rules = Signal()
 
 def audiences() -> dict[str, Audience]:
     """Every audience the apps know, by name."""
-    return {
-        audience.name: audience
-        for _receiver, answer in reminder_audiences.send(sender=Audience)
-        for audience in answer
-    }
+    known: dict[str, Audience] = {}
+    for _receiver, answer in reminder_audiences.send(sender=Audience):
+        known.update((audience.name, audience) for audience in cast(list[Audience], answer))
+    return known
 
 
 def audience_choices() -> list[tuple[str, str | Promise]]:
@@ -61,18 +64,18 @@ def send_due_reminders(now: datetime.datetime) -> int:
     known = audiences()
     queued = 0
     for _receiver, due_rules in due_reminder_rules.send(sender=DueRule, now=now):
-        for due in due_rules:
+        for due in cast(list[DueRule], due_rules):
             audience = known.get(due.audience)
             if audience is not None:
-                queued += _send(audience, due)
+                queued += _send(audience, due, now)
     return queued
 
 
-def _send(audience: Audience, due: DueRule) -> int:
+def _send(audience: Audience, due: DueRule, now: datetime.datetime) -> int:
     prefix = f"reminder:{due.rule_id}:{due.day.isoformat()}:"
     batch = [
         (prefix + identity, to, context)
-        for to, context, identity in audience.recipients(due.edition_id)
+        for to, context, identity in audience.recipients(due.edition_id, now)
     ]
     # Skip, in one query, those already reminded today (an earlier run of this task).
     done = set(

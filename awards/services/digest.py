@@ -1,5 +1,7 @@
 """The secretariat's daily digest of what needs action."""
 
+import datetime
+
 from django.utils import timezone
 
 from accounts.models import SECRETARIAT_GROUP, User
@@ -10,7 +12,7 @@ from notifications.models import Notification
 from .. import selectors
 
 
-def send_secretariat_digest(now=None) -> int:
+def send_secretariat_digest(now: datetime.datetime | None = None) -> int:
     """Side effects: one digest per secretariat member and day, when anything needs action.
     Returns how many were queued."""
     now = now or timezone.now()

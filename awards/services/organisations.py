@@ -153,7 +153,7 @@ def invitation_from_token(token: str) -> OrganisationInvitation:
     data = INVITATION_LINK.read(token)
     invitation = (
         OrganisationInvitation.objects.select_related("organisation")
-        .filter(pk=data.get("i"), accepted_at__isnull=True)
+        .filter(pk=data.get("i", 0), accepted_at__isnull=True)
         .first()
     )
     if invitation is None:

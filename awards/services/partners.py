@@ -46,7 +46,7 @@ def partner_from_token(token: str) -> Partner:
     data = PARTNER_LINK.read(token)
     partner = (
         Partner.objects.select_related("entry__edition", "entry__organisation")
-        .filter(pk=data.get("p"))
+        .filter(pk=data.get("p", 0))
         .first()
     )
     if partner is None or partner.contact_email.lower() != data.get("e"):

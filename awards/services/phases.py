@@ -1,5 +1,6 @@
 """Phase changes that follow an edition's timeline, run by the scheduler (beat)."""
 
+import datetime
 import logging
 
 from django.utils import timezone
@@ -17,7 +18,7 @@ TIMED_STEPS = [
 ]
 
 
-def advance_editions(now=None) -> list[tuple[Edition, str]]:
+def advance_editions(now: datetime.datetime | None = None) -> list[tuple[Edition, str]]:
     """Take every timed step that is due; return what was done.
 
     Opening a call stays a person's decision (the secretariat checks the edition first), but
@@ -29,7 +30,7 @@ def advance_editions(now=None) -> list[tuple[Edition, str]]:
         due = Edition.objects.filter(phase=phase, **{f"{milestone}__lt": now})
         for edition in due:
             try:
-                change_phase(edition=edition, name=name, by=None)
+                change_phase(edition=edition, name=name, by=None, now=now)
             except TransitionRefused as refusal:
                 logger.warning("Edition %s not moved by %s: %s", edition.pk, name, refusal)
                 continue

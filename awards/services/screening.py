@@ -8,7 +8,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import User
 
 from ..eligibility import checklist, computed_answer
-from ..models import EligibilityAnswer, EligibilityCriterion, Entry
+from ..models import Edition, EligibilityAnswer, EligibilityCriterion, Entry
 from .transitions import TransitionRefused, transition_entry
 
 # The checklist of the 2024 edition; each becomes an item an edition can edit.
@@ -48,7 +48,7 @@ DECISIONS = {
 }
 
 
-def add_default_checklist(*, edition) -> list[EligibilityCriterion]:
+def add_default_checklist(*, edition: Edition) -> list[EligibilityCriterion]:
     return EligibilityCriterion.objects.bulk_create(
         EligibilityCriterion(edition=edition, position=i, text=text, rule=rule)
         for i, (text, rule) in enumerate(DEFAULT_CHECKLIST, start=1)

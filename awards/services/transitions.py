@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -209,7 +210,7 @@ def _not_possible(instance: Entry | Edition) -> str:
         }
     # The state as the applicant may see it: a refusal must not reveal the jury's decision.
     return _("This step is not possible while the entry is “%(state)s”.") % {
-        "state": instance.announced_state_label
+        "state": cast(Entry, instance).announced_state_label
     }
 
 

@@ -1,6 +1,7 @@
 """Who scores what: the automatic assignment, the secretariat's cells set by hand, and the
 mails that tell jurors their entries and remind them of what is left."""
 
+import datetime
 import hashlib
 from collections import Counter
 from functools import reduce
@@ -30,7 +31,9 @@ from .conflicts import record_automatic_conflicts
 
 
 @transaction.atomic
-def assign_automatically(*, edition: Edition, by: User, seed: int, round: int = 1):
+def assign_automatically(
+    *, edition: Edition, by: User, seed: int, round: int = 1
+) -> planner.Assignment:
     """Assign the edition's reviewed entries to its accepted jurors.
 
     Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; the edition
@@ -105,7 +108,7 @@ def set_assignment(
         return _set_cell(member, entry, assigned=assigned, round=round)
 
 
-def _set_cell(member: JuryMember, entry: Entry, *, assigned: bool, round: int):
+def _set_cell(member: JuryMember, entry: Entry, *, assigned: bool, round: int) -> Assignment | None:
     existing = Assignment.objects.filter(member=member, entry=entry, round=round).first()
     if assigned:
         if selectors.has_active_conflict(member, entry):
@@ -195,7 +198,7 @@ def _assignment_lists_sent(members: list[JuryMember]) -> dict[int, tuple[str, in
     return {member_id: (digest, counts[member_id]) for member_id, digest in last.items()}
 
 
-def remind_juror(*, member: JuryMember, by: User, now=None) -> bool:
+def remind_juror(*, member: JuryMember, by: User, now: datetime.datetime | None = None) -> bool:
     """The secretariat's "remind" on the progress board: one reminder of the evaluations left.
 
     Side effects: refused (JuryRefused) unless `by` is the secretariat; a reminder queued, at

@@ -153,7 +153,9 @@ def recheck_after_joining(*, organisation: Organisation, user: User, **kwargs: o
 
 
 @transaction.atomic
-def declare_conflict(*, member: JuryMember, entry: Entry, by: User, note: str):
+def declare_conflict(
+    *, member: JuryMember, entry: Entry, by: User, note: str
+) -> ConflictOfInterest:
     """A juror declares a conflict of interest with an entry they were given.
 
     Side effects, in order: refused (JuryRefused) unless `by` is the accepted juror, the entry
@@ -167,7 +169,7 @@ def declare_conflict(*, member: JuryMember, entry: Entry, by: User, note: str):
 
 
 @transaction.atomic
-def add_conflict(*, member: JuryMember, entry: Entry, by: User, reason: str):
+def add_conflict(*, member: JuryMember, entry: Entry, by: User, reason: str) -> ConflictOfInterest:
     """The secretariat records a conflict of interest: as `_record_conflict`, for the
     secretariat only."""
     if not by.has_perm("jury.manage_jury"):

@@ -83,7 +83,9 @@ def invitation_token(member: JuryMember) -> str:
 
 def member_from_token(token: str) -> JuryMember:
     data = INVITATION_LINK.read(token)
-    member = JuryMember.objects.select_related("edition", "user").filter(pk=data.get("m")).first()
+    member = (
+        JuryMember.objects.select_related("edition", "user").filter(pk=data.get("m", 0)).first()
+    )
     if member is None:
         raise JuryRefused(_("This invitation has been withdrawn."))
     return member

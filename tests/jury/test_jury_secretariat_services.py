@@ -1119,7 +1119,7 @@ def test_jurors_with_unsubmitted_query_count_does_not_grow_with_the_jury(
 
     # The accepted jurors with their users and edition, then everyone's progress.
     with django_assert_num_queries(2):
-        rows = list(jurors_with_unsubmitted(edition.pk))
+        rows = list(jurors_with_unsubmitted(edition.pk, timezone.now()))
 
     assert len(rows) == size
     assert {context["left"] for _, context, _ in rows} == {1}
@@ -1414,9 +1414,9 @@ def test_the_reminder_after_the_deadline_says_whom_to_ask(scoring_assignment):
     )
 
     with time_machine.travel(before, tick=False):
-        [(_, early, _)] = list(jurors_with_unsubmitted(edition.pk))
+        [(_, early, _)] = list(jurors_with_unsubmitted(edition.pk, timezone.now()))
     with time_machine.travel(after, tick=False):
-        [(_, late, _)] = list(jurors_with_unsubmitted(edition.pk))
+        [(_, late, _)] = list(jurors_with_unsubmitted(edition.pk, timezone.now()))
         remind_juror(member=member, by=SecretariatFactory())
 
     assert (early["closed"], late["closed"]) == (False, True)
