@@ -33,7 +33,8 @@ def copy_rows(
 ) -> list[M]:
     """Saved copies of `rows`, with `changes` (the new edition, say) set on each and every
     field but those in `not_copied` (name: why) and `changes` taken from the original."""
-    fields = copied_fields(model, {**not_copied, **dict.fromkeys(changes, "given")})
-    attnames = [model._meta.get_field(name).attname for name in fields]
+    fields = set(copied_fields(model, {**not_copied, **dict.fromkeys(changes, "given")}))
+    # A relation is copied by its id (`user_id`), without reading the related row.
+    attnames = [field.attname for field in model._meta.concrete_fields if field.name in fields]
     copies = [model(**{name: getattr(row, name) for name in attnames}, **changes) for row in rows]
-    return model.objects.bulk_create(copies)
+    return model._default_manager.bulk_create(copies)

@@ -37,9 +37,7 @@ class Conflict(Refused):
     status = 409
 
 
-def refused(
-    request: HttpRequest, refusal: Refused, *, to: Any, **to_kwargs: Any
-) -> HttpResponse:
+def refused(request: HttpRequest, refusal: Refused, *, to: Any, **to_kwargs: Any) -> HttpResponse:
     """The answer to a refused request.
 
     A page gets the message and a redirect to `to` (a URL, a URL name or a model with
