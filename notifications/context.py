@@ -124,10 +124,12 @@ def _decode_datetime(stored: str, zone: str | None) -> datetime.datetime:
 def _text(value: str, path: str) -> str:
     if "\x00" in value:
         raise UnstorableValue(f"{path}: text with a NUL character cannot be stored")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise UnstorableValue(f"{path}: text that is not valid Unicode ({error.reason})") from error
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            reason = error.reason
+            raise UnstorableValue(f"{path}: text that is not valid Unicode ({reason})") from error
     # A str subclass (a safe string, a choice) is stored, and read back, as plain text.
     return str.__str__(value)
 
