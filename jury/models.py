@@ -14,8 +14,11 @@ class JuryMember(models.Model):
     """A person sitting on one edition's jury; one of them chairs it."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="jury_members")
+    # Who sat on the jury is part of its record, as are the evaluations and conflicts that hang
+    # on the membership: a juror's account is deactivated, never deleted, and the secretariat
+    # removes a juror who has not scored through jury.services.remove_juror.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_memberships"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="jury_memberships"
     )
     is_chair = models.BooleanField(_("chair"), default=False)
     country = CountryField(_("country"), blank=True)
@@ -82,8 +85,10 @@ class ConflictOfInterest(models.Model):
         DECLARED = "declared", _("Declared by the juror")
         SECRETARIAT = "secretariat", _("Set by the secretariat")
 
-    member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="conflicts")
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="conflicts")
+    # The jury's record: removing a juror deletes their automatic conflicts by name, not by a
+    # cascade that would take declared and lifted ones too.
+    member = models.ForeignKey(JuryMember, on_delete=models.PROTECT, related_name="conflicts")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="conflicts")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
@@ -147,6 +152,8 @@ class Criterion(models.Model):
 class Assignment(models.Model):
     """A juror asked to score an entry in a round."""
 
+    # A plan, not a record: it goes with its juror or entry, unless it holds an evaluation,
+    # which nothing deletes by cascade.
     member = models.ForeignKey(JuryMember, on_delete=models.CASCADE, related_name="assignments")
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="assignments")
     round = models.PositiveSmallIntegerField(_("round"), default=1)
@@ -171,8 +178,10 @@ class Evaluation(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
+    # Protected from every cascade (an assignment, a juror, an entry, an edition, a person):
+    # only an evaluation never started is deleted, by name, when its assignment is taken off.
     assignment = models.OneToOneField(
-        Assignment, on_delete=models.CASCADE, related_name="evaluation"
+        Assignment, on_delete=models.PROTECT, related_name="evaluation"
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT

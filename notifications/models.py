@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -21,7 +20,8 @@ class Notification(models.Model):
     recipient_email = models.EmailField(_("recipient"))
     recipient_name = models.CharField(_("recipient's name"), max_length=200, blank=True)
     language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
-    context = models.JSONField(_("context"), default=dict, encoder=DjangoJSONEncoder)
+    # Written by notifications.context.encode(): JSON, with times and decimals tagged.
+    context = models.JSONField(_("context"), default=dict)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

@@ -1,32 +1,18 @@
-import datetime
-import re
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import loader
 from django.utils import translation
 
+from .context import decode
 from .kinds import Kind
 from .models import Notification
 
-ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)$")
 
-
-def revive(value):
-    """The context as stored (JSON) back into values templates format: datetimes."""
-    if isinstance(value, dict):
-        return {key: revive(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [revive(item) for item in value]
-    if isinstance(value, str) and ISO_DATETIME.match(value):
-        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return value
-
-
-def render(kind: str, context: dict, language: str) -> tuple[str, str, str]:
-    """(subject, text, html) of a message, in `language`."""
+def render(kind: str, stored_context: dict, language: str) -> tuple[str, str, str]:
+    """(subject, text, html) of a message, in `language`, from its context as the outbox
+    stores it (`notifications.context.encode()`): the one place it is read back."""
     template = Kind(kind).template
-    full_context = {"site_url": settings.SITE_URL, **revive(context)}
+    full_context = {"site_url": settings.SITE_URL, **decode(stored_context)}
     with translation.override(language):
         subject = "".join(
             loader.render_to_string(f"{template}_subject.txt", full_context).splitlines()

@@ -1,7 +1,8 @@
 """The one way the project sends a message: `notify()` writes it to the outbox.
 
 This app imports none of the others: callers pass a Recipient and a context of primitive
-values (strings, numbers, datetimes, and dicts and lists of them).
+values (text, numbers, booleans, None, aware datetimes, dates, Decimals, and dicts and lists of
+them), stored as `notifications.context.encode()` writes them so that they come back exactly.
 """
 
 import datetime
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .context import encode
 from .kinds import Kind
 from .models import Notification
 
@@ -37,10 +39,13 @@ class Recipient:
 def notify(kind: Kind, *, to: Recipient, context: dict, key: str) -> Notification:
     """Queue one message, once.
 
-    Side effects, in order: an outbox row written in the caller's transaction (nothing when a
-    row with this key exists: the message was queued before); after commit, its delivery
-    handed to a worker (a broker that is down is no error: the sweeper sends it later).
+    Side effects, in order: refused (`UnstorableValue`, nothing written) when the context holds
+    a value that could not be given back exactly; an outbox row written in the caller's
+    transaction (nothing when a row with this key exists: the message was queued before); after
+    commit, its delivery handed to a worker (a broker that is down is no error: the sweeper
+    sends it later).
     """
+    stored = encode(context)
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -49,7 +54,7 @@ def notify(kind: Kind, *, to: Recipient, context: dict, key: str) -> Notificatio
                 recipient_email=to.email,
                 recipient_name=to.name,
                 language=to.language or settings.LANGUAGE_CODE,
-                context=context,
+                context=stored,
                 next_attempt_at=timezone.now() + FIRST_SWEEP_AFTER,
             )
     except IntegrityError:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from .context import encode
 from .kinds import Kind
 from .models import Notification
 from .rendering import render as render_message
@@ -62,7 +63,9 @@ def outbox_preview(request: HttpRequest, kind: str) -> HttpResponse:
     language = request.GET.get("language", request.LANGUAGE_CODE)
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    subject, text, html = render_message(kind, sample_context(Kind(kind)), language)
+    # Stored and read back as a queued message is, so the preview shows what would be sent.
+    stored = encode(sample_context(Kind(kind)))
+    subject, text, html = render_message(kind, stored, language)
     return render(
         request,
         "notifications/preview.html",

@@ -324,9 +324,10 @@ class Attachment(models.Model):
 class EligibilityAnswer(models.Model):
     """The secretariat's answer to one checklist item for one entry."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="eligibility_answers")
+    # The screening's record: neither deleting an entry nor a checklist item may take it.
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="eligibility_answers")
     criterion = models.ForeignKey(
-        EligibilityCriterion, on_delete=models.CASCADE, related_name="answers"
+        EligibilityCriterion, on_delete=models.PROTECT, related_name="answers"
     )
     answer = models.BooleanField(_("answer"), null=True)
     computed = models.BooleanField(
@@ -352,7 +353,9 @@ class EligibilityAnswer(models.Model):
 class EntryTransition(models.Model):
     """The audit trail: one row for every move of an entry, written by the transition service."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="transitions")
+    # An entry with a history is never deleted (only a draft never submitted is, and it has
+    # none): the history outlives anything that would try.
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="transitions")
     transition = models.CharField(_("transition"), max_length=50)
     source_state = models.CharField(_("from"), max_length=30, choices=EntryState.choices)
     target_state = models.CharField(_("to"), max_length=30, choices=EntryState.choices)

@@ -132,6 +132,8 @@ def _set_cell(member: JuryMember, entry: Entry, *, assigned: bool, round: int) -
             _("%(juror)s has started scoring %(entry)s, so the assignment stays.")
             % {"juror": member.user, "entry": entry.reference}
         )
+    # An empty draft goes by name: no cascade reaches an evaluation (Evaluation.assignment).
+    Evaluation.objects.filter(assignment=existing).delete()
     existing.delete()
     return None
 

@@ -130,9 +130,9 @@ def remove_juror(*, member: JuryMember, by: User) -> None:
     locked, and the juror's evaluations; refused once the juror has scored anything (their
     evaluations stay, to be reopened or left out, not lost), or when a conflict of theirs was
     declared, set or lifted by a person (those decisions are part of the jury's record); the
-    membership deleted with its assignments and automatic conflicts (the invitation link then
-    says it was withdrawn); the account too when it was made for this invitation and never
-    used (no password, no other role).
+    juror's empty drafts and automatic conflicts deleted, then the membership with its
+    assignments (the invitation link then says it was withdrawn); the account too when it was
+    made for this invitation and never used (no password, no other role).
     """
     if not by.has_perm("jury.manage_jury"):
         raise JuryRefused(_("Only the secretariat may change the jury."))
@@ -160,6 +160,10 @@ def remove_juror(*, member: JuryMember, by: User) -> None:
             % {"juror": member.user}
         )
     user = member.user
+    # What is left is no record (nothing scored, every conflict automatic) and goes by name:
+    # evaluations and conflicts are protected from the cascade of deleting the membership.
+    Evaluation.objects.filter(pk__in=[evaluation.pk for evaluation in evaluations]).delete()
+    member.conflicts.all().delete()
     member.delete()
     other_roles = (
         user.is_staff

@@ -285,3 +285,27 @@ def test_a_juror_with_a_declared_conflict_stays_on_the_jury(client):
 
     assert "Dora Declarer has conflicts of interest on record" in response.content.decode()
     assert member.conflicts.get().note == "My former employer."
+
+
+def test_removing_a_juror_who_only_opened_entries_takes_their_empty_drafts_and_conflicts():
+    from awards.models import Entry
+    from jury.models import Assignment, ConflictOfInterest, Evaluation
+    from jury.services import record_automatic_conflicts, remove_juror
+    from tests.factories import EntryFactory, PartnerFactory
+
+    member = JuryMemberFactory(country="ES")
+    opened, shared_country = (
+        EntryFactory(edition=member.edition, organisation__country=country)
+        for country in ("BE", "ES")
+    )
+    PartnerFactory(entry=opened, country="SN")
+    Entry.objects.filter(pk__in=[opened.pk, shared_country.pk]).update(state="in_review")
+    record_automatic_conflicts(edition=member.edition)
+    Evaluation.objects.create(assignment=Assignment.objects.create(member=member, entry=opened))
+    assert list(member.conflicts.values_list("entry", "kind")) == [(shared_country.pk, "country")]
+
+    remove_juror(member=member, by=SecretariatFactory())
+
+    assert ConflictOfInterest.objects.count() == 0
+    assert (JuryMember.objects.count(), Assignment.objects.count()) == (0, 0)
+    assert Evaluation.objects.count() == 0

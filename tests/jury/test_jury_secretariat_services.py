@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
 from awards.models import Edition, Entry, ReminderRule
@@ -41,6 +40,7 @@ from jury.services import (
     settings_for,
     tell_jurors_their_assignments,
 )
+from notifications.context import decode, encode
 from notifications.models import Notification
 from tests.factories import (
     EditionFactory,
@@ -1303,7 +1303,7 @@ def test_reopening_after_the_deadline_needs_a_time_and_gives_the_juror_until_the
     assert Reopening.objects.get().until == until
     [message] = Notification.objects.filter(kind="jury.evaluation_reopened")
     # The mail gives the juror's own time, not the passed deadline.
-    assert message.context["edition"]["scoring_deadline"] == DjangoJSONEncoder().default(until)
+    assert decode(message.context)["edition"]["scoring_deadline"] == until
 
 
 def test_reopening_before_the_deadline_keeps_the_deadline(scoring_assignment):
@@ -1439,13 +1439,13 @@ def test_the_jurors_reminder_reads_right_before_and_after_the_deadline(closed, l
         "edition": {
             "title": "PLATFORMAwards 2026",
             "timezone": "Europe/Brussels",
-            "scoring_deadline": "2026-12-18T17:00:00Z",
+            "scoring_deadline": datetime.datetime(2026, 12, 18, 17, 0, tzinfo=datetime.UTC),
         },
         "left": 2,
         "total": 5,
         "closed": closed,
     }
 
-    _subject, text, _html = render("reminder.juror", context, language)
+    _subject, text, _html = render("reminder.juror", encode(context), language)
 
     assert sentence in " ".join(text.split())

@@ -1,9 +1,15 @@
+import datetime
+
 import pytest
+import time_machine
 from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 
 from notifications.kinds import Kind
 from notifications.models import Notification
+from notifications.samples import sample_context
+from notifications.services import Recipient, notify
 from tests.factories import SecretariatFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -92,4 +98,38 @@ def test_outbox_closed_to_others(client):
             reverse("notifications:outbox_preview", kwargs={"kind": "entry.submitted"})
         ).status_code
         == 403
+    )
+
+
+@pytest.mark.parametrize("kind", Kind.values)
+@time_machine.travel(datetime.datetime(2031, 3, 15, 9, 30, tzinfo=datetime.UTC), tick=False)
+def test_preview_shows_exactly_what_the_outbox_sends(
+    client, monkeypatch, kind, django_capture_on_commit_callbacks
+):
+    def with_hostile_titles(kind: Kind) -> dict:
+        context = sample_context(kind)
+        for part in ("entry", "edition"):
+            if isinstance(context.get(part), dict):
+                context[part] = {**context[part], "title": "2026-01-01T10:00Z"}
+        return context
+
+    monkeypatch.setattr("notifications.views.sample_context", with_hostile_titles)
+    client.force_login(SecretariatFactory())
+
+    preview = client.get(
+        reverse("notifications:outbox_preview", kwargs={"kind": kind}), {"language": "fr"}
+    ).context
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            Kind(kind),
+            to=Recipient(email="ana@example.org", language="fr"),
+            context=with_hostile_titles(Kind(kind)),
+            key="preview-check",
+        )
+
+    [sent] = mail.outbox
+    assert (sent.subject, sent.body, sent.alternatives[0].content) == (
+        preview["subject"],
+        preview["text"],
+        preview["html"],
     )
