@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('awards', '0006_reminder_rules'),
+        ('awards', '0008_former_memberships'),
     ]
 
     operations = [

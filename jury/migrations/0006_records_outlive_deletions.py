@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('awards', '0006_reminder_rules'),
-        ('jury', '0004_evaluation_open_until'),
+        ('jury', '0005_conflict_kind_membership'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
