@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.addresses import normalise_email
 from accounts.models import User
 from accounts.services import lock_person, mark_email_verified, notify_user, person
 from notifications.kinds import Kind
@@ -96,6 +97,7 @@ def invite_colleague(*, organisation: Organisation, by: User, email: str) -> Org
     """Side effects: refused (MembershipError) once `by` has sent INVITATIONS_PER_HOUR
     invitations in the last hour; an invitation row; an email with a signed link valid for 14
     days."""
+    email = normalise_email(email)
     lock_person(by)  # two tabs inviting at once count one after the other
     # The mails sent, not the invitations: a revoked invitation's mail was sent all the same.
     hour = datetime.timedelta(hours=1)
@@ -111,7 +113,7 @@ def invite_colleague(*, organisation: Organisation, by: User, email: str) -> Org
             % {"count": INVITATIONS_PER_HOUR}
         )
     invitation = OrganisationInvitation.objects.create(
-        organisation=organisation, email=email.lower(), invited_by=by
+        organisation=organisation, email=email, invited_by=by
     )
     notify(
         Kind.COLLEAGUE_INVITED,
@@ -153,7 +155,7 @@ def accept_invitation(*, invitation: OrganisationInvitation, user: User) -> Orga
     invitation = OrganisationInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise MembershipError(_("This invitation has been used already."))
-    if invitation.email != user.email.lower():
+    if normalise_email(invitation.email) != normalise_email(user.email):
         raise MembershipError(
             _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
             % {"email": invitation.email}

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.addresses import normalise_email
 from accounts.models import User
 from accounts.services import mark_email_verified, notify_user
 from awards.models import Edition
@@ -40,8 +41,8 @@ def invite_juror(
 ) -> JuryMember:
     """Side effects, in order: an account made for a newcomer (no password until they accept);
     the jury membership (not accepted yet); an invitation mailed with a link valid 21 days."""
-    email = User.objects.normalize_email(email).lower()
-    user = User.objects.filter(email__iexact=email).first()
+    email = normalise_email(email)
+    user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(
             email=email, full_name=full_name, preferred_language=language, password=None

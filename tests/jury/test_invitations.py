@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from jury.models import JuryMember
+from tests.accounts.spellings import fullwidth
 from tests.factories import (
     PASSWORD,
     EditionFactory,
@@ -285,3 +286,18 @@ def test_a_juror_with_a_declared_conflict_stays_on_the_jury(client):
 
     assert "Dora Declarer has conflicts of interest on record" in response.content.decode()
     assert member.conflicts.get().note == "My former employer."
+
+
+def test_inviting_an_address_in_another_spelling_invites_its_account(
+    client, django_capture_on_commit_callbacks
+):
+    juror = UserFactory(email="judge@example.org")
+    edition = EditionFactory()
+
+    typed = fullwidth("JUDGE") + "@Example.org"
+
+    response = invite(client, edition, django_capture_on_commit_callbacks, email=typed)
+
+    assert response.status_code == 302
+    assert User.objects.filter(email__icontains="judge").count() == 1
+    assert JuryMember.objects.get(edition=edition).user == juror
