@@ -1,17 +1,16 @@
 """Writes of organisations: creating one, joining one, approving members, inviting colleagues."""
 
-import datetime
-
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.addresses import normalise_email
+from accounts.limits import MailLimit, lock_for_counting
 from accounts.models import User
 from accounts.services import lock_person, mark_email_verified, notify_user, person
 from notifications.kinds import Kind
-from notifications.services import Recipient, notify, sent_recently
+from notifications.services import Recipient, notify
 
 from ..models import Organisation, OrganisationInvitation, OrganisationMembership
 from ..notices import notify_members, organisation_context
@@ -39,6 +38,13 @@ def create_organisation(
 # Limits that keep the site from being used to flood people with mail.
 PENDING_REQUESTS_MAX = 5
 INVITATIONS_PER_HOUR = 20
+INVITATIONS_PER_ADDRESS_PER_HOUR = 3
+COLLEAGUE_INVITATIONS = MailLimit(
+    kind=Kind.COLLEAGUE_INVITED,
+    per_person=INVITATIONS_PER_HOUR,
+    per_address=INVITATIONS_PER_ADDRESS_PER_HOUR,
+    caused_by="inviter",
+)
 
 
 @transaction.atomic
@@ -94,23 +100,29 @@ def decide_membership(*, membership: OrganisationMembership, by: User, approve: 
 
 @transaction.atomic
 def invite_colleague(*, organisation: Organisation, by: User, email: str) -> OrganisationInvitation:
-    """Side effects: refused (MembershipError) once `by` has sent INVITATIONS_PER_HOUR
-    invitations in the last hour; an invitation row; an email with a signed link valid for 14
-    days."""
+    """Side effects, in order: the person's row and the address locked; refused
+    (MembershipError) once `by` has sent INVITATIONS_PER_HOUR invitations in the last hour, or
+    the address has received INVITATIONS_PER_ADDRESS_PER_HOUR (from anyone); an invitation
+    row; an email with a signed link valid for 14 days."""
     email = normalise_email(email)
-    lock_person(by)  # two tabs inviting at once count one after the other
-    # The mails sent, not the invitations: a revoked invitation's mail was sent all the same.
-    hour = datetime.timedelta(hours=1)
-    if (
-        sent_recently(Kind.COLLEAGUE_INVITED, within=hour, context__inviter__email=by.email)
-        >= INVITATIONS_PER_HOUR
-    ):
+    # Two tabs (or two people) inviting at once count one after the other. The mails sent
+    # are counted, not the invitations: a revoked invitation's mail was sent all the same.
+    lock_for_counting(by, [email])
+    if not COLLEAGUE_INVITATIONS.person_may_send(by):
         raise MembershipError(
             _(
                 "You have sent %(count)s invitations in the last hour, the most the site allows. "
                 "Please send the next ones a little later."
             )
             % {"count": INVITATIONS_PER_HOUR}
+        )
+    if not COLLEAGUE_INVITATIONS.address_may_receive(email):
+        raise MembershipError(
+            _(
+                "%(email)s has been sent %(count)s invitations in the last hour, the most the "
+                "site allows. Please invite this colleague again a little later."
+            )
+            % {"email": email, "count": INVITATIONS_PER_ADDRESS_PER_HOUR}
         )
     invitation = OrganisationInvitation.objects.create(
         organisation=organisation, email=email, invited_by=by
