@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
+from .addresses import EmailAddressField, normalise_email
 from .models import User
 from .services import send_password_reset
 
@@ -23,6 +24,18 @@ class SignInForm(auth_forms.AuthenticationForm):
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     """Sends the reset link through the outbox, in the account holder's own language."""
+
+    email = EmailAddressField(
+        label=auth_forms.PasswordResetForm.base_fields["email"].label,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+    def get_users(self, email):
+        """The account with this address, found as the sign-in finds it (Django's own
+        lookup is case-insensitive in the database, which folds look-alike letters)."""
+        users = User._default_manager.filter(email=normalise_email(email), is_active=True)
+        return (user for user in users if user.has_usable_password())
 
     def send_mail(
         self,
@@ -48,11 +61,12 @@ class SignUpForm(auth_forms.BaseUserCreationForm):
     class Meta:
         model = User
         fields = ["email", "full_name", "preferred_language"]
+        field_classes = {"email": EmailAddressField}
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email"})}
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exists():
+        email = normalise_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
             raise forms.ValidationError(
                 _("An account already uses this address. Sign in, or reset your password."),
                 code="duplicate_email",

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .addresses import normalise_email
+
 SECRETARIAT_GROUP = "Secretariat"
 
 
@@ -13,7 +15,7 @@ class UserManager(BaseUserManager["User"]):
     def _create_user(self, email: str, password: str | None, **extra_fields) -> "User":
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=self.normalize_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -32,9 +34,16 @@ class UserManager(BaseUserManager["User"]):
             raise ValueError("A superuser needs is_staff and is_superuser.")
         return self._create_user(email, password, **extra_fields)
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        # Django's own version lower-cases the domain only; the site keeps one spelling.
+        return normalise_email(email or "")
+
     def get_by_natural_key(self, username: str | None) -> "User":
-        # Addresses are stored lower-cased; people type them as they like.
-        return self.get(email__iexact=username or "")
+        # An exact match on the stored spelling: a case-insensitive match in the database
+        # folds letters that the lock-out keeps apart (PostgreSQL's UPPER() makes the
+        # dotless i an "I").
+        return self.get(email=normalise_email(username or ""))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -80,7 +89,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalise_email(self.email)
 
     def get_full_name(self) -> str:
         return self.full_name

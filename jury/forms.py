@@ -6,6 +6,7 @@ from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from accounts.addresses import EmailAddressField
 from awards.models import Entry
 
 from .models import Criterion, JuryMember, JurySettings
@@ -13,7 +14,7 @@ from .selectors import JURY_STATES
 
 
 class InviteJurorForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
+    email = EmailAddressField(label=_("Email address"))
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     country = forms.ChoiceField(label=_("Country"), required=False)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)

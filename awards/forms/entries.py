@@ -7,6 +7,8 @@ from django.utils import timezone as django_timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from accounts.addresses import EmailAddressField
+
 from ..models import Entry, LinkedProject, Partner, SustainableDevelopmentGoal
 from .editions import DateTimeLocalInput
 
@@ -75,6 +77,8 @@ class PartnerForm(forms.ModelForm):
     class Meta:
         model = Partner
         fields = ["name", "country", "contact_name", "contact_email"]
+        # One spelling: retyping the address in other letter case is no change of contact.
+        field_classes = {"contact_email": EmailAddressField}
         help_texts = {
             "contact_email": _(
                 "We send this person a link to confirm the partnership; no account is needed."

@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from accounts.addresses import EmailAddressField
+
 from ..models import Organisation
 
 
@@ -23,4 +25,4 @@ class OrganisationSearchForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("Your colleague's email address"))
+    email = EmailAddressField(label=_("Your colleague's email address"))

@@ -7,12 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.addresses import normalise_email
+from accounts.limits import MailLimit, lock_for_counting
 from accounts.models import User
 from accounts.services import lock_person, mark_email_verified, notify_user, person
 from core.links import SignedLink
 from core.refusals import Refused
 from notifications.kinds import Kind
-from notifications.services import Recipient, notify, sent_recently
+from notifications.services import Recipient, notify
 
 from .. import signals
 from ..models import (
@@ -53,6 +55,13 @@ def create_organisation(
 # Limits that keep the site from being used to flood people with mail.
 PENDING_REQUESTS_MAX = 5
 INVITATIONS_PER_HOUR = 20
+INVITATIONS_PER_ADDRESS_PER_HOUR = 3
+COLLEAGUE_INVITATIONS = MailLimit(
+    kind=Kind.COLLEAGUE_INVITED,
+    per_person=INVITATIONS_PER_HOUR,
+    per_address=INVITATIONS_PER_ADDRESS_PER_HOUR,
+    caused_by="inviter",
+)
 
 
 @transaction.atomic
@@ -111,16 +120,15 @@ def decide_membership(*, membership: OrganisationMembership, by: User, approve: 
 
 @transaction.atomic
 def invite_colleague(*, organisation: Organisation, by: User, email: str) -> OrganisationInvitation:
-    """Side effects: refused (MembershipError) once `by` has sent INVITATIONS_PER_HOUR
-    invitations in the last hour; an invitation row; an email with a signed link valid for 14
-    days."""
-    lock_person(by)  # two tabs inviting at once count one after the other
-    # The mails sent, not the invitations: a revoked invitation's mail was sent all the same.
-    hour = datetime.timedelta(hours=1)
-    if (
-        sent_recently(Kind.COLLEAGUE_INVITED, within=hour, context__inviter__email=by.email)
-        >= INVITATIONS_PER_HOUR
-    ):
+    """Side effects, in order: the person's row and the address locked; refused
+    (MembershipError) once `by` has sent INVITATIONS_PER_HOUR invitations in the last hour, or
+    the address has received INVITATIONS_PER_ADDRESS_PER_HOUR (from anyone); an invitation
+    row; an email with a signed link valid for 14 days."""
+    email = normalise_email(email)
+    # Two tabs (or two people) inviting at once count one after the other. The mails sent
+    # are counted, not the invitations: a revoked invitation's mail was sent all the same.
+    lock_for_counting(by, [email])
+    if not COLLEAGUE_INVITATIONS.person_may_send(by):
         raise MembershipError(
             _(
                 "You have sent %(count)s invitations in the last hour, the most the site allows. "
@@ -128,8 +136,16 @@ def invite_colleague(*, organisation: Organisation, by: User, email: str) -> Org
             )
             % {"count": INVITATIONS_PER_HOUR}
         )
+    if not COLLEAGUE_INVITATIONS.address_may_receive(email):
+        raise MembershipError(
+            _(
+                "%(email)s has been sent %(count)s invitations in the last hour, the most the "
+                "site allows. Please invite this colleague again a little later."
+            )
+            % {"email": email, "count": INVITATIONS_PER_ADDRESS_PER_HOUR}
+        )
     invitation = OrganisationInvitation.objects.create(
-        organisation=organisation, email=email.lower(), invited_by=by
+        organisation=organisation, email=email, invited_by=by
     )
     notify(
         Kind.COLLEAGUE_INVITED,
@@ -173,7 +189,7 @@ def accept_invitation(*, invitation: OrganisationInvitation, user: User) -> Orga
     invitation = OrganisationInvitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise MembershipError(_("This invitation has been used already."))
-    if invitation.email != user.email.lower():
+    if normalise_email(invitation.email) != normalise_email(user.email):
         raise MembershipError(
             _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
             % {"email": invitation.email}

@@ -15,26 +15,42 @@ from .entries import entry_or_404
 @require_POST
 def partners_ask(request: HttpRequest, pk: int) -> HttpResponse:
     entry = entry_or_404(request, pk, perm="awards.submit_entry")
-    asked = services.ask_partners(entry=entry, by=request.user, again="again" in request.POST)
-    if asked:
+    again = "again" in request.POST
+    result = services.ask_partners(entry=entry, by=request.user, again=again)
+    if result.asked:
         messages.success(
             request,
             _("A confirmation request has been emailed to %(count)s partner(s).")
-            % {"count": asked},
+            % {"count": result.asked},
         )
-    elif "again" in request.POST:
-        messages.info(
+    if result.held_back:
+        messages.warning(
             request,
             _(
-                "Partners who have not replied are asked again at most once a day; the last "
-                "request went less than a day ago."
-            ),
+                "%(count)s partner(s) could not be asked now: the site sends at most "
+                "%(per_person)s confirmation requests an hour for one person, and "
+                "%(per_address)s to one address. Ask them again a little later."
+            )
+            % {
+                "count": result.held_back,
+                "per_person": services.PARTNER_REQUESTS_PER_HOUR,
+                "per_address": services.PARTNER_REQUESTS_PER_ADDRESS_PER_HOUR,
+            },
         )
-    else:
-        messages.info(request, _("Every partner has already been asked."))
+    elif not result.asked:
+        messages.info(request, _nobody_due_message(again))
     if request.POST.get("back") == "partners":
         return redirect("awards:entry_edit", pk=entry.pk, step="partners")
     return redirect(entry)
+
+
+def _nobody_due_message(again: bool) -> str:
+    if again:
+        return _(
+            "Partners who have not replied are asked again at most once a day; the last "
+            "request went less than a day ago."
+        )
+    return _("Every partner has already been asked.")
 
 
 @login_not_required

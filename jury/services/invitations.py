@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.addresses import normalise_email
+from accounts.limits import MailLimit, lock_for_counting
 from accounts.models import User
-from accounts.services import mark_email_verified, notify_user
+from accounts.services import mark_email_verified, notify_user, person
 from awards.models import Edition
 from core.links import SignedLink
 from notifications.kinds import Kind
@@ -31,6 +33,12 @@ INVITATION_LINK = SignedLink(
     refusal=JuryRefused,
 )
 
+# A jury is invited in one sitting, so a secretariat member may send many in an hour; one
+# address is invited a few times at most (a second invitation replaces the first).
+JURY_INVITATIONS = MailLimit(
+    kind=Kind.JURY_INVITATION, per_person=60, per_address=3, caused_by="invited_by"
+)
+
 
 @transaction.atomic
 def invite_juror(
@@ -44,10 +52,14 @@ def invite_juror(
     is_chair: bool = False,
     language: str = "en",
 ) -> JuryMember:
-    """Side effects, in order: an account made for a newcomer (no password until they accept);
-    the jury membership (not accepted yet); an invitation mailed with a link valid 21 days."""
-    email = User.objects.normalize_email(email).lower()
-    user = User.objects.filter(email__iexact=email).first()
+    """Side effects, in order: the person's row and the address locked; refused (JuryRefused)
+    when `by` has sent JURY_INVITATIONS.per_person invitations in the last hour or the address
+    has received JURY_INVITATIONS.per_address; an account made for a newcomer (no password
+    until they accept); the jury membership (not accepted yet); an invitation mailed with a
+    link valid 21 days."""
+    email = normalise_email(email)
+    _check_invitation_limits(by, email)
+    user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(
             email=email, full_name=full_name, preferred_language=language, password=None
@@ -71,10 +83,31 @@ def invite_juror(
             "edition": {"title": edition.title, "scoring_opens": edition.scoring_opens},
             "is_chair": is_chair,
             "token": invitation_token(member),
+            "invited_by": person(by),
         },
         key=f"jury-invitation:{member.pk}:{member.invited_at.isoformat()}",
     )
     return member
+
+
+def _check_invitation_limits(by: User, email: str) -> None:
+    lock_for_counting(by, [email])
+    if not JURY_INVITATIONS.person_may_send(by):
+        raise JuryRefused(
+            _(
+                "You have sent %(count)s jury invitations in the last hour, the most the site "
+                "allows. Please send the next ones a little later."
+            )
+            % {"count": JURY_INVITATIONS.per_person}
+        )
+    if not JURY_INVITATIONS.address_may_receive(email):
+        raise JuryRefused(
+            _(
+                "%(email)s has been sent %(count)s jury invitations in the last hour, the most "
+                "the site allows. Please invite this person again a little later."
+            )
+            % {"email": email, "count": JURY_INVITATIONS.per_address}
+        )
 
 
 def invitation_token(member: JuryMember) -> str:

@@ -11,8 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from awards.models import OrganisationInvitation, OrganisationMembership, Partner
-from awards.services.organisations import INVITATIONS_PER_HOUR, PENDING_REQUESTS_MAX
-from awards.services.partners import ask_partners
+from awards.services.organisations import (
+    INVITATIONS_PER_ADDRESS_PER_HOUR,
+    INVITATIONS_PER_HOUR,
+    PENDING_REQUESTS_MAX,
+)
+from awards.services.partners import PartnersAsked, ask_partners
 from notifications.models import Notification
 from tests.factories import (
     MembershipFactory,
@@ -76,12 +80,12 @@ def test_a_partner_is_asked_again_at_most_once_a_day(django_capture_on_commit_ca
     start = timezone.now()
 
     with time_machine.travel(start, tick=False):
-        assert ask_partners(entry=entry, by=user) == 1
-        assert ask_partners(entry=entry, by=user, again=True) == 0
+        assert ask_partners(entry=entry, by=user) == PartnersAsked(asked=1)
+        assert ask_partners(entry=entry, by=user, again=True) == PartnersAsked(asked=0)
     with time_machine.travel(start + datetime.timedelta(hours=23), tick=False):
-        assert ask_partners(entry=entry, by=user, again=True) == 0
+        assert ask_partners(entry=entry, by=user, again=True) == PartnersAsked(asked=0)
     with time_machine.travel(start + datetime.timedelta(days=1, seconds=1), tick=False):
-        assert ask_partners(entry=entry, by=user, again=True) == 1
+        assert ask_partners(entry=entry, by=user, again=True) == PartnersAsked(asked=1)
 
     assert Notification.objects.filter(kind="entry.partner_confirmation").count() == 2
     assert Partner.objects.get(entry=entry).status == "pending"
@@ -117,8 +121,8 @@ def test_revoking_invitations_does_not_reset_the_hourly_limit(client):
     client.force_login(member.user)
     invite = reverse("awards:colleague_invite", kwargs={"pk": member.organisation.pk})
 
-    for _ in range(INVITATIONS_PER_HOUR):
-        client.post(invite, {"email": "same-person@example.org"})
+    for n in range(INVITATIONS_PER_HOUR):
+        client.post(invite, {"email": f"colleague{n}@example.org"})
         invitation = OrganisationInvitation.objects.get()
         client.post(
             reverse(
@@ -126,7 +130,7 @@ def test_revoking_invitations_does_not_reset_the_hourly_limit(client):
                 kwargs={"pk": member.organisation.pk, "invitation_pk": invitation.pk},
             )
         )
-    refused = client.post(invite, {"email": "same-person@example.org"})
+    refused = client.post(invite, {"email": "one-more@example.org"})
 
     assert "You have sent 20 invitations in the last hour" in refused.content.decode()
     assert Notification.objects.filter(kind="organisation.colleague_invited").count() == 20
@@ -147,3 +151,27 @@ def test_asking_partners_again_too_soon_says_when(client):
         "Partners who have not replied are asked again at most once a day"
         in response.content.decode()
     )
+
+
+def test_an_address_is_sent_a_few_invitations_an_hour_whoever_invites(client):
+    inviters = MembershipFactory.create_batch(INVITATIONS_PER_ADDRESS_PER_HOUR + 1)
+    for member in inviters[:-1]:
+        client.force_login(member.user)
+        client.post(
+            reverse("awards:colleague_invite", kwargs={"pk": member.organisation.pk}),
+            {"email": "colleague@example.org"},
+        )
+    client.force_login(inviters[-1].user)
+
+    refused = client.post(
+        reverse("awards:colleague_invite", kwargs={"pk": inviters[-1].organisation.pk}),
+        {"email": "Colleague@Example.ORG"},
+    )
+
+    content = refused.content.decode()
+    assert (
+        "colleague@example.org has been sent 3 invitations in the last hour, the most the site "
+        "allows. Please invite this colleague again a little later."
+    ) in content
+    assert 'value="Colleague@Example.ORG"' in content  # what was typed is kept
+    assert OrganisationInvitation.objects.filter(email="colleague@example.org").count() == 3

@@ -76,3 +76,31 @@ def test_token_for_unknown_partner_refused(client):
     response = client.get(reverse("awards:partner_respond", kwargs={"token": token}))
 
     assert response.status_code == 404
+
+
+def test_retyping_a_partners_address_in_other_letters_keeps_its_confirmation(
+    client, applicant_entry
+):
+    user, entry = applicant_entry
+    partner = PartnerFactory(
+        entry=entry, contact_email="awa@dakar.example", status=Partner.Status.CONFIRMED
+    )
+    client.force_login(user)
+    row = {
+        "id": partner.pk,
+        "name": partner.name,
+        "country": partner.country,
+        "contact_name": partner.contact_name,
+        "contact_email": " AWA@Dakar.Example",
+    }
+
+    client.post(
+        reverse("awards:entry_edit", kwargs={"pk": entry.pk, "step": "partners"}),
+        formset_data("partners", [row], initial=1),
+    )
+
+    partner.refresh_from_db()
+    assert (partner.status, partner.contact_email) == (
+        Partner.Status.CONFIRMED,
+        "awa@dakar.example",
+    )

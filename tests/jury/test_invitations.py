@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from jury.models import JuryMember
+from tests.accounts.spellings import fullwidth
 from tests.factories import (
     PASSWORD,
     EditionFactory,
@@ -309,3 +310,18 @@ def test_removing_a_juror_who_only_opened_entries_takes_their_empty_drafts_and_c
     assert ConflictOfInterest.objects.count() == 0
     assert (JuryMember.objects.count(), Assignment.objects.count()) == (0, 0)
     assert Evaluation.objects.count() == 0
+
+
+def test_inviting_an_address_in_another_spelling_invites_its_account(
+    client, django_capture_on_commit_callbacks
+):
+    juror = UserFactory(email="judge@example.org")
+    edition = EditionFactory()
+
+    typed = fullwidth("JUDGE") + "@Example.org"
+
+    response = invite(client, edition, django_capture_on_commit_callbacks, email=typed)
+
+    assert response.status_code == 302
+    assert User.objects.filter(email__icontains="judge").count() == 1
+    assert JuryMember.objects.get(edition=edition).user == juror
