@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from core.headers import private_document
+
 from .kinds import Kind
 from .models import Notification
 from .rendering import render as render_message
@@ -101,6 +103,7 @@ MAIL_PREVIEW_POLICY = {
 
 
 @outbox_permission
+@private_document
 @xframe_options_sameorigin
 @csp(MAIL_PREVIEW_POLICY)
 def outbox_preview_html(request: HttpRequest, kind: str) -> HttpResponse:

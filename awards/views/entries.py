@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import email_confirmed_required
+from core.headers import private_document
 
 from .. import selectors
 from ..forms.entries import (
@@ -283,6 +284,7 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("dashboard")
 
 
+@private_document
 def entry_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from ..pdf import render_entry_pdf
 
@@ -308,6 +310,7 @@ def entry_extension(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(entry)
 
 
+@private_document
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     entry = get_object_or_404(Entry, pk=pk)
     if not request.user.has_perm("awards.view_attachments", entry):
@@ -324,8 +327,6 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
-    # Private documents: never kept by a shared cache or the browser's history.
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

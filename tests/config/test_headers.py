@@ -1,14 +1,20 @@
-"""The headers every response carries: a strict Content-Security-Policy and a
-Permissions-Policy."""
+"""The headers every response carries: a strict Content-Security-Policy, a Permissions-Policy,
+and no storing of anything private."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
+from awards.models import Attachment
+from awards.services.partners import partner_token
 from core.headers import permissions_policy
 from tests.factories import (
+    PartnerFactory,
     SecretariatFactory,
     UserFactory,
+    applicant_with_entry,
+    complete_entry,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +40,7 @@ MAIL_PREVIEW_POLICY = {
     "frame-ancestors": "'self'",
     "sandbox": "",
 }
+PRIVATE = "private, no-store"
 
 
 def directives(header: str) -> dict[str, str]:
@@ -73,6 +80,88 @@ def test_every_response_carries_the_permissions_policy(client, settings, path):
     assert response["Permissions-Policy"] == permissions_policy(settings.PERMISSIONS_POLICY)
     assert "camera=()" in response["Permissions-Policy"]
     assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_entry_pdf_is_never_stored(client):
+    user, entry = applicant_with_entry()
+    complete_entry(entry)
+    client.force_login(user)
+
+    response = client.get(reverse("awards:entry_pdf", kwargs={"pk": entry.pk}))
+
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == PRIVATE
+
+
+def test_attachment_is_never_stored(client):
+    user, entry = applicant_with_entry()
+    attachment = Attachment.objects.create(
+        entry=entry,
+        file=ContentFile(b"%PDF-1.4 a letter", name="letter.pdf"),
+        original_name="letter.pdf",
+        content_type="application/pdf",
+        size=17,
+        sha256="0" * 64,
+    )
+    client.force_login(user)
+
+    response = client.get(
+        reverse(
+            "awards:attachment_download", kwargs={"pk": entry.pk, "attachment_pk": attachment.pk}
+        )
+    )
+
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 a letter"
+    response.close()
+    assert response["Cache-Control"] == PRIVATE
+
+
+@pytest.mark.parametrize(
+    "name", ["notifications:outbox_preview", "notifications:outbox_preview_html"]
+)
+def test_mail_previews_are_never_stored(client, name):
+    client.force_login(SecretariatFactory())
+
+    response = client.get(reverse(name, kwargs={"kind": "entry.submitted"}))
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+
+
+@pytest.mark.parametrize("name", ["dashboard", "accounts:profile", "notifications:outbox"])
+def test_signed_in_pages_are_never_stored(client, name):
+    client.force_login(SecretariatFactory())
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+
+
+def test_page_reached_by_a_signed_link_is_never_stored(client):
+    partner = PartnerFactory()
+
+    response = client.get(
+        reverse("awards:partner_respond", kwargs={"token": partner_token(partner)})
+    )
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+
+
+@pytest.mark.parametrize("name", ["home", "accounts:sign_up"])
+def test_anonymous_pages_are_not_stored_either(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 200
+    assert response["Cache-Control"] == PRIVATE
+
+
+def test_a_response_that_sets_its_own_caching_keeps_it(client):
+    assert client.get(reverse("favicon"))["Cache-Control"] == "public, max-age=86400"
+    assert client.get(reverse("healthz"))["Cache-Control"] == (
+        "max-age=0, no-cache, no-store, must-revalidate, private"
+    )
 
 
 def test_favicon_leads_to_the_icon(client):
