@@ -33,6 +33,9 @@ def permissions_policy(features: dict[str, list[str]]) -> str:
 
 
 class HeadersMiddleware:
+    """The Permissions-Policy on every response, and `private, no-store` on every response
+    that sets no caching of its own (see the module's docstring for why)."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
