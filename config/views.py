@@ -1,4 +1,5 @@
-"""Pages that span the apps: the public home, the signed-in dashboard and the health probe.
+"""Pages that span the apps: the public home, the signed-in dashboard, the health probe and the
+site's icon.
 
 Each section of the dashboard is read from the app that owns it; no business logic lives here.
 """
@@ -8,7 +9,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from awards import selectors as award_selectors
@@ -45,6 +47,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             context["statistics"] = award_selectors.edition_statistics(current)
             context["needs_action"] = award_selectors.needs_action(current)
     return render(request, "dashboard.html", context)
+
+
+@login_not_required
+@cache_control(public=True, max_age=60 * 60 * 24)
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico wherever a page names no icon (the admin, a bare error
+    page, a PDF opened in a tab); without an answer each such page logs a failed request."""
+    return redirect(static("img/favicon.svg"))
 
 
 @login_not_required

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import email_confirmed_required
+from core.headers import private_document
 from core.refusals import refused
 
 from .. import selectors
@@ -294,6 +295,7 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("dashboard")
 
 
+@private_document
 def entry_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from ..pdf import render_entry_pdf
 
@@ -319,6 +321,7 @@ def entry_extension(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(entry)
 
 
+@private_document
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     entry = get_object_or_404(Entry, pk=pk)
     if not request.user.has_perm("awards.view_attachments", entry):
@@ -341,8 +344,6 @@ def attachment_response(attachment: Attachment) -> FileResponse:
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
-    # Private documents: never kept by a shared cache or the browser's history.
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -119,6 +119,10 @@ def test_preview_shows_exactly_what_the_outbox_sends(
     preview = client.get(
         reverse("notifications:outbox_preview", kwargs={"kind": kind}), {"language": "fr"}
     ).context
+    # The mail's HTML is its own document, framed by the preview page.
+    html = client.get(
+        reverse("notifications:outbox_preview_html", kwargs={"kind": kind}), {"language": "fr"}
+    ).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         notify(
             Kind(kind),
@@ -131,5 +135,5 @@ def test_preview_shows_exactly_what_the_outbox_sends(
     assert (sent.subject, sent.body, sent.alternatives[0].content) == (
         preview["subject"],
         preview["text"],
-        preview["html"],
+        html,
     )
