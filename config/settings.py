@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+class Env(environ.Env):
+    # One line per message on the console, for a site run locally (notifications/backends.py).
+    EMAIL_SCHEMES = {
+        **environ.Env.EMAIL_SCHEMES,
+        "onelinemail": "notifications.backends.OneLineConsoleBackend",
+    }
+
+
+env = Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
