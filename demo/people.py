@@ -102,12 +102,12 @@ def restore_account(
     """The account of `person`, as the demo promises it.
 
     Side effects, in order: the account made when missing; its name and interface language
-    restored; its password set from `password_hash` (`make_password`, hashed once for every
-    demo login: they share it, and hashing is what takes time), or none when that is None (a
-    person who never signs in);
-    active, address confirmed; its roles reset, the secretariat's group and staff status for
-    the secretariat and no group, staff status, superuser status or permission of its own for
-    anyone else; failed sign-ins of the address forgotten, so that a locked-out login opens.
+    restored; its password set from `password_hash` (hashed once for every demo login: they
+    share it, and hashing is what takes time), or none when that is None (a person who never
+    signs in); active, address confirmed; its roles reset, the secretariat's group and staff
+    status for the secretariat and no group, staff status, superuser status or permission of
+    its own for anyone else; failed sign-ins of the address forgotten, so that a locked-out
+    login opens.
     """
     from axes.utils import reset as forget_failed_sign_ins
 

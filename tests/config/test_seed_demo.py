@@ -7,11 +7,25 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.validators import validate_email
+from django.db.models import Q
 
 from accounts.models import SECRETARIAT_GROUP, User
 from accounts.services import update_profile
-from awards.models import Edition, Entry, Organisation, OrganisationMembership, Partner
-from awards.services.organisations import create_organisation, update_organisation
+from awards.models import (
+    Edition,
+    Entry,
+    Organisation,
+    OrganisationInvitation,
+    OrganisationMembership,
+    Partner,
+)
+from awards.services.organisations import (
+    create_organisation,
+    decide_membership,
+    invite_colleague,
+    request_membership,
+    update_organisation,
+)
 from awards.services.transitions import transition_entry
 from jury.models import Assignment, Evaluation, JuryMember
 from jury.scoring import save_scores, submit_evaluation
@@ -250,7 +264,14 @@ def demo_state():
                 "assignment__member__user__email", "assignment__entry__number", "status"
             )
         ),
-        "outbox": sorted(Notification.objects.values_list("kind", "recipient_email", "status")),
+        # What was sent to visitors is theirs; what went to the demo's people and partners
+        # is the demo's.
+        "outbox": sorted(
+            Notification.objects.filter(
+                Q(recipient_email__endswith=DEMO_DOMAIN)
+                | Q(recipient_email__in=Partner.objects.values("contact_email"))
+            ).values_list("kind", "recipient_email", "status")
+        ),
     }
 
 
@@ -281,11 +302,14 @@ def use_the_demo():
     update_profile(user=lyon, full_name="Someone else", preferred_language="en")
     lyon.set_password("a-visitor-chose-this")
     lyon.save(update_fields=["password"])
+    city = Organisation.objects.get(name="City of Lyon")
+    visitor = User.objects.create_user(email="visitor@example.org", full_name="A Visitor")
+    decide_membership(
+        membership=request_membership(organisation=city, by=visitor), by=lyon, approve=True
+    )
+    invite_colleague(organisation=city, by=lyon, email="colleague@example.org")
     update_organisation(
-        organisation=Organisation.objects.get(name="City of Lyon"),
-        by=lyon,
-        name="Ville de Lyon",
-        website="https://lyon.example",
+        organisation=city, by=lyon, name="Ville de Lyon", website="https://lyon.example"
     )
     create_organisation(by=lyon, name="Visitors' town", kind="municipality", country="FR")
     juror.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
@@ -317,6 +341,9 @@ def test_seed_demo_again_restores_the_demo_after_it_was_used(seed):
     for email in ("lyon@demo.platformawards.eu", "juror2@demo.platformawards.eu"):
         assert User.objects.get(email=email).check_password("s3cret-demo-pass")
     assert AccessAttempt.objects.count() == 0
+    # The visitor keeps the account, not the place in the demo's organisation.
+    assert User.objects.filter(email="visitor@example.org").count() == 1
+    assert OrganisationInvitation.objects.count() == 0
     # Nothing from before the second run is left over: the entries and the jury's work are
     # the demo's again, numbered as the first time.
     assert Entry.objects.filter(state="withdrawn").count() == 0
