@@ -6,7 +6,7 @@ JS_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup demo test lint format bench messages clean
+.PHONY: setup demo demo-data test lint format bench messages clean
 
 ## setup: virtual environment in .venv with the dev extra, front-end libraries from npm
 setup: $(PY_STAMP) $(JS_STAMP)
@@ -24,12 +24,18 @@ $(JS_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-## demo: set up, migrate, create the demo edition and its logins, serve on 127.0.0.1:8000
-demo: setup
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo
+# The demo's mails link to the address it serves on, and print as one line each.
+DEMO_ENV = SITE_URL=http://$(HOST):$(PORT) EMAIL_URL=onelinemail://
+
+## demo: set up, migrate, create (or restore) the demo and its logins, serve on HOST:PORT
+demo: demo-data
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEMO_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## demo-data: the demo's first step alone: migrate, create (or restore) the demo, print the logins
+demo-data: setup
+	$(BIN)/python manage.py migrate --no-input
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 
 ## test: the whole suite (services used when reachable; REQUIRE_SERVICES=1 makes them mandatory)
 test: setup

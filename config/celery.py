@@ -9,6 +9,15 @@ app = Celery("platformawards")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
+@app.on_after_configure.connect
+def _in_process_broker(sender: Celery, **kwargs) -> None:
+    """Without a broker tasks run in-process, yet Celery still opens a producer for each: with no
+    URL it would look for an AMQP server on localhost and warn about it on the console."""
+    if sender.conf.task_always_eager and not sender.conf.broker_url:
+        sender.conf.broker_url = "memory://localhost/"
+
+
 # Periodic tasks, one place for all of them.
 app.conf.beat_schedule = {
     "sweep-outbox": {

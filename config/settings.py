@@ -5,6 +5,7 @@ in-process); production sets DJANGO_DEBUG=0 and the values listed in `.env.examp
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -13,7 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+
+class Env(environ.Env):
+    # One line per message on the console, for a site run locally (notifications/backends.py).
+    EMAIL_SCHEMES = {
+        **environ.Env.EMAIL_SCHEMES,
+        "onelinemail": "notifications.backends.OneLineConsoleBackend",
+    }
+
+
+env = Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
@@ -24,11 +34,20 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=_LOCAL_SECRET_KEY if DEBUG els
 if not SECRET_KEY:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")
 
-ALLOWED_HOSTS = env.list(
-    "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
-)
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+
+def _local_hosts(site_url: str) -> list[str]:
+    """The host names a site run locally answers to: loopback, and the host of its own address
+    (`make demo HOST=...`), so that the links in its mails open."""
+    hosts = ["127.0.0.1", "localhost", "[::1]"]
+    name = urlsplit(site_url).hostname or ""
+    host = f"[{name}]" if ":" in name else name
+    return [*hosts, host] if host and host not in hosts else hosts
+
+
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=_local_hosts(SITE_URL) if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -259,5 +278,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Tasks run in-process say nothing a caller waiting for them does not know already;
+        # a failure is still logged (and raised).
+        **({"celery.app.trace": {"level": "WARNING"}} if CELERY_TASK_ALWAYS_EAGER else {}),
     },
 }

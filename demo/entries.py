@@ -1,18 +1,19 @@
-"""The demo's entries: one submitted and one draft per applicant, built through the services."""
+"""The demo's entries: Lyon's submitted entry and unfinished draft, Andalusia's complete draft
+with its partners asked, built through the services as the applicants would have."""
 
 import io
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import CommandError
 
-from accounts.models import User
 from awards.forms.entries import PartnerFormSet, ProjectFormSet
-from awards.models import Organisation, OrganisationMembership
+from awards.models import Entry
 from awards.services import entries as entry_services
 from awards.services import partners as partner_services
 from awards.services.transitions import transition_entry
 
-DEMO_ENTRIES = {
+DEMO_ENTRIES: dict[str, list[dict[str, Any]]] = {
     "City of Lyon": [
         {
             "title": "Lyon and Porto-Novo: water for every district",
@@ -49,20 +50,11 @@ DEMO_ENTRIES = {
             ],
             "project": ("Turismo rural sostenible", 2021, 2024, "850000", "EUR"),
             "submit": False,
+            # Asked and not answered yet: the mails hold the links a partner follows.
+            "ask_partners": True,
         },
     ],
 }
-
-
-def act_for(user: User, *, name: str, country: str, kind: str) -> Organisation:
-    """The organisation called `name` (made once), with `user` an approved member of it."""
-    organisation, _ = Organisation.objects.get_or_create(
-        name=name, country=country, defaults={"kind": kind}
-    )
-    OrganisationMembership.objects.update_or_create(
-        organisation=organisation, user=user, defaults={"is_approved": True}
-    )
-    return organisation
 
 
 def _formset_data(prefix: str, rows: list[dict]) -> dict:
@@ -85,9 +77,16 @@ def _check(formset) -> None:
         raise CommandError(f"The demo data no longer fits the forms: {formset.errors}")
 
 
-def fill_entry(*, edition, organisation, by, spec: dict) -> None:
+def fill_entry(*, edition, organisation, by, spec: dict) -> Entry:
+    """An entry of `organisation`, filled in step by step as its applicant `by` would.
+
+    Side effects, in order: a draft; its basics, partners, linked project, answers and an
+    attachment saved; with `spec["submit"]`, submitted and its (first) partner confirming;
+    with `spec["ask_partners"]`, its partners asked to confirm by mail.
+    """
     entry = entry_services.create_entry(edition=edition, organisation=organisation, by=by)
-    entry_services.save_basics(
+    # The entry as saved from here on: partners are written to in the entry's language.
+    entry = entry_services.save_basics(
         entry=entry,
         by=by,
         title=spec["title"],
@@ -103,20 +102,7 @@ def fill_entry(*, edition, organisation, by, spec: dict) -> None:
     _check(formset)
     entry_services.save_related(entry=entry, by=by, formset=formset)
     if spec["project"]:
-        title, start, end, budget, currency = spec["project"]
-        row = {
-            "title": title,
-            "start_year": start,
-            "end_year": end or "",
-            "budget": budget,
-            "currency": currency,
-            "funding_sources": "EU, city budget",
-        }
-        formset = ProjectFormSet(
-            _formset_data("projects", [row]), instance=entry, prefix="projects"
-        )
-        _check(formset)
-        entry_services.save_related(entry=entry, by=by, formset=formset)
+        _save_project(entry, by, spec["project"])
     answers = {
         question.pk: f"{question.title}: " + spec["summary"] for question in edition.questions.all()
     }
@@ -124,5 +110,23 @@ def fill_entry(*, edition, organisation, by, spec: dict) -> None:
     entry_services.add_attachment(entry=entry, by=by, upload=_demo_attachment(), description="Map")
     if spec["submit"]:
         transition_entry(entry=entry, name="submit", by=by)
-        partner = entry.partners.first()
+        partner = entry.partners.earliest("pk")
         partner_services.respond(partner=partner, confirmed=True, note="We confirm.")
+    if spec.get("ask_partners"):
+        partner_services.ask_partners(entry=entry, by=by)
+    return entry
+
+
+def _save_project(entry: Entry, by, project: tuple) -> None:
+    title, start, end, budget, currency = project
+    row = {
+        "title": title,
+        "start_year": start,
+        "end_year": end or "",
+        "budget": budget,
+        "currency": currency,
+        "funding_sources": "EU, city budget",
+    }
+    formset = ProjectFormSet(_formset_data("projects", [row]), instance=entry, prefix="projects")
+    _check(formset)
+    entry_services.save_related(entry=entry, by=by, formset=formset)

@@ -2,24 +2,31 @@
 jurors, some evaluations submitted and some in draft. Built through the services, as the
 secretariat and the jurors would have done it over the months."""
 
-import datetime
 from decimal import Decimal
-
-from django.utils import timezone
+from typing import Any
 
 from accounts.models import User
 from awards.models import Edition, Organisation
 from awards.services.editions import create_edition, update_edition
 from awards.services.screening import decide, save_checklist
 from awards.services.transitions import change_phase
-from jury.models import Assignment, JuryMember
+from jury.models import Assignment
 from jury.scoring import save_scores, submit_evaluation
 from jury.services import assign_automatically, save_settings, settings_for
 
-from .entries import act_for, fill_entry
+from .clock import DemoClock
+from .entries import fill_entry
+from .people import (
+    Juror,
+    Person,
+    demo_address,
+    restore_account,
+    restore_organisation,
+    seat_jurors,
+)
 
 # Organisation, country, kind, applicant and entry, each entry submitted.
-JURY_ENTRIES = [
+JURY_ENTRIES: list[tuple[str, str, str, str, dict[str, Any]]] = [
     (
         "City of Ghent",
         "BE",
@@ -102,43 +109,29 @@ JURY_ENTRIES = [
 ]
 
 
-def seed_jury_edition(*, year: int, secretariat: User, jurors: list[JuryMember]) -> Edition:
-    """The edition of `year` in jury review, with the demo jury accepted on it. Made once:
-    an existing edition of that year is returned as it is."""
-    existing = Edition.objects.filter(year=year).first()
-    if existing is not None:
-        return existing
-    now = timezone.now().replace(minute=0, second=0, microsecond=0)
-    hour, day = datetime.timedelta(hours=1), datetime.timedelta(days=1)
-    edition = create_edition(
-        by=secretariat,
-        year=year,
-        title=f"PLATFORMAwards {year}",
-        slug=f"platformawards-{year}",
-        call_opens=now - 120 * day,
-        submission_deadline=now + hour,
-        clarification_deadline=now + 2 * hour,
-        scoring_opens=now + 3 * hour,
-        scoring_deadline=now + 4 * hour,
-        deliberation_at=now + 5 * hour,
-        announcement_at=now + 6 * hour,
-    )
-    edition = change_phase(edition=edition, name="open_call", by=secretariat)
-    for org_name, country, kind, person, spec in JURY_ENTRIES:
-        user = _applicant(org_name, person)
-        organisation = act_for(user, name=org_name, country=country, kind=kind)
-        spec = spec | {"submit": True}
-        fill_entry(edition=edition, organisation=organisation, by=user, spec=spec)
+def seed_jury_edition(
+    *, clock: DemoClock, secretariat: User, jurors: list[tuple[Juror, User]]
+) -> Edition:
+    """The edition two years back, in jury review, with the demo's jurors accepted on it.
+
+    Side effects, in order: the edition created with its call open and its deadline a month
+    ahead; its five applicants' entries filled in and submitted, each partner confirming; the
+    timeline moved to where it stands now (the call closed two months ago, scoring open for
+    another twenty days) and the call closed; every entry screened eligible; the jury accepted
+    and the jury review opened; two jurors assigned per entry, around their conflicts of
+    interest; each juror's first evaluation submitted and the second in draft.
+    """
+    edition = _call_with_entries(clock=clock, secretariat=secretariat)
     # Months pass: the call closes, the secretariat screens, the jury review opens.
     edition = update_edition(
         edition=edition,
         by=secretariat,
-        submission_deadline=now - 60 * day,
-        clarification_deadline=now - 45 * day,
-        scoring_opens=now - 10 * day,
-        scoring_deadline=now + 20 * day,
-        deliberation_at=now + 30 * day,
-        announcement_at=now + 45 * day,
+        submission_deadline=clock.noon(-60),
+        clarification_deadline=clock.noon(-45),
+        scoring_opens=clock.noon(-10),
+        scoring_deadline=clock.noon(20),
+        deliberation_at=clock.noon(30),
+        announcement_at=clock.noon(45),
     )
     edition = change_phase(edition=edition, name="close_call", by=secretariat)
     checklist = list(edition.eligibility_criteria.all())
@@ -147,36 +140,48 @@ def seed_jury_edition(*, year: int, secretariat: User, jurors: list[JuryMember])
             entry=entry, by=secretariat, answers={c.pk: True for c in checklist}, notes={}
         )
         decide(entry=entry, by=secretariat, decision="eligible", note="")
-    for member in jurors:
-        JuryMember.objects.create(
-            edition=edition,
-            user=member.user,
-            is_chair=member.is_chair,
-            country=member.country,
-            organisation=member.organisation,
-            accepted_at=now - 30 * day,
-        )
+    seat_jurors(edition=edition, jurors=jurors, accepted_at=clock.noon(-30))
     edition = change_phase(edition=edition, name="open_jury_review", by=secretariat)
     settings = settings_for(edition)
     settings.jurors_per_entry = 2
     save_settings(settings=settings, by=secretariat)
-    assign_automatically(edition=edition, by=secretariat, seed=year)
+    assign_automatically(edition=edition, by=secretariat, seed=edition.year)
     _score(edition)
     return edition
 
 
+def _call_with_entries(*, clock: DemoClock, secretariat: User) -> Edition:
+    """The edition as it was while its call was open, every entry submitted in time."""
+    year = clock.year - 2
+    edition = create_edition(
+        by=secretariat,
+        year=year,
+        title=f"PLATFORMAwards {year}",
+        slug=f"platformawards-{year}",
+        call_opens=clock.noon(-120),
+        submission_deadline=clock.noon(30),
+        clarification_deadline=clock.noon(45),
+        scoring_opens=clock.noon(50),
+        scoring_deadline=clock.noon(80),
+        deliberation_at=clock.noon(90),
+        announcement_at=clock.noon(100),
+    )
+    edition = change_phase(edition=edition, name="open_call", by=secretariat)
+    for org_name, country, kind, full_name, spec in JURY_ENTRIES:
+        user = _applicant(org_name, full_name)
+        organisation = restore_organisation(member=user, name=org_name, kind=kind, country=country)
+        submitted = {**spec, "submit": True}
+        fill_entry(edition=edition, organisation=organisation, by=user, spec=submitted)
+    return edition
+
+
 def _applicant(org_name: str, full_name: str) -> User:
-    email = (
-        org_name.lower()
-        .replace("city of ", "")
-        .replace("region of ", "")
-        .replace("province of ", "")
-    )
-    email = "".join(c for c in email if c.isalnum()) + "@demo.platformawards.eu"
-    user, _ = User.objects.get_or_create(
-        email=email, defaults={"full_name": full_name, "email_verified_at": timezone.now()}
-    )
-    return user
+    """The applicant of the previous edition's organisation: an account that never signs in."""
+    place = org_name
+    for prefix in ("City of ", "Region of ", "Province of "):
+        place = place.removeprefix(prefix)
+    person = Person(role="applicant", email=demo_address(place), full_name=full_name)
+    return restore_account(person=person, password_hash=None)
 
 
 def _score(edition: Edition) -> None:
@@ -190,7 +195,7 @@ def _score(edition: Edition) -> None:
             .order_by("entry__number")
         )
         for position, assignment in enumerate(assignments[:2]):
-            scores = {
+            scores: dict[int, str | None] = {
                 c.pk: str(Decimal(5 + (offset + position + i) % 5)) for i, c in enumerate(criteria)
             }
             comments = {criteria[0].pk: "Clear objectives, shared by both councils."}

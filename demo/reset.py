@@ -1,0 +1,60 @@
+"""Taking the demo's editions away, so that a run can build them again as the README describes.
+
+Entries only move forward (a submitted entry is never a draft again, a withdrawal is final, a
+submitted evaluation stays submitted until the secretariat reopens it), so a demo that visitors
+used cannot be walked back through the state machine. Each run therefore removes the demo's own
+editions with everything in them, then builds them again through the services, as the
+secretariat, applicants and jurors would have; editions anyone else made are left alone.
+"""
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from awards.models import Attachment, Edition, Entry, Partner
+from notifications.models import Notification
+
+from .people import DEMO_DOMAIN
+
+
+def demo_editions(year: int) -> QuerySet[Edition]:
+    """The editions the demo owns when it runs in `year`: those of its two years (this year's
+    call and the previous edition two years back: the year is unique, so the demo needs them),
+    and those a run in the calendar year before made, under the slugs the demo gives."""
+    earlier = [f"platformawards-{earlier}" for earlier in (year - 1, year - 3)]
+    return Edition.objects.filter(Q(year__in=[year, year - 2]) | Q(slug__in=earlier))
+
+
+@transaction.atomic
+def remove_demo_editions(*, year: int) -> int:
+    """Remove the demo's editions for a run in `year`; returns how many there were.
+
+    Side effects, in order: the outbox emptied of the messages to the demo's people and to the
+    partners of those editions' entries (they point at entries about to go); the entries deleted
+    with all they hold (partners, linked projects, answers, attachments, screening answers, their
+    history, conflicts of interest, assignments, evaluations and scores); the editions deleted
+    with their questions, checklist, reminder rules, phase history, rubric, jury and settings;
+    once committed, the attachments' files removed from storage.
+    """
+    editions = list(demo_editions(year).select_for_update())
+    entries = Entry.objects.filter(edition__in=editions)
+    partner_addresses = set(
+        Partner.objects.filter(entry__in=entries).values_list("contact_email", flat=True)
+    )
+    Notification.objects.filter(
+        Q(recipient_email__iendswith=f"@{DEMO_DOMAIN}") | Q(recipient_email__in=partner_addresses)
+    ).delete()
+    files = [
+        (attachment.file.storage, attachment.file.name)
+        for attachment in Attachment.objects.filter(entry__in=entries)
+    ]
+    entries.delete()
+    for edition in editions:
+        edition.delete()
+
+    def remove_files() -> None:
+        for storage, name in files:
+            storage.delete(name)
+
+    # A run that fails later rolls the deletion back: the files must still be there then.
+    transaction.on_commit(remove_files)
+    return len(editions)
