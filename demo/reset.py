@@ -10,7 +10,15 @@ secretariat, applicants and jurors would have; editions anyone else made are lef
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
-from awards.models import Attachment, Edition, Entry, Partner
+from awards.models import (
+    Attachment,
+    Edition,
+    EligibilityAnswer,
+    Entry,
+    EntryTransition,
+    Partner,
+)
+from jury.models import ConflictOfInterest, Evaluation
 from notifications.models import Notification
 
 from .people import DEMO_DOMAIN
@@ -47,6 +55,14 @@ def remove_demo_editions(*, year: int) -> int:
         (attachment.file.storage, attachment.file.name)
         for attachment in Attachment.objects.filter(entry__in=entries)
     ]
+    # The programme's records are protected from any deletion that would take them along
+    # unseen; the demo's own are removed on purpose, each in turn.
+    Evaluation.objects.filter(assignment__entry__in=entries).delete()
+    ConflictOfInterest.objects.filter(
+        Q(entry__in=entries) | Q(member__edition__in=editions)
+    ).delete()
+    EntryTransition.objects.filter(entry__in=entries).delete()
+    EligibilityAnswer.objects.filter(entry__in=entries).delete()
     entries.delete()
     for edition in editions:
         edition.delete()

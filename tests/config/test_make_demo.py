@@ -57,11 +57,12 @@ def test_make_demo_seed_step_prints_one_line_per_mail_with_links_on_its_port(tmp
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     mails = [MAIL_LINE.match(line) for line in lines if " → " in line]
-    assert len(mails) == 13
+    # Receipts and partner requests of both editions, invitations, a reminder...
+    assert len(mails) == 19
     assert all(mails), [line for line in lines if " → " in line]
     assert all(m["link"].startswith("http://127.0.0.1:8100/") for m in mails)
     partners = {m["to"]: m for m in mails if "/partners/" in m["link"]}
-    assert sorted(partners) == ["cooperation@tetouan.example", "salma@chefchaouen.example"]
+    assert {"cooperation@tetouan.example", "salma@chefchaouen.example"} <= set(partners)
     link = partners["salma@chefchaouen.example"]["link"]
     assert resolve(link.removeprefix("http://127.0.0.1:8100")).url_name == "partner_respond"
     # No raw message, no task or broker chatter: the mails, then the logins, last.
