@@ -148,9 +148,9 @@ def confirm_email(token: str) -> User:
     return user
 
 
-def mark_email_verified(user: User) -> None:
+def mark_email_verified(user: User, *, now: datetime.datetime | None = None) -> None:
     """The person showed they read mail sent to their address (a confirmation link, or an
     invitation sent to it)."""
     if user.email_verified_at is None:
-        user.email_verified_at = timezone.now()
+        user.email_verified_at = now or timezone.now()
         user.save(update_fields=["email_verified_at"])

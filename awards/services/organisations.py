@@ -180,7 +180,9 @@ def invitation_from_token(token: str) -> OrganisationInvitation:
 
 
 @transaction.atomic
-def accept_invitation(*, invitation: OrganisationInvitation, user: User) -> OrganisationMembership:
+def accept_invitation(
+    *, invitation: OrganisationInvitation, user: User, now: datetime.datetime | None = None
+) -> OrganisationMembership:
     """Side effects: the invitation marked used; the person an approved member; their address
     confirmed (the invitation was mailed to it).
 
@@ -194,12 +196,13 @@ def accept_invitation(*, invitation: OrganisationInvitation, user: User) -> Orga
             _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
             % {"email": invitation.email}
         )
-    invitation.accepted_at = timezone.now()
+    now = now or timezone.now()
+    invitation.accepted_at = now
     invitation.save(update_fields=["accepted_at"])
     membership, _created = OrganisationMembership.objects.update_or_create(
         organisation=invitation.organisation, user=user, defaults={"is_approved": True}
     )
-    mark_email_verified(user)
+    mark_email_verified(user, now=now)
     signals.member_joined.send(sender=Organisation, organisation=invitation.organisation, user=user)
     return membership
 

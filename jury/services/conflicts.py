@@ -2,6 +2,7 @@
 declared by the juror, or recorded by the secretariat; lifted with a reason. The row is its
 own record: who recorded it, when and why; who lifted it, when and why."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -211,7 +212,13 @@ def _record_conflict(
 
 
 @transaction.atomic
-def lift_conflict(*, conflict: ConflictOfInterest, by: User, reason: str) -> ConflictOfInterest:
+def lift_conflict(
+    *,
+    conflict: ConflictOfInterest,
+    by: User,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> ConflictOfInterest:
     """Side effects, in order: refused (JuryRefused) unless `by` is the secretariat and gives a
     reason; the conflict row locked; refused when already lifted; lifted (who, when, why). An
     automatic conflict once lifted is not recorded again."""
@@ -223,7 +230,7 @@ def lift_conflict(*, conflict: ConflictOfInterest, by: User, reason: str) -> Con
     locked = ConflictOfInterest.objects.select_for_update().get(pk=conflict.pk)
     if locked.lifted_at is not None:
         raise JuryRefused(_("This conflict of interest was lifted already."))
-    locked.lifted_at = timezone.now()
+    locked.lifted_at = now or timezone.now()
     locked.lifted_by = by
     locked.lift_reason = reason
     locked.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])

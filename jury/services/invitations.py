@@ -51,6 +51,7 @@ def invite_juror(
     organisation: str = "",
     is_chair: bool = False,
     language: str = "en",
+    now: datetime.datetime | None = None,
 ) -> JuryMember:
     """Side effects, in order: the person's row and the address locked; refused (JuryRefused)
     when `by` has sent JURY_INVITATIONS.per_person invitations in the last hour or the address
@@ -74,7 +75,7 @@ def invite_juror(
     if is_chair and edition.jury_members.filter(is_chair=True).exclude(pk=member.pk).exists():
         raise JuryRefused(_("This edition's jury already has a chair."))
     member.is_chair = is_chair
-    member.invited_at = timezone.now()
+    member.invited_at = now or timezone.now()
     member.save(update_fields=["is_chair", "invited_at"])
     notify_user(
         Kind.JURY_INVITATION,
@@ -132,6 +133,7 @@ def accept_invitation(
     password: str | None = None,
     country: str | None = None,
     organisation: str | None = None,
+    now: datetime.datetime | None = None,
 ) -> JuryMember:
     """Side effects, in order: the password set when the person has none yet; their address
     confirmed (the invitation was mailed to it); at the first acceptance only, the country and
@@ -140,16 +142,17 @@ def accept_invitation(
     review recorded, so that the assignment matrix shows them at once."""
     if member.user_id != user.pk:
         raise JuryRefused(_("This invitation was sent to another person."))
+    now = now or timezone.now()
     if password:
         user.set_password(password)
         user.save(update_fields=["password"])
-    mark_email_verified(user)
+    mark_email_verified(user, now=now)
     if member.accepted_at is None:
         if country is not None:
             member.country = country
         if organisation is not None:
             member.organisation = organisation.strip()
-    member.accepted_at = member.accepted_at or timezone.now()
+    member.accepted_at = member.accepted_at or now
     member.save(update_fields=["country", "organisation", "accepted_at"])
     record_automatic_conflicts(edition=member.edition)
     return member
