@@ -93,10 +93,19 @@ def request_membership(*, organisation: Organisation, by: User) -> OrganisationM
     return membership
 
 
+def check_acts_for(organisation: Organisation, by: User) -> None:
+    """Refused (MembershipError) unless `by` acts for the organisation (or is the secretariat):
+    every change to an organisation asks this, whoever calls the service."""
+    if not by.has_perm("awards.manage_organisation", organisation):
+        raise MembershipError(_("Only the people acting for this organisation may change it."))
+
+
 @transaction.atomic
 def decide_membership(*, membership: OrganisationMembership, by: User, approve: bool) -> None:
-    """Side effects: the membership approved (or deleted); an email to the person who asked."""
+    """Side effects: refused unless `by` acts for the organisation; the membership approved (or
+    deleted); an email to the person who asked."""
     membership = OrganisationMembership.objects.select_for_update().get(pk=membership.pk)
+    check_acts_for(membership.organisation, by)
     if membership.is_approved:
         return
     if approve:
@@ -120,10 +129,12 @@ def decide_membership(*, membership: OrganisationMembership, by: User, approve: 
 
 @transaction.atomic
 def invite_colleague(*, organisation: Organisation, by: User, email: str) -> OrganisationInvitation:
-    """Side effects, in order: the person's row and the address locked; refused
-    (MembershipError) once `by` has sent INVITATIONS_PER_HOUR invitations in the last hour, or
+    """Side effects, in order: refused (MembershipError) unless `by` acts for the organisation;
+    the person's row and the address locked; refused (MembershipError) once `by` has sent
+    INVITATIONS_PER_HOUR invitations in the last hour, or
     the address has received INVITATIONS_PER_ADDRESS_PER_HOUR (from anyone); an invitation
     row; an email with a signed link valid for 14 days."""
+    check_acts_for(organisation, by)
     email = normalise_email(email)
     # Two tabs (or two people) inviting at once count one after the other. The mails sent
     # are counted, not the invitations: a revoked invitation's mail was sent all the same.
@@ -208,8 +219,10 @@ def accept_invitation(
 
 
 @transaction.atomic
-def update_organisation(*, organisation: Organisation, by: User, **fields) -> Organisation:
-    """Side effects: the organisation's profile saved (name, kind, country, website)."""
+def update_organisation(*, organisation: Organisation, by: User, **fields: str) -> Organisation:
+    """Side effects: refused unless `by` acts for the organisation; the organisation's profile
+    saved (name, kind, country, website)."""
+    check_acts_for(organisation, by)
     for name in ("name", "kind", "country", "website"):
         if name in fields:
             setattr(organisation, name, fields[name])
@@ -224,9 +237,12 @@ def remove_member(*, membership: OrganisationMembership, by: User) -> None:
     FormerMembership kept when they had been approved (a juror who acted for an applicant stays
     conflicted with its entries).
 
-    The last approved member cannot go: the organisation's entries would have nobody.
+    Refused unless `by` leaves or acts for the organisation. The last approved member cannot go:
+    the organisation's entries would have nobody.
     """
     membership = OrganisationMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.user_id != by.pk:
+        check_acts_for(membership.organisation, by)
     others = OrganisationMembership.objects.filter(
         organisation_id=membership.organisation_id, is_approved=True
     ).exclude(pk=membership.pk)
@@ -245,5 +261,7 @@ def remove_member(*, membership: OrganisationMembership, by: User) -> None:
 
 
 def revoke_invitation(*, invitation: OrganisationInvitation, by: User) -> None:
-    """Side effects: an invitation not yet accepted is deleted; its link stops working."""
+    """Side effects: refused unless `by` acts for the organisation; an invitation not yet
+    accepted is deleted; its link stops working."""
+    check_acts_for(invitation.organisation, by)
     OrganisationInvitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).delete()

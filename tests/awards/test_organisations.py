@@ -235,3 +235,40 @@ def test_outsider_cannot_edit_or_remove(client):
     assert (edit.status_code, remove.status_code) == (403, 403)
     member.organisation.refresh_from_db()
     assert member.organisation.name != "Hijacked"
+
+
+@pytest.mark.parametrize("change", ["decide", "invite", "update", "remove", "revoke"])
+def test_an_organisations_services_refuse_whoever_does_not_act_for_it(change):
+    """Called by code (an API, a simulation) rather than a page, each service asks itself."""
+    from awards.models import OrganisationInvitation
+    from awards.services import organisations as services
+    from tests.factories import MembershipFactory, UserFactory
+
+    member = MembershipFactory()
+    organisation = member.organisation
+    stranger = UserFactory()
+    waiting = MembershipFactory(organisation=organisation, is_approved=False)
+    colleague = MembershipFactory(organisation=organisation)
+    invitation = OrganisationInvitation.objects.create(
+        organisation=organisation, email="new@example.org", invited_by=member.user
+    )
+    calls = {
+        "decide": lambda: services.decide_membership(membership=waiting, by=stranger, approve=True),
+        "invite": lambda: services.invite_colleague(
+            organisation=organisation, by=stranger, email="victim@example.org"
+        ),
+        "update": lambda: services.update_organisation(
+            organisation=organisation, by=stranger, name="Mine now"
+        ),
+        "remove": lambda: services.remove_member(membership=colleague, by=stranger),
+        "revoke": lambda: services.revoke_invitation(invitation=invitation, by=stranger),
+    }
+
+    with pytest.raises(services.MembershipError) as refusal:
+        calls[change]()
+
+    assert str(refusal.value) == "Only the people acting for this organisation may change it."
+    organisation.refresh_from_db()
+    assert organisation.name != "Mine now"
+    assert organisation.memberships.filter(is_approved=True).count() == 2
+    assert OrganisationInvitation.objects.count() == 1
