@@ -1,0 +1,314 @@
+"""From evaluation scores to a ranking anyone can recompute: pure functions over plain data.
+
+The input is one `Score` per submitted evaluation of a round (the juror, the entry, the
+evaluation's weighted score on 0 to 10); nothing here reads the database, so the same numbers
+come out of the page, the exports and a test's hand computation. Definitions follow the
+programme's method page (docs/architecture.md, "Ranking").
+"""
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+METHODS = ("mean", "median", "normalised_mean", "borda")
+
+
+@dataclass(frozen=True)
+class Score:
+    juror: int
+    entry: int
+    value: float
+
+
+@dataclass
+class EntryFigures:
+    entry: int
+    evaluations: int
+    mean: float | None
+    median: float | None
+    stdev: float | None
+    normalised_mean: float | None
+    borda: float | None
+    disagreement: bool
+    ranks: dict[str, int | None] = field(default_factory=dict)
+    # Methods where this entry shares its rank with another after any tie-break.
+    tied: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class JurorSeverity:
+    juror: int
+    count: int
+    mean: float | None
+    stdev: float | None
+    # The juror's mean minus the mean of every submitted score of the round.
+    against_jury: float | None
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    entries: list[EntryFigures]
+    jurors: list[JurorSeverity]
+    krippendorff_alpha: float | None
+    kendall_w: float | None
+    round_mean: float | None
+    round_stdev: float | None
+
+
+def sample_stdev(values: Sequence[float]) -> float | None:
+    """Sample standard deviation (n - 1); None below two values."""
+    return statistics.stdev(values) if len(values) >= 2 else None
+
+
+def rank_round(
+    scores: Iterable[Score],
+    *,
+    min_evaluations: int = 3,
+    disagreement_threshold: float = 2.0,
+    tie_break: Callable[[int], tuple] | None = None,
+) -> RoundFigures:
+    """Every figure of a round from its submitted scores.
+
+    `min_evaluations` is M: a juror with fewer, or whose scores do not vary, is standardised
+    against the whole round rather than against themselves. `tie_break`, when the edition
+    chose one, maps an entry to a key (greater is better) that orders entries of equal value;
+    without it ties share the best rank (1, 2, 2, 4).
+    """
+    scores = list(scores)
+    by_entry: dict[int, list[float]] = defaultdict(list)
+    for score in scores:
+        by_entry[score.entry].append(score.value)
+    everything = [score.value for score in scores]
+    round_mean = statistics.fmean(everything) if everything else None
+    round_stdev = sample_stdev(everything)
+    normalised = _normalised_means(scores, min_evaluations, round_mean, round_stdev)
+    borda = _borda(scores)
+    entries = []
+    for entry, values in sorted(by_entry.items()):
+        stdev = sample_stdev(values)
+        entries.append(
+            EntryFigures(
+                entry=entry,
+                evaluations=len(values),
+                mean=statistics.fmean(values),
+                median=statistics.median(values),
+                stdev=stdev,
+                normalised_mean=normalised.get(entry),
+                borda=borda.get(entry),
+                disagreement=stdev is not None and stdev >= disagreement_threshold,
+            )
+        )
+    for method in METHODS:
+        _rank(entries, method, tie_break)
+    return RoundFigures(
+        entries=entries,
+        jurors=_severities(scores, round_mean),
+        krippendorff_alpha=krippendorff_alpha(by_entry.values()),
+        kendall_w=kendall_w(scores),
+        round_mean=round_mean,
+        round_stdev=round_stdev,
+    )
+
+
+def _normalised_means(
+    scores: list[Score], min_evaluations: int, round_mean: float | None, round_sd: float | None
+) -> dict[int, float]:
+    """Each entry's mean z-score mapped back onto 0 to 10: round mean + round SD * mean z.
+
+    A juror with at least `min_evaluations` scores and a spread above 0 is measured against
+    their own mean and SD (a harsh juror's 5 may be another's 8); any other juror against the
+    round's. Empty when the round's scores do not vary (no z is defined)."""
+    if round_mean is None or not round_sd:
+        return {}
+    by_juror: dict[int, list[float]] = defaultdict(list)
+    for score in scores:
+        by_juror[score.juror].append(score.value)
+    own: dict[int, tuple[float, float]] = {}
+    for juror, values in by_juror.items():
+        spread = sample_stdev(values)
+        if len(values) >= min_evaluations and spread:
+            own[juror] = (statistics.fmean(values), spread)
+    zs: dict[int, list[float]] = defaultdict(list)
+    for score in scores:
+        centre, spread = own.get(score.juror, (round_mean, round_sd))
+        zs[score.entry].append((score.value - centre) / spread)
+    return {entry: round_mean + round_sd * statistics.fmean(z) for entry, z in zs.items()}
+
+
+def average_positions(values: Mapping[int, float]) -> dict[int, float]:
+    """Position of each key when ordered by value, greatest first (1 = best); equal values
+    share the average of the positions they span."""
+    ordered = sorted(values.items(), key=lambda item: -item[1])
+    positions: dict[int, float] = {}
+    start = 0
+    while start < len(ordered):
+        end = start
+        while end + 1 < len(ordered) and ordered[end + 1][1] == ordered[start][1]:
+            end += 1
+        shared = (start + end) / 2 + 1
+        for key, _value in ordered[start : end + 1]:
+            positions[key] = shared
+        start = end + 1
+    return positions
+
+
+def _borda(scores: list[Score]) -> dict[int, float]:
+    """100 * the mean of the points each entry gets from the jurors who ordered at least two:
+    (n_j - r) / (n_j - 1) from a juror with n_j entries who put it at position r."""
+    by_juror: dict[int, dict[int, float]] = defaultdict(dict)
+    for score in scores:
+        by_juror[score.juror][score.entry] = score.value
+    points: dict[int, list[float]] = defaultdict(list)
+    for entries in by_juror.values():
+        count = len(entries)
+        if count < 2:
+            continue
+        for entry, position in average_positions(entries).items():
+            points[entry].append((count - position) / (count - 1))
+    return {entry: 100 * statistics.fmean(got) for entry, got in points.items()}
+
+
+def _rank(
+    entries: list[EntryFigures], method: str, tie_break: Callable[[int], tuple] | None
+) -> None:
+    """Competition ranks (1, 2, 2, 4) by `method`, greatest first; an entry without a value is
+    not ranked. A tie-break only orders entries that share a value."""
+    valued = [e for e in entries if getattr(e, method) is not None]
+
+    def key(entry: EntryFigures) -> tuple:
+        return (getattr(entry, method), *(tie_break(entry.entry) if tie_break else ()))
+
+    valued.sort(key=key, reverse=True)
+    for entry in entries:
+        entry.ranks[method] = None
+    for position, entry in enumerate(valued):
+        previous = valued[position - 1] if position else None
+        if previous is not None and key(previous) == key(entry):
+            entry.ranks[method] = previous.ranks[method]
+            entry.tied.add(method)
+            previous.tied.add(method)
+        else:
+            entry.ranks[method] = position + 1
+
+
+def _severities(scores: list[Score], round_mean: float | None) -> list[JurorSeverity]:
+    by_juror: dict[int, list[float]] = defaultdict(list)
+    for score in scores:
+        by_juror[score.juror].append(score.value)
+    result = []
+    for juror, values in sorted(by_juror.items()):
+        mean = statistics.fmean(values)
+        result.append(
+            JurorSeverity(
+                juror=juror,
+                count=len(values),
+                mean=mean,
+                stdev=sample_stdev(values),
+                against_jury=None if round_mean is None else mean - round_mean,
+            )
+        )
+    return result
+
+
+def krippendorff_alpha(units: Iterable[Sequence[float]]) -> float | None:
+    """Krippendorff's alpha with the interval metric over the values of each unit (an entry's
+    scores); units with fewer than two values cannot be paired and are left out, so a partial
+    assignment is fine. None when fewer than two units remain or nothing varies.
+
+    alpha = 1 - D_o / D_e, with D_o = 1/n Σ_u 1/(m_u - 1) Σ_{i≠j in u} (v_i - v_j)²
+    and D_e = 1/(n (n - 1)) Σ_{i≠j over all pairable values} (v_i - v_j)²."""
+    pairable = [list(values) for values in units if len(values) >= 2]
+    values = [value for unit in pairable for value in unit]
+    n = len(values)
+    if len(pairable) < 2 or n < 2:
+        return None
+    observed = sum(_sum_squared_differences(unit) / (len(unit) - 1) for unit in pairable) / n
+    expected = _sum_squared_differences(values) / (n * (n - 1))
+    if expected == 0:
+        return None
+    return 1 - observed / expected
+
+
+def _sum_squared_differences(values: Sequence[float]) -> float:
+    """Σ over ordered pairs i ≠ j of (v_i - v_j)², in one pass: 2 (n Σv² - (Σv)²)."""
+    count = len(values)
+    total = math.fsum(values)
+    return 2 * (count * math.fsum(v * v for v in values) - total * total)
+
+
+def kendall_w(scores: Iterable[Score]) -> float | None:
+    """Kendall's coefficient of concordance with the correction for ties, when every juror of
+    the round scored every entry of it (None otherwise, or below two jurors or two entries).
+
+    Each juror's entries are ranked (ties share the average rank); R_i is entry i's rank sum,
+    S = Σ (R_i - mean R)², T_j = Σ (t³ - t) over juror j's groups of ties:
+    W = 12 S / (m² (n³ - n) - m Σ T_j)."""
+    by_juror: dict[int, dict[int, float]] = defaultdict(dict)
+    for score in scores:
+        by_juror[score.juror][score.entry] = score.value
+    entries = {entry for scored in by_juror.values() for entry in scored}
+    m, n = len(by_juror), len(entries)
+    if m < 2 or n < 2 or any(set(scored) != entries for scored in by_juror.values()):
+        return None
+    rank_sums: dict[int, float] = defaultdict(float)
+    ties = 0.0
+    for scored in by_juror.values():
+        positions = average_positions(scored)
+        for entry, position in positions.items():
+            rank_sums[entry] += position
+        for size in _group_sizes(scored.values()):
+            ties += size**3 - size
+    mean_sum = m * (n + 1) / 2
+    s = math.fsum((total - mean_sum) ** 2 for total in rank_sums.values())
+    denominator = m * m * (n**3 - n) - m * ties
+    return None if denominator == 0 else 12 * s / denominator
+
+
+def _group_sizes(values: Iterable[float]) -> list[int]:
+    counts: dict[float, int] = defaultdict(int)
+    for value in values:
+        counts[value] += 1
+    return [count for count in counts.values() if count > 1]
+
+
+def schulze(ballots: Iterable[Sequence[int]], candidates: Sequence[int]) -> "SchulzeResult":
+    """The Schulze method over complete ranked ballots (best first).
+
+    d[a][b] counts the voters who put a above b; p[a][b] is the strength of the strongest path
+    from a to b (widest path over the pairwise defeats). a ranks above b when p[a][b] > p[b][a];
+    candidates no one beats in that sense share a place, and so on down."""
+    index = {candidate: i for i, candidate in enumerate(candidates)}
+    size = len(candidates)
+    d = [[0] * size for _ in range(size)]
+    for ballot in ballots:
+        for better_position, better in enumerate(ballot):
+            for worse in ballot[better_position + 1 :]:
+                d[index[better]][index[worse]] += 1
+    p = [[d[i][j] if d[i][j] > d[j][i] else 0 for j in range(size)] for i in range(size)]
+    for k in range(size):
+        for i in range(size):
+            if i == k:
+                continue
+            for j in range(size):
+                if j in (i, k):
+                    continue
+                p[i][j] = max(p[i][j], min(p[i][k], p[k][j]))
+    remaining = list(range(size))
+    places: list[list[int]] = []
+    while remaining:
+        top = [i for i in remaining if not any(p[j][i] > p[i][j] for j in remaining if j != i)]
+        places.append([candidates[i] for i in top])
+        remaining = [i for i in remaining if i not in top]
+    return SchulzeResult(candidates=list(candidates), pairwise=d, strongest_paths=p, places=places)
+
+
+@dataclass(frozen=True)
+class SchulzeResult:
+    candidates: list[int]
+    # pairwise[i][j]: voters preferring candidates[i] to candidates[j].
+    pairwise: list[list[int]]
+    strongest_paths: list[list[int]]
+    # The order, best first; a place with several candidates is a tie.
+    places: list[list[int]]
