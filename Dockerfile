@@ -17,4 +17,5 @@ RUN pip install --no-cache-dir . \
  && chown -R awards /app
 USER awards
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Limits and timeouts in gunicorn.conf.py; the proxy in front caps request bodies (README).
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "config.wsgi"]

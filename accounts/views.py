@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.parsing import parse_choice
+
 from . import services
 from .forms import PasswordResetForm, ProfileForm, SignInForm, SignUpForm
 
@@ -129,11 +131,11 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     """The language switcher: remembered in a cookie, and on the profile when signed in."""
-    language = request.POST.get("language", "")
+    language = parse_choice(request.POST.get("language"), dict(settings.LANGUAGES))
     response = HttpResponseRedirect(
         _safe_next(request, request.POST.get("next", ""), fallback="home")
     )
-    if language in dict(settings.LANGUAGES):
+    if language:
         if request.user.is_authenticated:
             services.set_preferred_language(user=request.user, language=language)
         _set_language_cookie(response, language)

@@ -1,16 +1,32 @@
-"""PDF rendering with WeasyPrint, from our own templates and assets only.
+"""PDF rendering with WeasyPrint, from our own templates and assets only, within a budget.
 
 WeasyPrint is imported inside the functions: it is heavy and only these pages need it.
+
+A render runs in a child process (forked, so WeasyPrint loaded once is not loaded again) that
+is stopped once it has taken settings.PDF_RENDER_SECONDS: no entry, however it is written, keeps
+a worker busy past that. HTML longer than settings.PDF_MAX_HTML_CHARS is not rendered at all,
+and a PDF larger than settings.PDF_MAX_BYTES is not handed out. Each refusal is a `PdfRefused`
+with a message for the person who asked.
 """
 
+import multiprocessing
+from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from core.refusals import Refused
 
 from .models import Entry
+
+
+class PdfRefused(Refused):
+    """A PDF that is not made: too long to render, too slow, or too large to hand out."""
 
 
 def asset_folder() -> Path:
@@ -41,6 +57,62 @@ def make_fetcher():
 
 
 def render_pdf(html: str) -> bytes:
+    """The PDF of `html`, or PdfRefused when it is beyond the budget (see the module)."""
+    if len(html) > settings.PDF_MAX_HTML_CHARS:
+        raise PdfRefused(
+            _(
+                "This document is too long to be made into a PDF here. Its page can still be "
+                "printed or saved as PDF from your browser."
+            )
+        )
+    import weasyprint  # noqa: F401  loaded here, so that the child process inherits it
+
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_render_into, args=(html, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        return _received(receiver, seconds=settings.PDF_RENDER_SECONDS)
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _received(receiver: Connection, *, seconds: float) -> bytes:
+    """The PDF the child sends within `seconds` and the size budget; PdfRefused otherwise."""
+    if not receiver.poll(seconds):
+        raise PdfRefused(
+            _(
+                "Making this PDF took too long, so it was stopped. Try again in a while; the "
+                "page can still be printed or saved as PDF from your browser."
+            )
+        )
+    try:
+        pdf = receiver.recv_bytes(maxlength=settings.PDF_MAX_BYTES)
+    except OSError as error:  # larger than maxlength
+        raise PdfRefused(
+            _(
+                "This PDF would be larger than %(limit)s, so it is not offered. The page can "
+                "still be printed or saved as PDF from your browser."
+            )
+            % {"limit": filesizeformat(settings.PDF_MAX_BYTES)}
+        ) from error
+    except EOFError as error:  # the child ended without sending
+        raise PdfRefused(_("This PDF could not be made. Try again in a while.")) from error
+    return pdf
+
+
+def _render_into(html: str, sender: Connection) -> None:
+    """In the child process: render, send the PDF, end (an exception ends it unsent)."""
+    sender.send_bytes(write_pdf(html))
+    sender.close()
+
+
+def write_pdf(html: str) -> bytes:
+    """WeasyPrint's rendering itself, without a budget: call `render_pdf`."""
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=asset_folder().as_uri() + "/", url_fetcher=make_fetcher())

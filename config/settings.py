@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which reads (and so spools to disk) the whole body.
+    "core.limits.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -168,7 +170,34 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
+# How large a request may be. The largest page of an entry an edition can set up (20 questions
+# of 5,000 words, 60,000 characters each) posts under 2 MB url-encoded, even in a language with
+# many accented letters; every other page far less. A route that takes a file (the entry's
+# attachments) accepts the edition's attachment limit plus UPLOAD_FORM_OVERHEAD_BYTES instead
+# (core.limits). The proxy in front caps bodies too (README).
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=3 * 1024 * 1024)
+UPLOAD_FORM_OVERHEAD_BYTES = 64 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+# The largest form, an entry's 50 partners of 8 fields each, posts about 410 fields.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 600
+# No form of ours takes more than one file at a time.
+DATA_UPLOAD_MAX_NUMBER_FILES = 1
+# Files up to this size are held in memory while checked; larger ones in a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    # First: stops a file at its route's limit, and refuses files where none is expected.
+    "core.limits.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+
+# A PDF's budget (awards.pdf): rendering stops after this many seconds, under gunicorn's worker
+# timeout (gunicorn.conf.py); the HTML of the longest entry an edition can set up renders in a
+# few seconds. Beyond either limit, or the size, the person is told and offered the page.
+PDF_RENDER_SECONDS = env.int("PDF_RENDER_SECONDS", default=20)
+PDF_MAX_HTML_CHARS = 2_000_000
+PDF_MAX_BYTES = 20 * 1024 * 1024
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -14,3 +14,5 @@ urlpatterns = [
     path("", include("awards.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "config.views.bad_request"

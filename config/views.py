@@ -1,5 +1,5 @@
-"""Pages that span the apps: the public home, the signed-in dashboard, the health probe and the
-site's icon.
+"""Pages that span the apps: the public home, the signed-in dashboard, the health probe, the
+site's icon, and the page for a request that could not be read.
 
 Each section of the dashboard is read from the app that owns it; no business logic lives here.
 """
@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from awards import selectors as award_selectors
@@ -91,3 +92,10 @@ def _check_broker() -> str:
     except Exception as error:
         return f"error: {type(error).__name__}"
     return "ok"
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request whose values could not be read (400), in the person's language, with the
+    site's navigation rather than Django's bare page."""
+    return render(request, "400.html", status=400)

@@ -2,16 +2,16 @@
 with its partners asked, built through the services as the applicants would have."""
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import CommandError
 
-from awards.forms.entries import PartnerFormSet, ProjectFormSet
 from awards.models import Entry
 from awards.services import entries as entry_services
 from awards.services import partners as partner_services
 from awards.services.transitions import transition_entry
+from core.rows import RowChanges
 
 DEMO_ENTRIES: dict[str, list[dict[str, Any]]] = {
     "City of Lyon": [
@@ -57,24 +57,12 @@ DEMO_ENTRIES: dict[str, list[dict[str, Any]]] = {
 }
 
 
-def _formset_data(prefix: str, rows: list[dict]) -> dict:
-    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
-    for i, row in enumerate(rows):
-        data.update({f"{prefix}-{i}-{key}": value for key, value in row.items()})
-    return data
-
-
 def _demo_attachment() -> SimpleUploadedFile:
     from PIL import Image
 
     buffer = io.BytesIO()
     Image.new("RGB", (640, 360), (29, 63, 110)).save(buffer, format="PNG")
     return SimpleUploadedFile("partnership-map.png", buffer.getvalue(), content_type="image/png")
-
-
-def _check(formset) -> None:
-    if not formset.is_valid():
-        raise CommandError(f"The demo data no longer fits the forms: {formset.errors}")
 
 
 def fill_entry(*, edition, organisation, by, spec: dict) -> Entry:
@@ -94,15 +82,29 @@ def fill_entry(*, edition, organisation, by, spec: dict) -> Entry:
         language=spec["language"],
         sdgs=spec["sdgs"],
     )
-    partners = [
-        {"name": n, "country": c, "contact_name": p, "contact_email": e}
+    partners = tuple(
+        entry_services.PartnerRow(name=n, country=c, contact_name=p, contact_email=e)
         for n, c, p, e in spec["partners"]
-    ]
-    formset = PartnerFormSet(_formset_data("partners", partners), instance=entry, prefix="partners")
-    _check(formset)
-    entry_services.save_related(entry=entry, by=by, formset=formset)
+    )
+    projects: tuple[entry_services.ProjectRow, ...] = ()
     if spec["project"]:
-        _save_project(entry, by, spec["project"])
+        title, start, end, budget, currency = spec["project"]
+        projects = (
+            entry_services.ProjectRow(
+                title=title,
+                start_year=start,
+                end_year=end,
+                budget=Decimal(budget),
+                currency=currency,
+                funding_sources="EU, city budget",
+            ),
+        )
+    entry_services.save_related(
+        entry=entry,
+        by=by,
+        partners=RowChanges(added=partners),
+        projects=RowChanges(added=projects),
+    )
     answers = {
         question.pk: f"{question.title}: " + spec["summary"] for question in edition.questions.all()
     }
@@ -115,18 +117,3 @@ def fill_entry(*, edition, organisation, by, spec: dict) -> Entry:
     if spec.get("ask_partners"):
         partner_services.ask_partners(entry=entry, by=by)
     return entry
-
-
-def _save_project(entry: Entry, by, project: tuple) -> None:
-    title, start, end, budget, currency = project
-    row = {
-        "title": title,
-        "start_year": start,
-        "end_year": end or "",
-        "budget": budget,
-        "currency": currency,
-        "funding_sources": "EU, city budget",
-    }
-    formset = ProjectFormSet(_formset_data("projects", [row]), instance=entry, prefix="projects")
-    _check(formset)
-    entry_services.save_related(entry=entry, by=by, formset=formset)

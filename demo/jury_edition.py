@@ -195,8 +195,8 @@ def _score(edition: Edition) -> None:
             .order_by("entry__number")
         )
         for position, assignment in enumerate(assignments[:2]):
-            scores: dict[int, str | None] = {
-                c.pk: str(Decimal(5 + (offset + position + i) % 5)) for i, c in enumerate(criteria)
+            scores = {
+                c.pk: Decimal(5 + (offset + position + i) % 5) for i, c in enumerate(criteria)
             }
             comments = {criteria[0].pk: "Clear objectives, shared by both councils."}
             if position == 1:
@@ -205,7 +205,6 @@ def _score(edition: Edition) -> None:
                 assignment=assignment,
                 by=member.user,
                 scores=scores,
-                not_applicable=set(),
                 comments=comments,
                 overall_comment="A partnership other cities can learn from.",
             )

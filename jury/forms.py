@@ -1,4 +1,5 @@
 import zoneinfo
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.conf import settings
@@ -8,9 +9,14 @@ from django_countries import countries
 
 from accounts.addresses import EmailAddressField
 from awards.models import Entry
+from core.forms import BoundedDateTimeField, PartialFormMixin
+from core.limits import LONG_TEXT_MAX_CHARS
+from core.rows import CappedFormSetMixin, RowChanges, row_changes
 
-from .models import Criterion, JuryMember, JurySettings
+from .marks import BOTH_MARKS, NOT_APPLICABLE, Score, value_problem
+from .models import MAX_CRITERIA, Criterion, JuryMember, JurySettings
 from .selectors import JURY_STATES
+from .services.editions import TOO_MANY_CRITERIA, CriterionRow
 
 
 class InviteJurorForm(forms.Form):
@@ -61,7 +67,7 @@ class ReasonForm(forms.Form):
 
 
 class ReopenForm(ReasonForm):
-    until = forms.DateTimeField(
+    until = BoundedDateTimeField(
         label=_("The juror may change it until"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -121,8 +127,26 @@ class CriterionForm(forms.ModelForm):
         return cleaned
 
 
+class BaseCriterionFormSet(CappedFormSetMixin, forms.BaseModelFormSet):
+    max_forms = MAX_CRITERIA
+    default_error_messages = {"too_many_forms": TOO_MANY_CRITERIA}
+
+    def changes(self) -> RowChanges[CriterionRow]:
+        return row_changes(
+            self,
+            lambda data: CriterionRow(
+                name=data["name"],
+                position=data["position"],
+                guidance=data["guidance"],
+                weight=data["weight"],
+                scale_min=data["scale_min"],
+                scale_max=data["scale_max"],
+            ),
+        )
+
+
 CriterionFormSet = forms.modelformset_factory(
-    Criterion, form=CriterionForm, extra=1, can_delete=True
+    Criterion, form=CriterionForm, formset=BaseCriterionFormSet, extra=1, can_delete=True
 )
 
 
@@ -155,3 +179,95 @@ class AutomaticAssignmentForm(forms.Form):
             "number draws differently among equally balanced ones."
         ),
     )
+
+
+class ScoreField(forms.CharField):
+    """A score as a juror types it: "7", "7.5" or "7,5" (as French and Spanish write it), on
+    the criterion's scale with at most two decimals; blank is no score."""
+
+    # No score is written with more characters; anything longer is not one.
+    MAX_CHARS = 20
+
+    def __init__(self, *, criterion: Criterion, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.criterion = criterion
+
+    def to_python(self, value) -> Decimal | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        if text.count(",") == 1 and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            number = Decimal(text) if len(text) <= self.MAX_CHARS else Decimal("NaN")
+        except InvalidOperation:
+            number = Decimal("NaN")
+        problem = value_problem(self.criterion, number)
+        if problem:
+            raise forms.ValidationError(problem, code="score")
+        return number
+
+    def validate(self, value) -> None:
+        # Checked in to_python, against the criterion's own scale.
+        pass
+
+
+class ScoreSheetForm(PartialFormMixin, forms.Form):
+    """A juror's scores of one entry: per criterion a score or the n/a mark and a comment, and
+    an overall comment.
+
+    `scores()`, `comments()` and `overall_comment()` are what jury.scoring.save_scores takes. A
+    partial form (an autosave) changes only the criteria whose score or n/a box it carries and
+    the comments it carries.
+    """
+
+    overall_comment = forms.CharField(
+        label=_("Overall comment"), required=False, max_length=LONG_TEXT_MAX_CHARS
+    )
+
+    def __init__(self, *args, criteria: list[Criterion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            pk = criterion.pk
+            self.fields[f"score_{pk}"] = ScoreField(criterion=criterion, label=criterion.name)
+            self.fields[f"na_{pk}"] = forms.BooleanField(label=_("Not applicable"), required=False)
+            self.fields[f"comment_{pk}"] = forms.CharField(
+                label=_("Comment"), required=False, max_length=LONG_TEXT_MAX_CHARS
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for criterion in self.criteria:
+            if cleaned.get(f"na_{criterion.pk}") and cleaned.get(f"score_{criterion.pk}"):
+                self.add_error(f"score_{criterion.pk}", BOTH_MARKS % {"criterion": criterion.name})
+        return cleaned
+
+    def scores(self) -> dict[int, Score]:
+        """A value, NOT_APPLICABLE or None per criterion the form holds."""
+        result: dict[int, Score] = {}
+        for criterion in self.criteria:
+            score, na = f"score_{criterion.pk}", f"na_{criterion.pk}"
+            if self.cleaned_data.get(na):
+                result[criterion.pk] = NOT_APPLICABLE
+            elif score in self.cleaned_data or na in self.cleaned_data:
+                result[criterion.pk] = self.cleaned_data.get(score)
+        return result
+
+    def comments(self) -> dict[int, str]:
+        return {
+            criterion.pk: self.cleaned_data[f"comment_{criterion.pk}"]
+            for criterion in self.criteria
+            if f"comment_{criterion.pk}" in self.cleaned_data
+        }
+
+    def values(self) -> dict:
+        """The arguments of jury.scoring.save_scores."""
+        return {
+            "scores": self.scores(),
+            "comments": self.comments(),
+            "overall_comment": self.cleaned_data.get("overall_comment"),
+        }
+
+    def first_error(self) -> str:
+        return next(iter(self.errors.values()))[0]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from awards.models import Edition, Entry
+from core.limits import LONG_TEXT_MAX_CHARS, NOTE_MAX_CHARS, text_field
 
 
 class JuryMember(models.Model):
@@ -90,7 +91,7 @@ class ConflictOfInterest(models.Model):
     member = models.ForeignKey(JuryMember, on_delete=models.PROTECT, related_name="conflicts")
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="conflicts")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = text_field(_("note"), max_length=NOTE_MAX_CHARS, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -99,7 +100,7 @@ class ConflictOfInterest(models.Model):
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    lift_reason = models.TextField(_("reason for lifting"), blank=True)
+    lift_reason = text_field(_("reason for lifting"), max_length=NOTE_MAX_CHARS, blank=True)
     # Lifted because the secretariat switched its automatic rule off: switching the rule on
     # again brings it back, unlike a conflict lifted by hand.
     lifted_with_rule = models.BooleanField(default=False, editable=False)
@@ -120,13 +121,17 @@ class ConflictOfInterest(models.Model):
         return f"{self.member} on {self.entry_id} ({self.kind})"
 
 
+# A rubric's criteria, on one page of its form.
+MAX_CRITERIA = 20
+
+
 class Criterion(models.Model):
     """One line of the edition's rubric."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="criteria")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     name = models.CharField(_("criterion"), max_length=200)
-    guidance = models.TextField(_("guidance for jurors"), blank=True)
+    guidance = text_field(_("guidance for jurors"), max_length=NOTE_MAX_CHARS, blank=True)
     weight = models.DecimalField(
         _("weight"), max_digits=5, decimal_places=2, default=1, validators=[MinValueValidator(0)]
     )
@@ -186,10 +191,10 @@ class Evaluation(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    comment = models.TextField(_("overall comment"), blank=True)
+    comment = text_field(_("overall comment"), max_length=LONG_TEXT_MAX_CHARS, blank=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    reopened_reason = models.TextField(_("reason for reopening"), blank=True)
+    reopened_reason = text_field(_("reason for reopening"), max_length=NOTE_MAX_CHARS, blank=True)
     # A reopening after the scoring deadline gives the juror until then to change and submit.
     open_until = models.DateTimeField(_("may be changed until"), null=True, blank=True)
 
@@ -218,7 +223,7 @@ class CriterionScore(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="scores")
     value = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     not_applicable = models.BooleanField(_("not applicable"), default=False)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = text_field(_("comment"), max_length=LONG_TEXT_MAX_CHARS, blank=True)
 
     class Meta:
         verbose_name = _("score")
@@ -244,7 +249,7 @@ class Reopening(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(_("reopened"), auto_now_add=True)
-    reason = models.TextField(_("reason"))
+    reason = text_field(_("reason"), max_length=NOTE_MAX_CHARS)
     until = models.DateTimeField(_("may be changed until"), null=True, blank=True)
 
     class Meta:

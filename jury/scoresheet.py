@@ -1,4 +1,5 @@
-"""The scoring page's rows: what is saved, or what was just typed when a save was refused."""
+"""The scoring page's rows: what is saved, or what was just typed when a save was refused, with
+what the score sheet said of it."""
 
 from dataclasses import dataclass
 
@@ -13,10 +14,14 @@ class Row:
     value: str
     not_applicable: bool
     comment: str
+    errors: tuple[str, ...] = ()
+    comment_errors: tuple[str, ...] = ()
 
 
-def rows(criteria, evaluation: Evaluation | None, data: QueryDict | None) -> list[Row]:
+def rows(criteria, evaluation: Evaluation | None, data: QueryDict | None, errors=None) -> list[Row]:
+    """One row per criterion: from `data` (with the form's `errors`) when given, else saved."""
     saved = {s.criterion_id: s for s in evaluation.scores.all()} if evaluation else {}
+    errors = errors or {}
     result = []
     for criterion in criteria:
         key = criterion.pk
@@ -27,6 +32,8 @@ def rows(criteria, evaluation: Evaluation | None, data: QueryDict | None) -> lis
                     data.get(f"score_{key}", ""),
                     f"na_{key}" in data,
                     data.get(f"comment_{key}", ""),
+                    tuple(errors.get(f"score_{key}", ())),
+                    tuple(errors.get(f"comment_{key}", ())),
                 )
             )
             continue
@@ -41,13 +48,3 @@ def rows(criteria, evaluation: Evaluation | None, data: QueryDict | None) -> lis
             )
         )
     return result
-
-
-def parse(criteria, data: QueryDict) -> dict:
-    """The arguments of jury.scoring.save_scores from a posted score sheet."""
-    return {
-        "scores": {c.pk: data.get(f"score_{c.pk}", "").strip() or None for c in criteria},
-        "not_applicable": {c.pk for c in criteria if f"na_{c.pk}" in data},
-        "comments": {c.pk: data.get(f"comment_{c.pk}", "") for c in criteria},
-        "overall_comment": data.get("overall_comment", ""),
-    }

@@ -6,8 +6,11 @@ call leaves the database as it was, including no empty draft.
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
+from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,10 +18,12 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.services import notify_user
+from core.limits import LONG_TEXT_MAX_CHARS
 from core.refusals import Refused
 from notifications.kinds import Kind
 
 from . import selectors
+from .marks import NOT_APPLICABLE, Score, value_problem
 from .models import (
     Assignment,
     Criterion,
@@ -27,8 +32,6 @@ from .models import (
     Reopening,
 )
 
-# Scores are stored with two decimals (CriterionScore.value); more would be silently rounded.
-CENT = Decimal("0.01")
 # Every criterion's scale is mapped onto 0 to 10 before weighting.
 NORMALISED_MAX = 10
 
@@ -51,44 +54,44 @@ def save_scores(
     *,
     assignment: Assignment,
     by: User,
-    scores: dict[int, str | None],
-    not_applicable: set[int],
-    comments: dict[int, str],
+    scores: Mapping[int, Score] | None = None,
+    comments: Mapping[int, str] | None = None,
     overall_comment: str | None = None,
     now: datetime.datetime | None = None,
 ) -> Evaluation:
-    """Save a juror's draft; criteria absent from all three dicts/sets stay as they are.
+    """Save a juror's draft; criteria in neither `scores` nor `comments` stay as they are.
 
-    For a criterion in `scores` or `not_applicable`, the value and the n/a mark are both
-    replaced: a blank or None value with no n/a mark clears the criterion; n/a stores no value
-    (never 0). A criterion in `comments` has its comment replaced. `overall_comment` None keeps
-    the evaluation's comment.
+    `scores` maps a criterion's id to a Decimal on its scale, NOT_APPLICABLE (stored as no
+    value, never 0) or None (no score, no n/a mark): the criterion's value and n/a mark are
+    both replaced. A criterion in `comments` has its comment replaced. `overall_comment` None
+    keeps the evaluation's comment.
 
     Side effects, in order: the evaluation row locked (created as a draft if missing); the
-    juror, conflicts, status, scoring window and every value checked (ScoringRefused names the
-    first problem, and nothing is written); the touched CriterionScore rows created or updated;
-    the evaluation's comment and `updated_at` saved.
+    juror, conflicts, status, scoring window, every value (a number within the criterion's
+    scale, at most two decimals) and every comment (length, no NUL) checked (ScoringRefused
+    names the first problem, and nothing is written); the touched CriterionScore rows created
+    or updated; the evaluation's comment and `updated_at` saved.
     """
+    scores, comments = scores or {}, comments or {}
     evaluation = _locked_evaluation(assignment)
     _check_may_score(evaluation, by=by, now=now or timezone.now())
     criteria = _criteria_by_id(evaluation)
-    touched = set(scores) | not_applicable | set(comments)
-    unknown = touched - set(criteria)
+    unknown = (set(scores) | set(comments)) - set(criteria)
     if unknown:
         raise ScoringRefused(
             _("There is no criterion %(criterion)s in this edition's rubric.")
             % {"criterion": min(unknown)}
         )
-    changed = _changed_scores(
-        evaluation, criteria, scores=scores, not_applicable=not_applicable, comments=comments
-    )
+    changed = _changed_scores(evaluation, criteria, scores=scores, comments=comments)
+    if overall_comment is not None:
+        overall_comment = _checked_text(overall_comment.strip(), about=None)
     CriterionScore.objects.bulk_create([score for score in changed if score.pk is None])
     CriterionScore.objects.bulk_update(
         [score for score in changed if score.pk is not None],
         ["value", "not_applicable", "comment"],
     )
     if overall_comment is not None:
-        evaluation.comment = overall_comment.strip()
+        evaluation.comment = overall_comment
     evaluation.save(update_fields=["comment", "updated_at"])
     return evaluation
 
@@ -334,58 +337,54 @@ def _changed_scores(
     evaluation: Evaluation,
     criteria: dict[int, Criterion],
     *,
-    scores: dict[int, str | None],
-    not_applicable: set[int],
-    comments: dict[int, str],
+    scores: Mapping[int, Score],
+    comments: Mapping[int, str],
 ) -> list[CriterionScore]:
     """The evaluation's scores that the input touches, changed in memory (new ones unsaved)."""
-    touched = {*scores, *not_applicable, *comments}
     existing = {score.criterion_id: score for score in evaluation.scores.all()}
     changed = []
     for criterion_id, criterion in criteria.items():  # in rubric order: the first error first
-        if criterion_id not in touched:
+        if criterion_id not in scores and criterion_id not in comments:
             continue
         score = existing.get(criterion_id) or CriterionScore(
             evaluation=evaluation, criterion=criterion
         )
-        if criterion_id in scores or criterion_id in not_applicable:
-            is_na = criterion_id in not_applicable
-            score.value = _parsed_value(criterion, scores.get(criterion_id), is_na=is_na)
-            score.not_applicable = is_na
+        if criterion_id in scores:
+            mark = scores[criterion_id]
+            score.not_applicable = mark is NOT_APPLICABLE
+            score.value = None if mark is NOT_APPLICABLE else checked_value(criterion, mark)
         if criterion_id in comments:
-            score.comment = comments[criterion_id].strip()
+            score.comment = _checked_text(comments[criterion_id].strip(), about=criterion)
         changed.append(score)
     return changed
 
 
-def _parsed_value(criterion: Criterion, raw: str | None, *, is_na: bool) -> Decimal | None:
-    """The value typed for `criterion` (None when blank), checked against its scale."""
-    text = "" if raw is None else str(raw).strip()
-    if not text:
+def checked_value(criterion: Criterion, value: object) -> Decimal | None:
+    """`value` as a score of `criterion`: None, or a Decimal within its scale with at most two
+    decimals (ScoringRefused otherwise). Anything but a Decimal, an int or None is a
+    programming error: a service takes numbers, not what a person typed."""
+    if value is None:
         return None
-    if is_na:
-        raise ScoringRefused(
-            _("“%(criterion)s” has both a score and the n/a mark: give one or the other.")
-            % {"criterion": criterion.name}
-        )
-    if text.count(",") == 1 and "." not in text:
-        text = text.replace(",", ".")  # "7,5" as French and Spanish write it
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        raise ScoringRefused(
-            _("The score for “%(criterion)s” must be a number.") % {"criterion": criterion.name}
-        )
-    if not criterion.scale_min <= value <= criterion.scale_max:
-        raise ScoringRefused(
-            _("The score for “%(criterion)s” must be between %(min)s and %(max)s.")
-            % {"criterion": criterion.name, "min": criterion.scale_min, "max": criterion.scale_max}
-        )
-    if value != value.quantize(CENT):
-        raise ScoringRefused(
-            _("The score for “%(criterion)s” may have at most two decimals.")
-            % {"criterion": criterion.name}
-        )
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise TypeError(f"A score is a Decimal, NOT_APPLICABLE or None, not {value!r}.")
+    value = Decimal(value)
+    problem = value_problem(criterion, value)
+    if problem:
+        raise ScoringRefused(problem)
     return value
+
+
+def _checked_text(text: str, *, about: Criterion | None) -> str:
+    """`text` when it is a comment that can be stored; ScoringRefused, naming the criterion it
+    is about, otherwise."""
+    try:
+        ProhibitNullCharactersValidator()(text)
+        MaxLengthValidator(LONG_TEXT_MAX_CHARS)(text)
+    except ValidationError as error:
+        problem = " ".join(error.messages)
+        if about is None:
+            raise ScoringRefused(problem) from error
+        raise ScoringRefused(
+            _("“%(row)s”: %(problem)s") % {"row": about.name, "problem": problem}
+        ) from error
+    return text

@@ -5,6 +5,7 @@ from csp.decorators import csp
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,8 +14,10 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from core.headers import private_document
+from core.parsing import parse_choice
 
 from .context import encode
+from .forms import OutboxFilterForm
 from .kinds import Kind
 from .models import Notification
 from .rendering import render as render_message
@@ -27,12 +30,16 @@ outbox_permission = permission_required("notifications.view_outbox", raise_excep
 @outbox_permission
 def outbox(request: HttpRequest) -> HttpResponse:
     notifications = Notification.objects.order_by("-created_at", "-pk")
-    status = request.GET.get("status", "")
-    kind = request.GET.get("kind", "")
-    query = request.GET.get("q", "").strip()
-    if status in Notification.Status.values:
+    form = OutboxFilterForm(request.GET)
+    if not form.is_valid():
+        # Only a hand-made address carries an unknown status or a NUL byte: the page's own
+        # filters never send one.
+        raise BadRequest("Unreadable outbox filter.")
+    status, kind = form.cleaned_data["status"], form.cleaned_data["kind"]
+    query = form.cleaned_data["q"]
+    if status:
         notifications = notifications.filter(status=status)
-    if kind in Kind.values:
+    if kind:
         notifications = notifications.filter(kind=kind)
     if query:
         notifications = notifications.filter(recipient_email__icontains=query)
@@ -65,9 +72,10 @@ def _preview(request: HttpRequest, kind: str) -> tuple[Kind, str]:
     """The kind and language of a preview, from the URL; an unknown kind is not found."""
     if kind not in Kind.values:
         raise Http404
-    language = request.GET.get("language", request.LANGUAGE_CODE)
-    if language not in dict(settings.LANGUAGES):
-        language = settings.LANGUAGE_CODE
+    language = parse_choice(
+        request.GET.get("language", request.LANGUAGE_CODE), dict(settings.LANGUAGES)
+    )
+    language = language or settings.LANGUAGE_CODE
     return Kind(kind), language
 
 

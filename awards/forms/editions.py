@@ -11,14 +11,19 @@ import zoneinfo
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from core.forms import BoundedDateField, BoundedDateTimeField
+from core.rows import CappedFormSetMixin, RowChanges, row_changes
 from notifications.reminders import audience_choices
 
 from ..models import ENTRY_LANGUAGES, Edition, Question, ReminderRule, default_entry_languages
+from ..models.editions import MAX_QUESTIONS, MAX_REMINDER_RULES
+from ..services.editions import TOO_MANY_REMINDER_RULES, ReminderRuleRow
 
 DEFAULT_TIMEZONE = "Europe/Brussels"
 
@@ -73,9 +78,16 @@ class EditionForm(forms.ModelForm):
             "rules_text",
             "shortlist_size",
             "summary_word_limit",
+            "max_partners",
+            "max_projects",
             "max_attachments",
             "max_attachment_mb",
         ]
+        # Bounded years: a date that overflows once converted to UTC is a message, not an error.
+        field_classes = {
+            **dict.fromkeys(Edition.TIMELINE, BoundedDateTimeField),
+            "projects_since": BoundedDateField,
+        }
         widgets = {
             **{name: DateTimeLocalInput() for name in Edition.TIMELINE},
             "projects_since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -89,7 +101,14 @@ class EditionForm(forms.ModelForm):
         (_("Eligibility and rules"), ["projects_since", "languages", "rules_text"]),
         (
             _("Limits"),
-            ["shortlist_size", "summary_word_limit", "max_attachments", "max_attachment_mb"],
+            [
+                "shortlist_size",
+                "summary_word_limit",
+                "max_partners",
+                "max_projects",
+                "max_attachments",
+                "max_attachment_mb",
+            ],
         ),
     ]
 
@@ -158,8 +177,19 @@ class QuestionForm(forms.ModelForm):
         widgets = {"guidance": forms.Textarea(attrs={"rows": 3})}
 
 
+class BaseQuestionFormSet(CappedFormSetMixin, BaseInlineFormSet):
+    max_forms = MAX_QUESTIONS
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy(
+            "An edition has at most %(num)d question.",
+            "An edition has at most %(num)d questions.",
+            "num",
+        )
+    }
+
+
 QuestionFormSet = inlineformset_factory(
-    Edition, Question, form=QuestionForm, extra=1, can_delete=True
+    Edition, Question, form=QuestionForm, formset=BaseQuestionFormSet, extra=1, can_delete=True
 )
 
 
@@ -176,6 +206,27 @@ class ReminderRuleForm(forms.ModelForm):
         self.fields["audience"].choices = audience_choices()
 
 
-ReminderRuleFormSet = forms.inlineformset_factory(
-    Edition, ReminderRule, form=ReminderRuleForm, extra=1, can_delete=True
+class BaseReminderRuleFormSet(CappedFormSetMixin, BaseInlineFormSet):
+    max_forms = MAX_REMINDER_RULES
+    default_error_messages = {"too_many_forms": TOO_MANY_REMINDER_RULES}
+
+    def changes(self) -> RowChanges[ReminderRuleRow]:
+        return row_changes(
+            self,
+            lambda data: ReminderRuleRow(
+                audience=data["audience"],
+                milestone=data["milestone"],
+                days=data["days"],
+                enabled=data["enabled"],
+            ),
+        )
+
+
+ReminderRuleFormSet = inlineformset_factory(
+    Edition,
+    ReminderRule,
+    form=ReminderRuleForm,
+    formset=BaseReminderRuleFormSet,
+    extra=1,
+    can_delete=True,
 )

@@ -1,15 +1,18 @@
-import re
 import zoneinfo
 
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone as django_timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from accounts.addresses import EmailAddressField
+from core.forms import BoundedDateTimeField, ModelIdsField, PartialFormMixin
+from core.limits import chars_for_words
+from core.rows import CappedFormSetMixin, RowChanges, row_changes
 
 from ..models import Entry, LinkedProject, Partner, SustainableDevelopmentGoal
+from ..services.related import TOO_MANY_PARTNERS, TOO_MANY_PROJECTS, PartnerRow, ProjectRow
 from .editions import DateTimeLocalInput
 
 
@@ -20,12 +23,12 @@ class WordLimitTextarea(forms.Textarea):
         super().__init__(attrs={"rows": 8, "data-word-limit": word_limit, **(attrs or {})})
 
 
-class SdgChoiceField(forms.ModelMultipleChoiceField):
+class SdgChoiceField(ModelIdsField):
     def label_from_instance(self, obj: SustainableDevelopmentGoal) -> str:
         return str(obj)
 
 
-class BasicsForm(forms.ModelForm):
+class BasicsForm(PartialFormMixin, forms.ModelForm):
     sdgs = SdgChoiceField(
         label=_("Sustainable Development Goals served"),
         queryset=SustainableDevelopmentGoal.objects.all(),
@@ -42,22 +45,36 @@ class BasicsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         edition = self.instance.edition
         self.fields["language"].choices = [("", "---------"), *edition.entry_language_choices()]
-        self.fields["summary"].widget = WordLimitTextarea(edition.summary_word_limit)
-        self.fields["summary"].help_text = _("At most %(limit)s words.") % {
-            "limit": edition.summary_word_limit
-        }
+        max_length = chars_for_words(edition.summary_word_limit)
+        self.fields["summary"] = forms.CharField(
+            label=self.fields["summary"].label,
+            required=False,
+            max_length=max_length,
+            widget=WordLimitTextarea(edition.summary_word_limit),
+            help_text=_("At most %(limit)s words.") % {"limit": edition.summary_word_limit},
+        )
+
+    def values(self) -> dict:
+        """What `save_basics` takes: the fields the form holds (a partial one, those carried)."""
+        data = self.cleaned_data
+        values = {name: data[name] for name in ("title", "summary", "language") if name in data}
+        if "sdgs" in data:
+            values["sdgs"] = [goal.number for goal in data["sdgs"]]
+        return values
 
 
-class AnswersForm(forms.Form):
+class AnswersForm(PartialFormMixin, forms.Form):
     """One field per question of the edition; answers may be incomplete in a draft."""
 
     def __init__(self, *args, entry: Entry, **kwargs):
         super().__init__(*args, **kwargs)
         answers = {a.question_id: a.text for a in entry.answers.all()}
         for question in entry.edition.questions.all():
+            max_length = chars_for_words(question.word_limit)
             self.fields[f"answer_{question.pk}"] = forms.CharField(
                 label=question.title,
                 required=False,
+                max_length=max_length,
                 initial=answers.get(question.pk, ""),
                 widget=WordLimitTextarea(question.word_limit),
                 # Crispy renders help texts as HTML; the guidance is plain text.
@@ -94,24 +111,58 @@ class ProjectForm(forms.ModelForm):
         help_texts = {"currency": _("Three-letter code, e.g. EUR, USD, XOF.")}
 
     def clean_currency(self) -> str:
-        currency = self.cleaned_data["currency"].strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", currency):
-            raise forms.ValidationError(_("Give the currency as a three-letter code, e.g. EUR."))
-        return currency
+        # "eur " is EUR; the model says what a currency code must look like.
+        return self.cleaned_data["currency"].strip().upper()
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_year"), cleaned.get("end_year")
-        if start and end and end < start:
-            self.add_error("end_year", _("The end year cannot come before the start year."))
-        return cleaned
+
+class BasePartnerFormSet(CappedFormSetMixin, BaseInlineFormSet):
+    default_error_messages = {"too_many_forms": TOO_MANY_PARTNERS}
+
+    def get_max_forms(self) -> int:
+        return self.instance.edition.max_partners
+
+    def changes(self) -> RowChanges[PartnerRow]:
+        return row_changes(
+            self,
+            lambda data: PartnerRow(
+                name=data["name"],
+                country=str(data["country"]),
+                contact_name=data["contact_name"],
+                contact_email=data["contact_email"],
+            ),
+        )
+
+
+class BaseProjectFormSet(CappedFormSetMixin, BaseInlineFormSet):
+    default_error_messages = {"too_many_forms": TOO_MANY_PROJECTS}
+
+    def get_max_forms(self) -> int:
+        return self.instance.edition.max_projects
+
+    def changes(self) -> RowChanges[ProjectRow]:
+        return row_changes(
+            self,
+            lambda data: ProjectRow(
+                title=data["title"],
+                start_year=data["start_year"],
+                end_year=data["end_year"],
+                budget=data["budget"],
+                currency=data["currency"],
+                funding_sources=data["funding_sources"],
+            ),
+        )
 
 
 PartnerFormSet = inlineformset_factory(
-    Entry, Partner, form=PartnerForm, extra=1, can_delete=True, max_num=30, validate_max=True
+    Entry, Partner, form=PartnerForm, formset=BasePartnerFormSet, extra=1, can_delete=True
 )
 ProjectFormSet = inlineformset_factory(
-    Entry, LinkedProject, form=ProjectForm, extra=1, can_delete=True, max_num=20, validate_max=True
+    Entry,
+    LinkedProject,
+    form=ProjectForm,
+    formset=BaseProjectFormSet,
+    extra=1,
+    can_delete=True,
 )
 
 
@@ -121,7 +172,7 @@ class AttachmentForm(forms.Form):
 
 
 class ExtensionForm(forms.Form):
-    until = forms.DateTimeField(
+    until = BoundedDateTimeField(
         label=_("New deadline"),
         widget=DateTimeLocalInput(),
         help_text=_("In the edition's time zone."),
@@ -136,6 +187,17 @@ class ExtensionForm(forms.Form):
         # made the edition's (a time that does not exist there is refused, not shifted).
         with django_timezone.override(self.zone):
             super().full_clean()
+
+
+class TransitionForm(forms.Form):
+    """The reason given with a step of the entry's workflow (optional)."""
+
+    note = forms.CharField(
+        label=_("Reason (optional; your colleagues and the secretariat read it)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class PartnerResponseForm(forms.Form):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import ModelIdsField
+
 from ..eligibility import ChecklistRow
 
 YES, NO, OPEN = "yes", "no", ""
@@ -71,6 +73,8 @@ class DecisionForm(forms.Form):
 
 
 class BulkDecisionForm(forms.Form):
+    # The queue's check boxes: ids of entries of the edition's queue, each checked as such.
+    entries = ModelIdsField(queryset=None, widget=forms.MultipleHiddenInput)
     decision = forms.ChoiceField(
         label=_("Decision for the selected entries"),
         choices=[
@@ -85,3 +89,7 @@ class BulkDecisionForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, queue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entries"].queryset = queue

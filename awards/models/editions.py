@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import MAX_WORD_LIMIT, NOTE_MAX_CHARS, RULES_MAX_CHARS, text_field
+
 from ..workflow import EditionPhase, EditionWorkflow
 
 # The languages PLATFORMA has relayed its calls in; an edition offers a subset of them.
@@ -22,6 +24,15 @@ ENTRY_LANGUAGES = [
     ("cs", _("Czech")),
     ("nl", _("Dutch")),
 ]
+
+
+# The most partners and linked projects an edition may allow per entry: a form of this many rows
+# still saves in a fraction of a second.
+MAX_PARTNERS = 50
+MAX_PROJECTS = 30
+# An edition's questions and reminder rules, each on one page of its form.
+MAX_QUESTIONS = 20
+MAX_REMINDER_RULES = 30
 
 
 def default_entry_languages() -> list[str]:
@@ -53,7 +64,7 @@ class Edition(EditionWorkflow):
     scoring_deadline = models.DateTimeField(_("scoring deadline"))
     deliberation_at = models.DateTimeField(_("jury deliberation"))
     announcement_at = models.DateTimeField(_("announcement of results"))
-    rules_text = models.TextField(_("rules"), blank=True)
+    rules_text = text_field(_("rules"), max_length=RULES_MAX_CHARS, blank=True)
     shortlist_size = models.PositiveSmallIntegerField(_("shortlist size"), default=8)
     languages = models.JSONField(
         _("languages of entries"),
@@ -66,7 +77,21 @@ class Edition(EditionWorkflow):
         blank=True,
         help_text=_("Linked projects that ended before this date are not eligible."),
     )
-    summary_word_limit = models.PositiveSmallIntegerField(_("summary word limit"), default=200)
+    summary_word_limit = models.PositiveSmallIntegerField(
+        _("summary word limit"),
+        default=200,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WORD_LIMIT)],
+    )
+    max_partners = models.PositiveSmallIntegerField(
+        _("partners per entry"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PARTNERS)],
+    )
+    max_projects = models.PositiveSmallIntegerField(
+        _("linked projects per entry"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PROJECTS)],
+    )
     max_attachments = models.PositiveSmallIntegerField(_("attachments per entry"), default=5)
     max_attachment_mb = models.PositiveSmallIntegerField(
         _("largest attachment (MB)"),
@@ -155,9 +180,11 @@ class Question(models.Model):
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     title = models.CharField(_("question"), max_length=200)
-    guidance = models.TextField(_("guidance"), blank=True)
+    guidance = text_field(_("guidance"), max_length=NOTE_MAX_CHARS, blank=True)
     word_limit = models.PositiveSmallIntegerField(
-        _("word limit"), default=500, validators=[MinValueValidator(1)]
+        _("word limit"),
+        default=500,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_WORD_LIMIT)],
     )
 
     class Meta:

@@ -2,13 +2,22 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+from core.limits import (
+    LONG_TEXT_MAX_CHARS,
+    MAX_WORD_LIMIT,
+    NOTE_MAX_CHARS,
+    chars_for_words,
+    text_field,
+)
 
 from ..workflow import UNANNOUNCED_STATES, EntryState, EntryWorkflow
 from .editions import ENTRY_LANGUAGES, Edition, EligibilityCriterion, Question
@@ -75,7 +84,9 @@ class Entry(EntryWorkflow):
     )
     number = models.PositiveIntegerField(_("number"), editable=False)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
+    # The edition's word limit sets the limit each form and save applies; this is the most any
+    # edition may set.
+    summary = text_field(_("summary"), max_length=chars_for_words(MAX_WORD_LIMIT), blank=True)
     language = models.CharField(
         _("language of the entry"), max_length=8, choices=ENTRY_LANGUAGES, blank=True
     )
@@ -232,7 +243,7 @@ class Partner(models.Model):
     )
     requested_at = models.DateTimeField(_("confirmation requested"), null=True, blank=True)
     responded_at = models.DateTimeField(_("replied"), null=True, blank=True)
-    response_note = models.TextField(_("note from the partner"), blank=True)
+    response_note = text_field(_("note from the partner"), max_length=NOTE_MAX_CHARS, blank=True)
 
     class Meta:
         verbose_name = _("partner")
@@ -266,8 +277,17 @@ class LinkedProject(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    currency = models.CharField(_("currency"), max_length=3, default="EUR")
-    funding_sources = models.TextField(_("funding sources"), blank=True)
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="EUR",
+        validators=[
+            RegexValidator(
+                r"\A[A-Z]{3}\Z", _("Give the currency as a three-letter code, e.g. EUR.")
+            )
+        ],
+    )
+    funding_sources = text_field(_("funding sources"), max_length=NOTE_MAX_CHARS, blank=True)
 
     class Meta:
         verbose_name = _("linked project")
@@ -277,11 +297,19 @@ class LinkedProject(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        super().clean()
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError(
+                {"end_year": _("The end year cannot come before the start year.")}
+            )
+
 
 class Answer(models.Model):
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    text = models.TextField(_("answer"), blank=True)
+    # As for the summary: the question's word limit sets the limit applied on saving.
+    text = text_field(_("answer"), max_length=chars_for_words(MAX_WORD_LIMIT), blank=True)
 
     class Meta:
         verbose_name = _("answer")
@@ -363,8 +391,8 @@ class EntryTransition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
-    note = models.TextField(_("note"), blank=True)
-    internal_note = models.TextField(_("internal note"), blank=True)
+    note = text_field(_("note"), max_length=LONG_TEXT_MAX_CHARS, blank=True)
+    internal_note = text_field(_("internal note"), max_length=LONG_TEXT_MAX_CHARS, blank=True)
 
     class Meta:
         verbose_name = _("entry transition")

@@ -4,20 +4,26 @@ import copy
 import datetime
 import zoneinfo
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.models import User
+from core.refusals import Refused
+from core.rows import RowChanges, prepare_rows
+from notifications.reminders import audience_choices
 
 from .. import signals
 from ..cloning import copied_fields, copy_rows
 from ..models import Answer, Edition, EligibilityCriterion, Question, ReminderRule
+from ..models.editions import MAX_REMINDER_RULES
 from ..reminders import add_default_rules
 from .screening import add_default_checklist
 
@@ -125,7 +131,9 @@ def update_edition(
     """Change an edition's `fields`, and save or remove some of its questions, for `by`.
 
     Side effects, in order: question changes refused (ValidationError) once an entry of the
-    edition has been submitted, or when a removed question has answers; the edition validated
+    edition has been submitted, or when a removed question has answers; the year refused once
+    the edition has entries, and a limit of partners or linked projects below what an entry
+    already holds; the edition validated
     and saved; each question in `questions` validated and saved; `removed_questions` deleted.
     """
     _check_field_names(fields)
@@ -144,6 +152,7 @@ def update_edition(
         raise ValidationError(
             _("The year can no longer change: the edition's entries carry it in their reference.")
         )
+    _check_row_limits(edition, fields)
     for name, value in fields.items():
         setattr(edition, name, value)
     edition.full_clean()
@@ -155,6 +164,34 @@ def update_edition(
     for question in removed_questions:
         question.delete()
     return edition
+
+
+# An entry's rows limited per edition, with the refusal when an entry already has more.
+ROW_LIMITS = {
+    "max_partners": (
+        "partners",
+        _("An entry of this edition already has %(count)s partners: the limit cannot be lower."),
+    ),
+    "max_projects": (
+        "projects",
+        _(
+            "An entry of this edition already has %(count)s linked projects: the limit cannot "
+            "be lower."
+        ),
+    ),
+}
+
+
+def _check_row_limits(edition: Edition, fields: dict[str, Any]) -> None:
+    """Refused (ValidationError) when a limit would fall below what an entry already holds: its
+    form could no longer show all of its rows."""
+    for name, (related, message) in ROW_LIMITS.items():
+        limit = fields.get(name)
+        if limit is None or limit >= getattr(edition, name):
+            continue
+        most = edition.entries.annotate(rows=Count(related)).aggregate(most=Max("rows"))["most"]
+        if most and limit < most:
+            raise ValidationError(message, params={"count": most})
 
 
 @transaction.atomic
@@ -231,8 +268,54 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
+class EditionRefused(Refused):
+    """A change to an edition that breaks one of its rules; the message says which."""
+
+
+@dataclass(frozen=True)
+class ReminderRuleRow:
+    audience: str
+    milestone: str
+    days: int
+    enabled: bool = True
+
+
+TOO_MANY_REMINDER_RULES = ngettext_lazy(
+    "An edition has at most %(num)d reminder rule.",
+    "An edition has at most %(num)d reminder rules.",
+    "num",
+)
+
+
 @transaction.atomic
-def save_reminder_rules(*, edition: Edition, by: User, formset) -> None:
-    """Side effects: the edition's reminder rules created, changed or removed as in `formset`."""
-    formset.instance = edition
-    formset.save()
+def save_reminder_rules(*, edition: Edition, by: User, rules: RowChanges[ReminderRuleRow]) -> None:
+    """Change an edition's reminder rules; rules not named stay as they are.
+
+    Side effects, in order: refused (EditionRefused) unless `by` manages editions; the edition
+    row locked; refused (nothing written) when a changed or removed id is not one of the
+    edition's rules, an audience is not one an app registered, a rule breaks the model's rules
+    (milestone, days from -90 to 90) or more than MAX_REMINDER_RULES would be left; the
+    removed rules deleted, the changed ones saved, the added ones created.
+    """
+    if not by.has_perm("awards.manage_editions"):
+        raise EditionRefused(_("Only the secretariat may change the reminders."))
+    Edition.objects.select_for_update().filter(pk=edition.pk).first()
+    audiences = dict(audience_choices())
+    unknown = {row.audience for row in [*rules.added, *rules.changed.values()]} - set(audiences)
+    if unknown:
+        raise EditionRefused(
+            _("No one is reminded as “%(audience)s”: choose who among the list.")
+            % {"audience": min(unknown)}
+        )
+    rows = prepare_rows(
+        rules,
+        existing=edition.reminder_rules.all(),
+        new=lambda: ReminderRule(edition=edition),
+        limit=MAX_REMINDER_RULES,
+        too_many=TOO_MANY_REMINDER_RULES,
+        refusal=EditionRefused,
+        exclude=["edition"],
+    )
+    edition.reminder_rules.filter(pk__in=rules.removed).delete()
+    for rule, _stored in rows:
+        rule.save()

@@ -4,20 +4,32 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.limits import chars_for_words
 from core.refusals import Conflict, Refused
+from core.rows import RowChanges
 from notifications.kinds import Kind
 
-from ..models import Answer, Attachment, Edition, Entry, Organisation, Partner
+from ..models import SDG_NAMES, Answer, Attachment, Edition, Entry, Organisation
 from ..notices import entry_context, notify_members
 from ..uploads import check_upload
 from ..workflow import EntryState
+from .related import (
+    EntryRefused,
+    PartnerRow,
+    ProjectRow,
+    apply_partner_changes,
+    apply_project_changes,
+)
 from .transitions import lock_entry
+
+__all__ = ["EntryRefused", "PartnerRow", "ProjectRow"]
 
 
 class EntryLocked(Refused):
@@ -87,19 +99,41 @@ def save_basics(
     *,
     entry: Entry,
     by: User,
-    title: str,
-    summary: str,
-    language: str,
-    sdgs: list | None,
+    title: str | None = None,
+    summary: str | None = None,
+    language: str | None = None,
+    sdgs: Iterable[int] | None = None,
     seen: str | None = None,
 ) -> Entry:
-    """Side effects: title, summary, language and (when given) the SDGs saved."""
+    """Save the partnership step; a value left None stays as it is (an autosave carries only
+    what it has).
+
+    Side effects, in order: the entry row locked and checked (EntryLocked,
+    EntryChangedMeanwhile); refused (EntryRefused, naming the field) when the title or the
+    summary is too long for the edition, the language is not one of the edition's or an SDG
+    number is unknown; the given fields saved; the SDGs replaced when given.
+    """
     locked = _lock_editable(entry, seen, by)
-    locked.title, locked.summary, locked.language = title, summary, language
+    edition = locked.edition
+    changed = {"title": title, "summary": summary, "language": language}
+    limits = {
+        "title": Entry._meta.get_field("title").max_length or 0,
+        "summary": chars_for_words(edition.summary_word_limit),
+    }
+    for name, limit in limits.items():
+        _check_text(changed[name], name=name, max_length=limit)
+    if language and language not in edition.languages:
+        raise EntryRefused(_("Choose one of the edition's languages."), field="language")
+    goals = sorted(set(sdgs)) if sdgs is not None else None
+    if goals and not set(goals) <= set(SDG_NAMES):
+        raise EntryRefused(_("Choose goals among the 17 SDGs."), field="sdgs")
+    fields = [name for name, value in changed.items() if value is not None]
+    for name in fields:
+        setattr(locked, name, changed[name])
     locked.last_saved_by = by
-    locked.save(update_fields=["title", "summary", "language", "last_saved_by", "updated_at"])
-    if sdgs is not None:
-        locked.sdgs.set(sdgs)
+    locked.save(update_fields=[*fields, "last_saved_by", "updated_at"])
+    if goals is not None:
+        locked.sdgs.set(goals)
     return locked
 
 
@@ -107,40 +141,60 @@ def save_basics(
 def save_answers(
     *, entry: Entry, by: User, answers: dict[int, str], seen: str | None = None
 ) -> Entry:
-    """Side effects: one Answer row per question given, created or updated."""
+    """Save answers to the edition's questions; questions not in `answers` stay as they are.
+
+    Side effects, in order: the entry row locked and checked (EntryLocked,
+    EntryChangedMeanwhile); refused (EntryRefused) when an answer is too long for its
+    question's word limit; one Answer row per question given, created or updated (answers to
+    questions of another edition are left out).
+    """
     locked = _lock_editable(entry, seen, by)
-    question_ids = set(locked.edition.questions.values_list("pk", flat=True))
-    for question_id, text in answers.items():
-        if question_id in question_ids:
-            Answer.objects.update_or_create(
-                entry=locked, question_id=question_id, defaults={"text": text}
-            )
+    questions = {q.pk: q for q in locked.edition.questions.all()}
+    given = {pk: text for pk, text in answers.items() if pk in questions}
+    for pk, text in given.items():
+        limit = chars_for_words(questions[pk].word_limit)
+        _check_text(text, name=f"answer_{pk}", max_length=limit)
+    for pk, text in given.items():
+        Answer.objects.update_or_create(entry=locked, question_id=pk, defaults={"text": text})
     locked.last_saved_by = by
     locked.save(update_fields=["last_saved_by", "updated_at"])
     return locked
 
 
-@transaction.atomic
-def save_related(*, entry: Entry, by: User, formset, seen: str | None = None) -> Entry:
-    """Save a validated formset of partners or linked projects.
+def _check_text(value: str | None, *, name: str, max_length: int) -> None:
+    """EntryRefused, in Django's own words, unless `value` is storable text that fits."""
+    if value is None:
+        return
+    try:
+        ProhibitNullCharactersValidator()(value)
+        MaxLengthValidator(max_length)(value)
+    except ValidationError as error:
+        raise EntryRefused(error.messages[0], field=name) from error
 
-    Side effects: rows created, changed or deleted; a partner whose contact address changed is
-    asked again (its confirmation no longer counts).
+
+@transaction.atomic
+def save_related(
+    *,
+    entry: Entry,
+    by: User,
+    partners: RowChanges[PartnerRow] | None = None,
+    projects: RowChanges[ProjectRow] | None = None,
+    seen: str | None = None,
+) -> Entry:
+    """Change an entry's partners and linked projects; rows not named stay as they are.
+
+    Side effects, in order: the entry row locked and checked (EntryLocked,
+    EntryChangedMeanwhile); for partners, then projects: refused (EntryRefused, nothing
+    written) when a changed or removed id is not one of the entry's rows, a row breaks its
+    model's rules, or more rows than the edition allows would be left; rows removed, changed
+    and added, a partner whose government, country or contact address changed asked again
+    (see apply_partner_changes); the entry's last save recorded.
     """
     locked = _lock_editable(entry, seen, by)
-    formset.instance = locked
-    instances = formset.save(commit=False)
-    for instance, changed in formset.changed_objects:
-        # A confirmation is for this government and this contact: changing either voids it.
-        if isinstance(instance, Partner) and {"contact_email", "name", "country"} & set(changed):
-            instance.status = Partner.Status.NOT_ASKED
-            instance.requested_at = instance.responded_at = None
-            instance.response_note = ""
-    for instance in instances:
-        instance.entry = locked
-        instance.save()
-    for instance in formset.deleted_objects:
-        instance.delete()
+    if partners:
+        apply_partner_changes(locked, partners)
+    if projects:
+        apply_project_changes(locked, projects)
     locked.last_saved_by = by
     locked.save(update_fields=["last_saved_by", "updated_at"])
     return locked

@@ -152,11 +152,15 @@ def edition_reminders(request: HttpRequest, slug: str) -> HttpResponse:
     edition = get_object_or_404(Edition, slug=slug)
     formset = ReminderRuleFormSet(request.POST or None, instance=edition, prefix="rules")
     if request.method == "POST" and formset.is_valid():
-        services.save_reminder_rules(edition=edition, by=request.user, formset=formset)
-        messages.success(
-            request, _("The reminders of %(title)s are saved.") % {"title": edition.title}
-        )
-        return redirect("awards:edition_reminders", slug=edition.slug)
+        try:
+            services.save_reminder_rules(edition=edition, by=request.user, rules=formset.changes())
+        except services.EditionRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request, _("The reminders of %(title)s are saved.") % {"title": edition.title}
+            )
+            return redirect("awards:edition_reminders", slug=edition.slug)
     return render(
         request, "awards/edition_reminders.html", {"edition": edition, "formset": formset}
     )

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import email_confirmed_required
 from core.headers import private_document
+from core.limits import accepts_uploads
+from core.parsing import parse_id, parse_token
 from core.refusals import refused
 
 from .. import selectors
@@ -23,6 +25,7 @@ from ..forms.entries import (
     ExtensionForm,
     PartnerFormSet,
     ProjectFormSet,
+    TransitionForm,
 )
 from ..models import Attachment, Entry, Organisation
 from ..services import entries as services
@@ -67,10 +70,10 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         Organisation.objects.filter(memberships__user=request.user, memberships__is_approved=True)
     )
     if request.method == "POST":
-        edition = next((e for e in editions if str(e.pk) == request.POST.get("edition")), None)
-        organisation = next(
-            (o for o in organisations if str(o.pk) == request.POST.get("organisation")), None
-        )
+        edition_id = parse_id(request.POST.get("edition"))
+        organisation_id = parse_id(request.POST.get("organisation"))
+        edition = next((e for e in editions if e.pk == edition_id), None)
+        organisation = next((o for o in organisations if o.pk == organisation_id), None)
         if edition is None:
             messages.error(request, _("The call for entries of this edition is closed."))
         elif organisation is None:
@@ -90,31 +93,24 @@ def entry_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _step_form(step: str, entry: Entry, data=None, files=None):
+def _step_form(step: str, entry: Entry, data=None, files=None, *, partial: bool = False):
+    """The step's form; a `partial` one (an autosave) changes only the fields it carries."""
     if step == "basics":
-        return BasicsForm(data, instance=entry)
+        return BasicsForm(data, instance=entry, partial=partial)
     if step == "partners":
         return PartnerFormSet(data, instance=entry, prefix="partners")
     if step == "projects":
         return ProjectFormSet(data, instance=entry, prefix="projects")
     if step == "answers":
-        return AnswersForm(data, entry=entry)
+        return AnswersForm(data, entry=entry, partial=partial)
     return AttachmentForm(data, files)
 
 
 def _save_step(step: str, entry: Entry, form, by, seen: str | None) -> Entry | None:
     if step == "basics":
-        return services.save_basics(
-            entry=entry,
-            by=by,
-            title=form.cleaned_data["title"],
-            summary=form.cleaned_data["summary"],
-            language=form.cleaned_data["language"],
-            sdgs=list(form.cleaned_data["sdgs"]),
-            seen=seen,
-        )
+        return services.save_basics(entry=entry, by=by, seen=seen, **form.values())
     if step in ("partners", "projects"):
-        return services.save_related(entry=entry, by=by, formset=form, seen=seen)
+        return services.save_related(entry=entry, by=by, seen=seen, **{step: form.changes()})
     if step == "answers":
         return services.save_answers(entry=entry, by=by, answers=form.answers(), seen=seen)
     else:
@@ -127,6 +123,38 @@ def _save_step(step: str, entry: Entry, form, by, seen: str | None) -> Entry | N
         return None
 
 
+def _show_refusal(request: HttpRequest, form, refusal: Exception) -> None:
+    """The refusal beside the field it names when the form shows that field, else on top."""
+    field = getattr(refusal, "field", None)
+    if hasattr(form, "fields") and field in form.fields:
+        form.add_error(field, str(refusal))
+    else:
+        messages.error(request, str(refusal))
+
+
+def _seen(request: HttpRequest) -> str | None:
+    """The version of the entry the page was built from; None when the page sent none.
+
+    One that cannot be a version is kept as "", which matches no save: a colleague's change
+    since then is refused rather than overwritten.
+    """
+    if "version" not in request.POST:
+        return None
+    return parse_token(request.POST["version"]) or ""
+
+
+def _attachment_limit(request: HttpRequest, pk: int, step: str) -> int:
+    """The largest attachment the entry's edition takes, in bytes; 0 on the steps without a
+    file, and for an entry that does not exist (the view answers 404)."""
+    if step != "attachments":
+        return 0
+    megabytes = (
+        Entry.objects.filter(pk=pk).values_list("edition__max_attachment_mb", flat=True).first()
+    )
+    return (megabytes or 0) * 1024 * 1024
+
+
+@accepts_uploads(_attachment_limit)
 def entry_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_NAMES:
         raise Http404
@@ -137,12 +165,14 @@ def entry_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form = _step_form(step, entry, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            _save_step(step, entry, form, request.user, request.POST.get("version"))
+            _save_step(step, entry, form, request.user, _seen(request))
         except services.EntryLocked as refusal:
             messages.error(request, str(refusal))
             return redirect(entry)
         except services.EntryChangedMeanwhile as refusal:
             messages.error(request, str(refusal))
+        except services.EntryRefused as refusal:
+            _show_refusal(request, form, refusal)
         except ValidationError as refusal:
             form.add_error("file" if step == "attachments" else None, refusal)
         else:
@@ -172,13 +202,15 @@ def entry_autosave(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if not request.user.has_perm("awards.change_entry", entry):
         context["error"] = _("This entry can no longer be changed.")
     else:
-        form = _step_form(step, entry, request.POST)
+        form = _step_form(step, entry, request.POST, partial=True)
         if form.is_valid():
             try:
-                context["saved"] = _save_step(
-                    step, entry, form, request.user, request.POST.get("version")
-                )
-            except (services.EntryLocked, services.EntryChangedMeanwhile) as refusal:
+                context["saved"] = _save_step(step, entry, form, request.user, _seen(request))
+            except (
+                services.EntryLocked,
+                services.EntryChangedMeanwhile,
+                services.EntryRefused,
+            ) as refusal:
                 context["error"] = str(refusal)
         else:
             context["error"] = _("Not saved: some fields need your attention.")
@@ -239,16 +271,22 @@ def entry_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     entry = entry_or_404(request, pk)
     if request.method != "POST" and name not in CONFIRMED:
         return redirect(entry)
+    form = TransitionForm(request.POST if request.method == "POST" else None)
     try:
-        if name in CONFIRMED and (request.method != "POST" or "confirmed" not in request.POST):
+        if name in CONFIRMED and (
+            request.method != "POST" or "confirmed" not in request.POST or not form.is_valid()
+        ):
             check_transition(entry=entry, name=name, by=request.user)
             return render(
                 request,
                 "awards/entry_confirm.html",
-                {"entry": entry, "name": name, "question": CONFIRMED[name]},
+                {"entry": entry, "name": name, "question": CONFIRMED[name], "form": form},
             )
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["note"]))
+            return redirect(entry)
         entry = transition_entry(
-            entry=entry, name=name, by=request.user, note=request.POST.get("note", "")
+            entry=entry, name=name, by=request.user, note=form.cleaned_data["note"]
         )
     except TransitionRefused as refusal:
         return refused(request, refusal, to=entry)
@@ -284,9 +322,7 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return render(request, "awards/entry_delete.html", {"entry": entry})
     try:
-        name = services.delete_draft(
-            entry=entry, by=request.user, seen=request.POST.get("version") or None
-        )
+        name = services.delete_draft(entry=entry, by=request.user, seen=_seen(request) or None)
     except (services.EntryLocked, services.EntryChangedMeanwhile) as refusal:
         messages.error(request, str(refusal))
         still_there = Entry.objects.filter(pk=entry.pk).exists()
@@ -297,10 +333,14 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @private_document
 def entry_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from ..pdf import render_entry_pdf
+    from ..pdf import PdfRefused, render_entry_pdf
 
     entry = entry_or_404(request, pk)
-    response = HttpResponse(render_entry_pdf(entry), content_type="application/pdf")
+    try:
+        pdf = render_entry_pdf(entry)
+    except PdfRefused as refusal:
+        return refused(request, refusal, to=entry)
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{entry.reference}.pdf"'
     return response
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import email_confirmed_required
+from core.parsing import parse_choice, parse_id
 
 from .. import selectors
 from ..forms.organisations import InviteForm, OrganisationForm, OrganisationSearchForm
@@ -47,8 +48,9 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @email_confirmed_required
 def organisation_join(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        pk = request.POST.get("organisation", "")
-        organisation = get_object_or_404(Organisation, pk=int(pk) if pk.isdigit() else 0)
+        organisation = get_object_or_404(
+            Organisation, pk=parse_id(request.POST.get("organisation")) or 0
+        )
         try:
             services.request_membership(organisation=organisation, by=request.user)
         except services.MembershipError as refusal:
@@ -157,7 +159,11 @@ def membership_decide(request: HttpRequest, pk: int, membership_pk: int) -> Http
     membership = get_object_or_404(
         OrganisationMembership, pk=membership_pk, organisation=organisation
     )
-    approve = request.POST.get("decision") == "approve"
+    decision = parse_choice(request.POST.get("decision"), ["approve", "decline"])
+    if decision is None:
+        messages.error(request, _("Nothing was changed: choose to approve or to decline."))
+        return redirect("awards:organisation_detail", pk=pk)
+    approve = decision == "approve"
     services.decide_membership(membership=membership, by=request.user, approve=approve)
     messages.success(
         request,

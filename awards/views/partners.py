@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.parsing import parse_choice
+
 from ..forms.entries import PartnerResponseForm
 from ..services import partners as services
 from .entries import entry_or_404
@@ -39,7 +41,7 @@ def partners_ask(request: HttpRequest, pk: int) -> HttpResponse:
         )
     elif not result.asked:
         messages.info(request, _nobody_due_message(again))
-    if request.POST.get("back") == "partners":
+    if parse_choice(request.POST.get("back"), ["partners"]):
         return redirect("awards:entry_edit", pk=entry.pk, step="partners")
     return redirect(entry)
 
@@ -60,8 +62,8 @@ def partner_respond(request: HttpRequest, token: str) -> HttpResponse:
     except services.PartnerLinkInvalid as problem:
         return render(request, "awards/partner_link_invalid.html", {"problem": problem}, status=404)
     form = PartnerResponseForm(request.POST or None)
-    decision = request.POST.get("decision")
-    if request.method == "POST" and form.is_valid() and decision in ("confirm", "decline"):
+    decision = parse_choice(request.POST.get("decision"), ["confirm", "decline"])
+    if request.method == "POST" and form.is_valid() and decision:
         try:
             partner = services.respond(
                 partner=partner,

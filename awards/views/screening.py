@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.parsing import parse_choice, parse_slug, require
+
 from .. import selectors
 from ..eligibility import checklist
 from ..filters import AWAITING, ScreeningFilter
@@ -22,7 +24,9 @@ screening_permission = permission_required("awards.screen_entry", raise_exceptio
 
 
 def _edition(request: HttpRequest) -> Edition:
-    slug = request.GET.get("edition") or request.POST.get("edition")
+    """The edition named by the page's `edition` field, else the current one."""
+    typed = request.GET.get("edition") or request.POST.get("edition")
+    slug = require(parse_slug(typed)) if typed else None
     edition = Edition.objects.filter(slug=slug).first() if slug else selectors.current_edition()
     if edition is None:
         raise Http404
@@ -44,7 +48,7 @@ def screening_queue(request: HttpRequest) -> HttpResponse:
             "editions": Edition.objects.order_by("-year"),
             "filter": queue,
             "page": page,
-            "bulk_form": BulkDecisionForm(),
+            "bulk_form": BulkDecisionForm(queue=selectors.screening_queue(edition)),
         },
     )
 
@@ -53,20 +57,15 @@ def screening_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def screening_bulk(request: HttpRequest) -> HttpResponse:
     edition = _edition(request)
-    form = BulkDecisionForm(request.POST)
-    ids = [int(pk) for pk in request.POST.getlist("entries") if pk.isdigit()]
-    entries = list(
-        selectors.screening_queue(edition)
-        .filter(pk__in=ids)
-        .prefetch_related(
-            "partners", "projects", "eligibility_answers", "edition__eligibility_criteria"
-        )
-    )
-    if not form.is_valid() or not entries:
+    form = BulkDecisionForm(request.POST, queue=selectors.screening_queue(edition))
+    if not form.is_valid():
         messages.error(request, _("Choose a decision and at least one entry."))
     else:
+        entries = form.cleaned_data["entries"].prefetch_related(
+            "partners", "projects", "eligibility_answers", "edition__eligibility_criteria"
+        )
         decided, refused = services.decide_many(
-            entries=entries,
+            entries=list(entries),
             by=request.user,
             decision=form.cleaned_data["decision"],
             note=form.cleaned_data["note"],
@@ -100,8 +99,8 @@ def screening_entry(request: HttpRequest, pk: int) -> HttpResponse:
             answers=checklist_form.answers(),
             notes=checklist_form.notes(),
         )
-        decision = request.POST.get("decision", "")
-        if decision not in services.DECISIONS:
+        decision = parse_choice(request.POST.get("decision"), services.DECISIONS)
+        if decision is None:
             messages.success(request, _("Checklist saved."))
             return redirect("awards:screening_entry", pk=entry.pk)
         try:

@@ -18,6 +18,8 @@ from .conflicts import (
 from .editions import (
     DEFAULT_CRITERIA,
     RUBRIC_LOCKED,
+    TOO_MANY_CRITERIA,
+    CriterionRow,
     add_default_criteria,
     carry_over_jury_pool,
     rubric_locked,
@@ -39,6 +41,8 @@ __all__ = [
     "INVITATION_LINK",
     "REVIEWED_STATES",
     "RUBRIC_LOCKED",
+    "TOO_MANY_CRITERIA",
+    "CriterionRow",
     "JuryRefused",
     "accept_invitation",
     "add_conflict",

@@ -1,16 +1,21 @@
 """An edition's jury set up, cloned and configured: the rubric (editable until scoring
 opens) and the jury settings."""
 
+from dataclasses import dataclass
+from decimal import Decimal
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext_lazy
 
 from accounts.models import User
 from awards.cloning import copy_rows
 from awards.models import Edition
+from core.rows import RowChanges, prepare_rows
 
 from ..models import (
+    MAX_CRITERIA,
     ConflictOfInterest,
     Criterion,
     CriterionScore,
@@ -101,25 +106,50 @@ def rubric_locked(edition: Edition, *, now=None) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class CriterionRow:
+    name: str
+    position: int = 0
+    guidance: str = ""
+    weight: Decimal = Decimal(1)
+    scale_min: int = 0
+    scale_max: int = 10
+
+
+TOO_MANY_CRITERIA = ngettext_lazy(
+    "The rubric has at most %(num)d criterion.",
+    "The rubric has at most %(num)d criteria.",
+    "num",
+)
+
+
 @transaction.atomic
-def save_rubric(*, edition: Edition, by: User, formset) -> None:
-    """Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; the edition
-    row locked; refused once the rubric is
-    locked or when no criterion would be left; the formset's criteria saved and deleted."""
+def save_rubric(*, edition: Edition, by: User, criteria: RowChanges[CriterionRow]) -> None:
+    """Change the edition's rubric; criteria not named stay as they are.
+
+    Side effects, in order: refused (JuryRefused) unless `by` is the secretariat; the edition
+    row locked; refused (nothing written) once the rubric is locked, when a changed or removed
+    id is not one of the edition's criteria, a criterion breaks its rules (a scale that goes
+    up, a weight of 0 or more, lengths), or when more than MAX_CRITERIA or no criterion would be
+    left; the removed criteria deleted, the changed ones saved, the added ones created.
+    """
     if not by.has_perm("jury.manage_jury"):
         raise JuryRefused(_("Only the secretariat may change the rubric."))
     lock_edition(edition.pk)
     if rubric_locked(edition):
         raise JuryRefused(RUBRIC_LOCKED)
-    left = [
-        form
-        for form in formset.forms
-        if form not in formset.deleted_forms and (form.instance.pk or form.has_changed())
-    ]
-    if not left:
+    existing = edition.criteria.all()
+    rows = prepare_rows(
+        criteria,
+        existing=existing,
+        new=lambda: Criterion(edition=edition),
+        limit=MAX_CRITERIA,
+        too_many=TOO_MANY_CRITERIA,
+        refusal=JuryRefused,
+        exclude=["edition"],
+    )
+    if existing.count() - len(criteria.removed) + len(criteria.added) < 1:
         raise JuryRefused(_("Keep at least one criterion in the rubric."))
-    for criterion in formset.save(commit=False):
-        criterion.edition = edition
+    existing.filter(pk__in=criteria.removed).delete()
+    for criterion, _stored in rows:
         criterion.save()
-    for criterion in formset.deleted_objects:
-        criterion.delete()

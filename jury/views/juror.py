@@ -15,9 +15,10 @@ from django.views.decorators.http import require_POST
 from awards import selectors as award_selectors
 from awards.models import Attachment
 from awards.views.entries import attachment_response
+from core.parsing import parse_choice
 
 from .. import scoresheet, scoring, selectors, services
-from ..forms import AffiliationForm, DeclareConflictForm
+from ..forms import AffiliationForm, DeclareConflictForm, ScoreSheetForm
 from ..models import Assignment, Evaluation
 
 
@@ -107,17 +108,13 @@ def score_entry(request: HttpRequest, pk: int) -> HttpResponse:
     edition = assignment.member.edition
     criteria = list(edition.criteria.all())
     evaluation = scoring.evaluation_for(assignment=assignment)
+    form = ScoreSheetForm(request.POST if request.method == "POST" else None, criteria=criteria)
     typed = None
     if request.method == "POST":
-        action = request.POST.get("action", "save")
-        try:
-            scoring.save_scores(
-                assignment=assignment, by=request.user, **scoresheet.parse(criteria, request.POST)
-            )
-            if action == "submit":
-                scoring.submit_evaluation(assignment=assignment, by=request.user)
-        except scoring.ScoringRefused as refusal:
-            messages.error(request, str(refusal))
+        action = parse_choice(request.POST.get("action"), SCORE_ACTIONS) or "save"
+        problem = _save_sheet(request, assignment, form, submit=action == "submit")
+        if problem:
+            messages.error(request, problem)
             typed = request.POST
         else:
             messages.success(
@@ -138,8 +135,9 @@ def score_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "entry": award_selectors.entry_for_page(assignment.entry_id),
             "evaluation": evaluation,
             "closes": Evaluation.closes_at(edition.scoring_deadline, evaluation.open_until),
-            "rows": scoresheet.rows(criteria, evaluation, typed),
+            "rows": scoresheet.rows(criteria, evaluation, typed, form.errors if typed else None),
             "overall_comment": typed.get("overall_comment", "") if typed else evaluation.comment,
+            "overall_errors": form.errors.get("overall_comment", []) if typed else [],
             "others": selectors.visible_scores(
                 entry=assignment.entry, viewer_member=assignment.member
             ),
@@ -150,14 +148,37 @@ def score_entry(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# The score page's buttons.
+SCORE_ACTIONS = ("save", "next", "submit")
+
+
+def _save_sheet(request, assignment: Assignment, form: ScoreSheetForm, *, submit: bool) -> str:
+    """Save (and submit) the posted score sheet; the reason it was not, or "" when it was."""
+    if not form.is_valid():
+        return _("Some scores need your attention; nothing you typed is lost.")
+    try:
+        scoring.save_scores(assignment=assignment, by=request.user, **form.values())
+        if submit:
+            scoring.submit_evaluation(assignment=assignment, by=request.user)
+    except scoring.ScoringRefused as refusal:
+        return str(refusal)
+    return ""
+
+
 @require_POST
 def score_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the draft while the juror types; only the criteria and comments the POST carries
+    change."""
     assignment = _assignment_for(request, pk)
     criteria = list(assignment.member.edition.criteria.all())
+    form = ScoreSheetForm(request.POST, criteria=criteria, partial=True)
     context: dict = {"saved": None, "error": None}
+    if not form.is_valid():
+        context["error"] = form.first_error()
+        return render(request, "includes/autosave_status.html", context)
     try:
         context["saved"] = scoring.save_scores(
-            assignment=assignment, by=request.user, **scoresheet.parse(criteria, request.POST)
+            assignment=assignment, by=request.user, **form.values()
         )
     except scoring.ScoringRefused as refusal:
         context["error"] = str(refusal)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from awards import selectors as award_selectors
 from awards.models import Edition
+from core.parsing import parse_choice, parse_id
 
 from .. import board, scoring, services
 from ..forms import (
@@ -96,7 +97,7 @@ def rubric(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("jury:rubric", slug=edition.slug)
     if request.method == "POST" and formset.is_valid():
         try:
-            services.save_rubric(edition=edition, by=request.user, formset=formset)
+            services.save_rubric(edition=edition, by=request.user, criteria=formset.changes())
         except services.JuryRefused as refusal:
             messages.error(request, str(refusal))
         else:
@@ -169,16 +170,21 @@ def lift_conflict(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("jury:conflicts", slug=slug)
 
 
+# The matrix page's buttons besides its cells.
+MATRIX_ACTIONS = ("settings", "automatic", "tell")
+
+
 @secretariat_only
 def assignments(request: HttpRequest, slug: str) -> HttpResponse:
     """The matrix of jurors and entries, the jury settings and the automatic assignment."""
     edition = get_object_or_404(Edition, slug=slug)
     settings = services.settings_for(edition)
+    action = parse_choice(request.POST.get("action"), MATRIX_ACTIONS)
     settings_form = JurySettingsForm(
-        request.POST if request.POST.get("action") == "settings" else None, instance=settings
+        request.POST if action == "settings" else None, instance=settings
     )
     automatic_form = AutomaticAssignmentForm(
-        request.POST if request.POST.get("action") == "automatic" else None,
+        request.POST if action == "automatic" else None,
         initial={"seed": secrets.randbelow(10_000)},
     )
     if request.method == "POST":
@@ -200,7 +206,7 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _assignments_action(request, edition, settings_form, automatic_form) -> HttpResponse | None:
     """Carry out the matrix page's POST; None to show the page again with the form's errors."""
-    action = request.POST.get("action")
+    action = parse_choice(request.POST.get("action"), MATRIX_ACTIONS)
     here = redirect("jury:assignments", slug=edition.slug)
     if action == "settings":
         if not settings_form.is_valid():
@@ -258,7 +264,7 @@ def _assignments_action(request, edition, settings_form, automatic_form) -> Http
         member_id, _sep, entry_id = ids.partition(":")
         if move in ("assign", "unassign"):
             _set_cell(request, edition, member_id, entry_id, assigned=move == "assign")
-            return redirect(f"{here.url}#entry-{_int(entry_id) or ''}")
+            return redirect(f"{here.url}#entry-{parse_id(entry_id) or ''}")
     messages.error(request, _("Nothing was changed: the action was not understood."))
     return here
 
@@ -266,8 +272,8 @@ def _assignments_action(request, edition, settings_form, automatic_form) -> Http
 def _set_cell(
     request: HttpRequest, edition: Edition, member_id: str, entry_id: str, *, assigned: bool
 ) -> None:
-    member = edition.jury_members.select_related("user").filter(pk=_int(member_id)).first()
-    entry = edition.entries.filter(pk=_int(entry_id)).first()
+    member = edition.jury_members.select_related("user").filter(pk=parse_id(member_id)).first()
+    entry = edition.entries.filter(pk=parse_id(entry_id)).first()
     if member is None or entry is None:
         messages.error(request, _("That juror or entry is not in this edition."))
         return
@@ -281,11 +287,6 @@ def _set_cell(
         messages.success(request, _("%(juror)s now scores %(entry)s.") % names)
     else:
         messages.success(request, _("%(juror)s no longer scores %(entry)s.") % names)
-
-
-def _int(value: str | None) -> int | None:
-    # ASCII digits only: "²".isdigit() is true, yet int("²") fails.
-    return int(value) if value and value.isascii() and value.isdigit() else None
 
 
 @secretariat_only

@@ -25,6 +25,8 @@ EDITION_VALUES = {
     "shortlist_size": 5,
     "languages": ["fr", "es"],
     "summary_word_limit": 150,
+    "max_partners": 12,
+    "max_projects": 7,
     "max_attachments": 3,
     "max_attachment_mb": 20,
 }

@@ -47,6 +47,8 @@ def form_data(**overrides: str) -> dict[str, object]:
         "rules_text": "Open to local governments of the EU.",
         "shortlist_size": "8",
         "summary_word_limit": "200",
+        "max_partners": "30",
+        "max_projects": "20",
         "max_attachments": "5",
         "max_attachment_mb": "10",
     }
@@ -183,7 +185,7 @@ def test_clone_edition_names_it_for_the_new_year(title, taken_slug, expected):
 def test_clone_edition_copies_questions_and_settings():
     settings = {"timezone": "Europe/Lisbon", "rules_text": "EU only.", "shortlist_size": 12}
     settings |= {"languages": ["en", "pl"], "summary_word_limit": 150, "max_attachments": 3}
-    settings |= {"max_attachment_mb": 20}
+    settings |= {"max_attachment_mb": 20, "max_partners": 12, "max_projects": 4}
     source = edition_2026(**settings)
     Question.objects.create(edition=source, position=2, title="Impact", word_limit=300)
     Question.objects.create(edition=source, position=1, title="Strategy", guidance="Why?")

@@ -10,7 +10,7 @@ from PIL import Image
 
 from awards.models import Entry
 from tests.awards.conftest import formset_data
-from tests.factories import EditionFactory, EntryFactory, MembershipFactory
+from tests.factories import EditionFactory, EntryFactory, MembershipFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -345,3 +345,120 @@ def test_own_earlier_save_is_no_conflict(client, applicant_entry):
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.title == "Saved"
+
+
+# Character limits --------------------------------------------------------------------------
+
+
+def test_summary_of_long_words_refused_and_text_kept(client, applicant_entry):
+    # 200 "words" of 5,000 characters each were once accepted, and the PDF never came.
+    user, entry = applicant_entry
+    client.force_login(user)
+    summary = " ".join(["w" * 5000] * 200)
+
+    response = client.post(edit_url(entry, "basics"), {"title": "Kept title", "summary": summary})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Ensure this value has at most 2400 characters (it has 1000199)." in html
+    assert 'value="Kept title"' in html
+    assert summary in html
+    entry.refresh_from_db()
+    assert (entry.title, entry.summary) == ("", "")
+
+
+def test_answer_beyond_its_character_limit_refused(client, applicant_entry):
+    user, entry = applicant_entry
+    question = entry.edition.questions.get()
+    client.force_login(user)
+
+    response = client.post(edit_url(entry, "answers"), {f"answer_{question.pk}": "x" * 601})
+
+    assert "Ensure this value has at most 600 characters (it has 601)." in response.content.decode()
+    assert entry.answers.count() == 0
+
+
+def test_autosave_beyond_the_character_limit_saves_nothing(client, applicant_entry):
+    user, entry = applicant_entry
+    client.force_login(user)
+
+    response = client.post(
+        reverse("awards:entry_autosave", kwargs={"pk": entry.pk, "step": "basics"}),
+        {"title": "Half", "summary": "w" * 2401},
+    )
+
+    assert "Not saved: some fields need your attention." in response.content.decode()
+    entry.refresh_from_db()
+    assert (entry.title, entry.summary) == ("", "")
+
+
+# Autosave changes only what it carries -----------------------------------------------------
+
+
+def test_autosave_of_the_title_alone_keeps_summary_language_and_goals(client, applicant_entry):
+    user, entry = applicant_entry
+    entry.summary, entry.language = "Two cities bring water.", "en"
+    entry.save()
+    entry.sdgs.set([6])
+    client.force_login(user)
+
+    response = client.post(
+        reverse("awards:entry_autosave", kwargs={"pk": entry.pk, "step": "basics"}),
+        {"title": "Water first"},
+    )
+
+    assert "Draft saved at" in response.content.decode()
+    entry.refresh_from_db()
+    assert (entry.title, entry.summary, entry.language, [g.number for g in entry.sdgs.all()]) == (
+        "Water first",
+        "Two cities bring water.",
+        "en",
+        [6],
+    )
+
+
+def test_autosave_with_the_goals_shown_and_none_ticked_clears_them(client, applicant_entry):
+    user, entry = applicant_entry
+    entry.sdgs.set([6, 17])
+    client.force_login(user)
+
+    client.post(
+        reverse("awards:entry_autosave", kwargs={"pk": entry.pk, "step": "basics"}),
+        {"title": "Water first", "carried": "sdgs"},
+    )
+
+    assert list(entry.sdgs.all()) == []
+
+
+def test_autosave_of_one_answer_keeps_the_others(client, applicant_entry):
+    user, entry = applicant_entry
+    first = entry.edition.questions.get()
+    second = QuestionFactory(edition=entry.edition)
+    client.force_login(user)
+    client.post(
+        edit_url(entry, "answers"),
+        {f"answer_{first.pk}": "Strategy.", f"answer_{second.pk}": "Results."},
+    )
+
+    client.post(
+        reverse("awards:entry_autosave", kwargs={"pk": entry.pk, "step": "answers"}),
+        {f"answer_{second.pk}": "Results, with figures."},
+    )
+
+    assert dict(entry.answers.values_list("question_id", "text")) == {
+        first.pk: "Strategy.",
+        second.pk: "Results, with figures.",
+    }
+
+
+def test_page_save_without_a_field_still_empties_it(client, applicant_entry):
+    # A page posts every field it shows: a field left out of the whole page's form is empty.
+    user, entry = applicant_entry
+    entry.summary = "Old summary"
+    entry.save()
+    client.force_login(user)
+
+    client.post(edit_url(entry, "basics"), {"title": "Water first"})
+
+    entry.refresh_from_db()
+    assert (entry.title, entry.summary) == ("Water first", "")

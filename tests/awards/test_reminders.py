@@ -8,6 +8,8 @@ from django.core import mail
 from awards.models import Entry, Partner, ReminderRule
 from awards.reminders import add_default_rules
 from awards.services.digest import send_secretariat_digest
+from awards.services.editions import EditionRefused, ReminderRuleRow, save_reminder_rules
+from core.rows import RowChanges
 from notifications.models import Notification
 from notifications.tasks import send_reminders
 from tests.factories import (
@@ -16,6 +18,7 @@ from tests.factories import (
     MembershipFactory,
     PartnerFactory,
     SecretariatFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -254,3 +257,87 @@ def test_each_default_rule_is_due_exactly_on_its_local_day(
         outcomes.append(run_at(moment))
 
     assert outcomes == [0, 1, 1, 0]
+
+
+# The rules' service, called with typed values as a simulation would ------------------------
+
+
+def test_save_reminder_rules_adds_changes_and_removes_rules(edition):
+
+    add_default_rules(edition=edition)
+    first, second, *_ = edition.reminder_rules.order_by("pk")
+
+    save_reminder_rules(
+        edition=edition,
+        by=SecretariatFactory(),
+        rules=RowChanges(
+            added=(ReminderRuleRow("awaiting_clarification", "clarification_deadline", 1),),
+            changed={first.pk: ReminderRuleRow(first.audience, first.milestone, -14, False)},
+            removed=frozenset({second.pk}),
+        ),
+    )
+
+    first.refresh_from_db()
+    assert (first.days, first.enabled) == (-14, False)
+    assert not ReminderRule.objects.filter(pk=second.pk).exists()
+    assert edition.reminder_rules.filter(
+        audience="awaiting_clarification", milestone="clarification_deadline", days=1
+    ).exists()
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            ("everybody", "submission_deadline", -1),
+            "No one is reminded as “everybody”: choose who among the list.",
+        ),
+        (
+            ("applicants_with_drafts", "submission_deadline", 500),
+            "“applicants_with_drafts +500d submission_deadline”: Ensure this value is less than "
+            "or equal to 90.",
+        ),
+        (
+            ("applicants_with_drafts", "birthday", 1),
+            "“applicants_with_drafts +1d birthday”: Value 'birthday' is not a valid choice.",
+        ),
+    ],
+)
+def test_save_reminder_rules_refuses_a_rule_that_breaks_its_rules(edition, row, message):
+
+    with pytest.raises(EditionRefused) as refusal:
+        save_reminder_rules(
+            edition=edition,
+            by=SecretariatFactory(),
+            rules=RowChanges(added=(ReminderRuleRow(*row),)),
+        )
+
+    assert str(refusal.value) == message
+    assert edition.reminder_rules.count() == 0
+
+
+def test_save_reminder_rules_is_the_secretariats(edition):
+
+    row = ReminderRuleRow("applicants_with_drafts", "submission_deadline", -1)
+    with pytest.raises(EditionRefused) as refusal:
+        save_reminder_rules(edition=edition, by=UserFactory(), rules=RowChanges(added=(row,)))
+
+    assert str(refusal.value) == "Only the secretariat may change the reminders."
+    assert edition.reminder_rules.count() == 0
+
+
+def test_save_reminder_rules_refuses_a_rule_of_another_edition(edition):
+
+    other = EditionFactory()
+    add_default_rules(edition=other)
+    foreign = other.reminder_rules.first()
+
+    with pytest.raises(EditionRefused) as refusal:
+        save_reminder_rules(
+            edition=edition,
+            by=SecretariatFactory(),
+            rules=RowChanges(removed=frozenset({foreign.pk})),
+        )
+
+    assert str(refusal.value) == f"Row {foreign.pk} is not one of these, so nothing was changed."
+    assert ReminderRule.objects.filter(pk=foreign.pk).exists()

@@ -72,6 +72,38 @@ def test_docker_compose_runs_every_service_with_a_health_check():
     assert all("healthcheck" in service for service in compose["services"].values())
 
 
+def test_gunicorn_config_is_valid_and_used_by_the_image_and_compose():
+    import yaml
+
+    result = subprocess.run(
+        [str(BIN / "gunicorn"), "--check-config", "--config", "gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SECRET_KEY": "check-config-only"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "--config gunicorn.conf.py" in compose["services"]["web"]["command"]
+    assert '"--config", "gunicorn.conf.py"' in (ROOT / "Dockerfile").read_text()
+
+
+def test_gunicorn_limits_the_request_line_and_outlasts_the_pdf_budget(settings):
+    import runpy
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+    assert (
+        config["limit_request_line"],
+        config["limit_request_fields"],
+        config["limit_request_field_size"],
+    ) == (4094, 100, 8190)
+    # A PDF is refused before gunicorn would kill the worker rendering it.
+    assert settings.PDF_RENDER_SECONDS < config["timeout"] == 30
+
+
 def test_suite_runs_on_postgresql_when_services_are_required(postgresql):
     from django.db import connection
 

@@ -1,6 +1,7 @@
 import datetime
 import io
 import zoneinfo
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -296,9 +297,7 @@ def use_the_demo():
     save_scores(
         assignment=assignment,
         by=juror,
-        scores={c.pk: "9" for c in criteria},
-        not_applicable=set(),
-        comments={},
+        scores={c.pk: Decimal(9) for c in criteria},
         overall_comment="Done.",
     )
     submit_evaluation(assignment=assignment, by=juror)

@@ -1,4 +1,5 @@
 import re
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -26,10 +27,8 @@ def scoring_round():
     Entry.objects.filter(pk=entry.pk).update(state="in_review")
     colleague = JuryMemberFactory(edition=edition, user__full_name="Carla Colleague")
     theirs = Assignment.objects.create(member=colleague, entry=entry)
-    scores = {c.pk: "9" for c in edition.criteria.all()}
-    scoring.save_scores(
-        assignment=theirs, by=colleague.user, scores=scores, not_applicable=set(), comments={}
-    )
+    scores = {c.pk: Decimal("9") for c in edition.criteria.all()}
+    scoring.save_scores(assignment=theirs, by=colleague.user, scores=scores, comments={})
     scoring.submit_evaluation(assignment=theirs, by=colleague.user)
     return edition, entry
 

@@ -1,5 +1,6 @@
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -183,8 +184,7 @@ def test_a_juror_who_has_scored_stays_on_the_jury(client):
     scoring.save_scores(
         assignment=assignment,
         by=member.user,
-        scores={criterion.pk: "7"},
-        not_applicable=set(),
+        scores={criterion.pk: Decimal("7")},
         comments={},
     )
     client.force_login(SecretariatFactory())

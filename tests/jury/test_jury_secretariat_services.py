@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from awards.models import Edition, Entry, ReminderRule
 from awards.services.editions import create_edition
-from jury.forms import CriterionForm, CriterionFormSet
+from core.rows import RowChanges
+from jury.forms import CriterionForm, CriterionFormSet, ScoreSheetForm
 from jury.models import (
     Assignment,
     ConflictOfInterest,
@@ -25,6 +26,7 @@ from jury.scoring import ScoringRefused, reopen_evaluation, save_scores, submit_
 from jury.selectors import has_active_conflict, juror_progress, progress_by_member
 from jury.services import (
     DEFAULT_CRITERIA,
+    CriterionRow,
     JuryRefused,
     add_conflict,
     add_default_criteria,
@@ -516,7 +518,9 @@ def test_save_rubric_saves_edits_additions_and_deletions(rubric_edition):
     }
 
     save_rubric(
-        edition=rubric_edition, by=SecretariatFactory(), formset=bound_rubric(rubric_edition, data)
+        edition=rubric_edition,
+        by=SecretariatFactory(),
+        criteria=bound_rubric(rubric_edition, data).changes(),
     )
 
     assert rubric(rubric_edition) == [
@@ -533,7 +537,9 @@ def test_save_rubric_deletes_a_criterion_when_the_others_are_left_as_they_are(ru
     data = rubric_post(rubric_edition) | {"criteria-2-DELETE": "on"}
 
     save_rubric(
-        edition=rubric_edition, by=SecretariatFactory(), formset=bound_rubric(rubric_edition, data)
+        edition=rubric_edition,
+        by=SecretariatFactory(),
+        criteria=bound_rubric(rubric_edition, data).changes(),
     )
 
     assert [name for _, name, *_ in rubric(rubric_edition)] == [
@@ -550,7 +556,9 @@ def test_save_rubric_refused_once_scoring_has_opened():
     data = rubric_post(edition) | {"criteria-0-name": "Strategy", "criteria-1-DELETE": "on"}
 
     with pytest.raises(JuryRefused) as refused:
-        save_rubric(edition=edition, by=SecretariatFactory(), formset=bound_rubric(edition, data))
+        save_rubric(
+            edition=edition, by=SecretariatFactory(), criteria=bound_rubric(edition, data).changes()
+        )
 
     assert str(refused.value) == (
         "Scoring has opened, or jurors have scored already, so the rubric can no longer change: "
@@ -567,7 +575,7 @@ def test_save_rubric_refused_when_every_criterion_would_go(rubric_edition):
         save_rubric(
             edition=rubric_edition,
             by=SecretariatFactory(),
-            formset=bound_rubric(rubric_edition, data),
+            criteria=bound_rubric(rubric_edition, data).changes(),
         )
 
     assert str(refused.value) == "Keep at least one criterion in the rubric."
@@ -581,7 +589,7 @@ def test_save_rubric_may_replace_every_criterion_by_a_new_one(rubric_edition):
     save_rubric(
         edition=rubric_edition,
         by=SecretariatFactory(),
-        formset=bound_rubric(rubric_edition, data),
+        criteria=bound_rubric(rubric_edition, data).changes(),
     )
 
     assert rubric(rubric_edition) == [(1, "Overall merit", 1, 0, 10)]
@@ -1012,8 +1020,7 @@ def test_reopen_evaluation_records_each_reopening_and_tells_the_juror_in_their_l
         save_scores(
             assignment=assignment,
             by=juror.user,
-            scores={c.pk: "6" for c in criteria},
-            not_applicable=set(),
+            scores={c.pk: Decimal("6") for c in criteria},
             comments={},
         )
         return submit_evaluation(assignment=assignment, by=juror.user)
@@ -1071,36 +1078,28 @@ def scoring_assignment():
     )
 
 
-def test_save_scores_reads_a_decimal_comma(scoring_assignment):
+def test_score_sheet_reads_a_decimal_comma(scoring_assignment):
     strategy = scoring_assignment.entry.edition.criteria.first()
+    form = ScoreSheetForm({f"score_{strategy.pk}": " 7,5 "}, criteria=[strategy], partial=True)
 
-    save_scores(
-        assignment=scoring_assignment,
-        by=scoring_assignment.member.user,
-        scores={strategy.pk: " 7,5 "},
-        not_applicable=set(),
-        comments={},
-    )
+    assert form.is_valid(), form.errors
+    save_scores(assignment=scoring_assignment, by=scoring_assignment.member.user, **form.values())
 
+    assert form.scores() == {strategy.pk: Decimal("7.5")}
     assert CriterionScore.objects.get().value == Decimal("7.5")
 
 
-@pytest.mark.parametrize("value", ["7,5,1", "1.000,5", "abc", ","])
-def test_save_scores_still_refuses_what_is_not_a_number(scoring_assignment, value):
+@pytest.mark.parametrize("value", ["7,5,1", "1.000,5", "abc", ",", "NaN", "-Infinity", "1" * 21])
+def test_score_sheet_still_refuses_what_is_not_a_number(scoring_assignment, value):
     strategy = scoring_assignment.entry.edition.criteria.first()
 
-    with pytest.raises(ScoringRefused) as refused:
-        save_scores(
-            assignment=scoring_assignment,
-            by=scoring_assignment.member.user,
-            scores={strategy.pk: value},
-            not_applicable=set(),
-            comments={},
-        )
+    form = ScoreSheetForm({f"score_{strategy.pk}": value}, criteria=[strategy], partial=True)
 
-    assert str(refused.value) == (
-        "The score for “Strategic approach and objectives” must be a number."
-    )
+    assert form.errors == {
+        f"score_{strategy.pk}": [
+            "The score for “Strategic approach and objectives” must be a number."
+        ]
+    }
     assert not CriterionScore.objects.exists()
 
 
@@ -1161,7 +1160,7 @@ def test_rubric_assignment_and_reminders_are_the_secretariats_to_change(rubric_e
         save_rubric(
             edition=rubric_edition,
             by=juror.user,
-            formset=bound_rubric(rubric_edition, rubric_post(rubric_edition)),
+            criteria=bound_rubric(rubric_edition, rubric_post(rubric_edition)).changes(),
         )
     with pytest.raises(JuryRefused, match="Only the secretariat may change the assignments"):
         assign_automatically(edition=rubric_edition, by=juror.user, seed=1)
@@ -1209,8 +1208,7 @@ def test_reopening_refused_once_the_juror_is_conflicted_with_the_entry():
     save_scores(
         assignment=assignment,
         by=member.user,
-        scores={c.pk: "6" for c in criteria},
-        not_applicable=set(),
+        scores={c.pk: Decimal("6") for c in criteria},
         comments={},
     )
     evaluation = submit_evaluation(assignment=assignment, by=member.user)
@@ -1256,8 +1254,7 @@ def submitted_in_full(assignment) -> Evaluation:
     save_scores(
         assignment=assignment,
         by=assignment.member.user,
-        scores={c.pk: "6" for c in criteria},
-        not_applicable=set(),
+        scores={c.pk: Decimal("6") for c in criteria},
         comments={},
     )
     return submit_evaluation(assignment=assignment, by=assignment.member.user)
@@ -1286,8 +1283,7 @@ def test_reopening_after_the_deadline_needs_a_time_and_gives_the_juror_until_the
         save_scores(
             assignment=scoring_assignment,
             by=juror,
-            scores={criterion.pk: "8"},
-            not_applicable=set(),
+            scores={criterion.pk: Decimal("8")},
             comments={criterion.pk: "Clearer now."},
         )
     with (
@@ -1365,7 +1361,7 @@ def test_more_time_lets_a_late_juror_finish_a_draft_or_start_one(
     deadline = edition.scoring_deadline
     late, until = deadline + datetime.timedelta(days=1), deadline + datetime.timedelta(days=4)
     criteria = list(edition.criteria.all())
-    scores = {c.pk: "6" for c in criteria}
+    scores = {c.pk: Decimal("6") for c in criteria}
 
     with time_machine.travel(late, tick=False):
         with pytest.raises(ScoringRefused, match="scoring deadline for this edition has passed"):
@@ -1373,7 +1369,6 @@ def test_more_time_lets_a_late_juror_finish_a_draft_or_start_one(
                 assignment=scoring_assignment,
                 by=juror,
                 scores=scores,
-                not_applicable=set(),
                 comments={},
             )
         with pytest.raises(ScoringRefused, match="Only the secretariat"):
@@ -1389,7 +1384,6 @@ def test_more_time_lets_a_late_juror_finish_a_draft_or_start_one(
             assignment=scoring_assignment,
             by=juror,
             scores=scores,
-            not_applicable=set(),
             comments={},
         )
         evaluation = submit_evaluation(assignment=scoring_assignment, by=juror)
@@ -1449,3 +1443,81 @@ def test_the_jurors_reminder_reads_right_before_and_after_the_deadline(closed, l
     _subject, text, _html = render("reminder.juror", encode(context), language)
 
     assert sentence in " ".join(text.split())
+
+
+# The rubric's service, called with typed values as a simulation would ---------------------
+
+
+def test_save_rubric_takes_typed_rows(rubric_edition):
+    first, *_, last = rubric_edition.criteria.all()
+
+    save_rubric(
+        edition=rubric_edition,
+        by=SecretariatFactory(),
+        criteria=RowChanges(
+            added=(CriterionRow("Innovation", position=6, scale_min=1, scale_max=5),),
+            changed={first.pk: CriterionRow("Strategy", position=1, weight=Decimal("2.5"))},
+            removed=frozenset({last.pk}),
+        ),
+    )
+
+    assert rubric(rubric_edition) == [
+        (1, "Strategy", Decimal("2.5"), 0, 10),
+        (2, "Results and local impact", 1, 0, 10),
+        (3, "Local democracy", 1, 0, 10),
+        (4, "Active citizenship", 1, 0, 10),
+        (6, "Innovation", 1, 1, 5),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            CriterionRow("Impact", scale_min=5, scale_max=5),
+            "“Impact”: The highest score must be above the lowest.",
+        ),
+        (
+            CriterionRow("Impact", weight=Decimal("-1")),
+            "“Impact”: Ensure this value is greater than or equal to 0.",
+        ),
+        (
+            CriterionRow("Impact", guidance="g" * 2001),
+            "“Impact”: Ensure this value has at most 2000 characters (it has 2001).",
+        ),
+        (CriterionRow("Imp\x00act"), "“Imp\x00act”: Null characters are not allowed."),
+    ],
+)
+def test_save_rubric_refuses_a_criterion_that_breaks_its_rules(rubric_edition, row, message):
+    before = rubric(rubric_edition)
+
+    with pytest.raises(JuryRefused) as refused:
+        save_rubric(
+            edition=rubric_edition, by=SecretariatFactory(), criteria=RowChanges(added=(row,))
+        )
+
+    assert str(refused.value) == message
+    assert rubric(rubric_edition) == before
+
+
+def test_save_rubric_refuses_a_criterion_of_another_edition_and_too_many(rubric_edition):
+    foreign = add_default_criteria(edition=EditionFactory())[0]
+    before = rubric(rubric_edition)
+
+    with pytest.raises(JuryRefused) as stranger:
+        save_rubric(
+            edition=rubric_edition,
+            by=SecretariatFactory(),
+            criteria=RowChanges(changed={foreign.pk: CriterionRow("Hijacked")}),
+        )
+    with pytest.raises(JuryRefused) as too_many:
+        save_rubric(
+            edition=rubric_edition,
+            by=SecretariatFactory(),
+            criteria=RowChanges(added=(CriterionRow("More"),) * 16),
+        )
+
+    assert str(stranger.value) == f"Row {foreign.pk} is not one of these, so nothing was changed."
+    assert str(too_many.value) == "The rubric has at most 20 criteria."
+    assert rubric(rubric_edition) == before
+    assert Criterion.objects.get(pk=foreign.pk).name == "Strategic approach and objectives"

@@ -4,6 +4,7 @@ jurors' scores and comments before the juror has committed to their own."""
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -79,8 +80,7 @@ def evaluate(member, entry, value, comment, criterion_comment="", *, submit=True
     scoring.save_scores(
         assignment=assignment,
         by=member.user,
-        scores={c.pk: value for c in criteria},
-        not_applicable=set(),
+        scores={c.pk: Decimal(value) for c in criteria},
         comments={c.pk: criterion_comment for c in criteria},
         overall_comment=comment,
     )

@@ -2,6 +2,7 @@
 Content-Security-Policy), and it shows without JavaScript."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -22,10 +23,8 @@ def one_of_four_scored():
         Assignment.objects.create(member=member, entry=EntryFactory(edition=edition))
         for _ in range(4)
     )
-    scores = {criterion.pk: "7" for criterion in edition.criteria.all()}
-    scoring.save_scores(
-        assignment=first, by=member.user, scores=scores, not_applicable=set(), comments={}
-    )
+    scores = {criterion.pk: Decimal(7) for criterion in edition.criteria.all()}
+    scoring.save_scores(assignment=first, by=member.user, scores=scores)
     scoring.submit_evaluation(assignment=first, by=member.user)
     Entry.objects.filter(edition=edition).update(state="in_review")
     return edition, member

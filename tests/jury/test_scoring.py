@@ -14,6 +14,7 @@ from jury.models import (
     JurySettings,
 )
 from jury.scoring import (
+    NOT_APPLICABLE,
     ScoringRefused,
     evaluation_for,
     reopen_evaluation,
@@ -66,17 +67,11 @@ def assignment(edition, entry, criteria):
 
 def save(assignment, **kwargs):
     """save_scores by the assigned juror, with empty input unless given."""
-    arguments = {
-        "by": assignment.member.user,
-        "scores": {},
-        "not_applicable": set(),
-        "comments": {},
-        **kwargs,
-    }
+    arguments = {"by": assignment.member.user, "scores": {}, "comments": {}, **kwargs}
     return save_scores(assignment=assignment, **arguments)
 
 
-def score_and_submit(assignment, criteria, value="7"):
+def score_and_submit(assignment, criteria, value=Decimal("7")):
     save(assignment, scores={criterion.pk: value for criterion in criteria})
     return submit_evaluation(assignment=assignment, by=assignment.member.user)
 
@@ -114,7 +109,7 @@ def test_save_scores_stores_values_comments_and_overall_comment(assignment, crit
 
     evaluation = save(
         assignment,
-        scores={strategy.pk: "8", results.pk: " 6.5 "},
+        scores={strategy.pk: Decimal("8"), results.pk: Decimal("6.5")},
         comments={strategy.pk: "  Clear goals. "},
         overall_comment=" Strong. ",
     )
@@ -129,8 +124,8 @@ def test_save_scores_stores_values_comments_and_overall_comment(assignment, crit
 
 def test_save_scores_leaves_criteria_not_given_as_they_are(assignment, criteria):
     strategy, results = criteria[0], criteria[1]
-    save(assignment, scores={strategy.pk: "8"}, comments={strategy.pk: "Good"})
-    save(assignment, scores={results.pk: "3"}, overall_comment="First pass")
+    save(assignment, scores={strategy.pk: Decimal("8")}, comments={strategy.pk: "Good"})
+    save(assignment, scores={results.pk: Decimal("3")}, overall_comment="First pass")
 
     evaluation = save(assignment, comments={results.pk: "Thin"})
 
@@ -144,18 +139,18 @@ def test_save_scores_leaves_criteria_not_given_as_they_are(assignment, criteria)
 
 def test_save_scores_not_applicable_stores_null_never_zero(assignment, criteria):
     strategy = criteria[0]
-    save(assignment, scores={strategy.pk: "8"})
+    save(assignment, scores={strategy.pk: Decimal("8")})
 
-    save(assignment, not_applicable={strategy.pk})
+    save(assignment, scores={strategy.pk: NOT_APPLICABLE})
 
     assert stored(assignment) == {STRATEGY: (None, True, "")}
 
 
 def test_save_scores_blank_value_clears_score_and_na_mark(assignment, criteria):
     strategy, results = criteria[0], criteria[1]
-    save(assignment, scores={strategy.pk: "8"}, not_applicable={results.pk})
+    save(assignment, scores={strategy.pk: Decimal("8"), results.pk: NOT_APPLICABLE})
 
-    save(assignment, scores={strategy.pk: "", results.pk: None})
+    save(assignment, scores={strategy.pk: None, results.pk: None})
 
     assert stored(assignment) == {STRATEGY: (None, False, ""), RESULTS: (None, False, "")}
 
@@ -163,43 +158,70 @@ def test_save_scores_blank_value_clears_score_and_na_mark(assignment, criteria):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("abc", f"The score for “{STRATEGY}” must be a number."),
-        ("NaN", f"The score for “{STRATEGY}” must be a number."),
-        ("Infinity", f"The score for “{STRATEGY}” must be a number."),
-        ("10.01", f"The score for “{STRATEGY}” must be between 0 and 10."),
-        ("-1", f"The score for “{STRATEGY}” must be between 0 and 10."),
-        ("7.555", f"The score for “{STRATEGY}” may have at most two decimals."),
+        (Decimal("NaN"), f"The score for “{STRATEGY}” must be a number."),
+        (Decimal("Infinity"), f"The score for “{STRATEGY}” must be a number."),
+        (Decimal("10.01"), f"The score for “{STRATEGY}” must be between 0 and 10."),
+        (Decimal("-1"), f"The score for “{STRATEGY}” must be between 0 and 10."),
+        (11, f"The score for “{STRATEGY}” must be between 0 and 10."),
+        (Decimal("7.555"), f"The score for “{STRATEGY}” may have at most two decimals."),
     ],
 )
 def test_save_scores_refuses_bad_value_and_writes_nothing(assignment, criteria, value, message):
     strategy, results = criteria[0], criteria[1]
 
     with pytest.raises(ScoringRefused) as refused:
-        save(assignment, scores={results.pk: "5", strategy.pk: value}, overall_comment="x")
+        save(assignment, scores={results.pk: Decimal("5"), strategy.pk: value}, overall_comment="x")
 
     assert str(refused.value) == message
     assert CriterionScore.objects.count() == 0
     assert Evaluation.objects.count() == 0
 
 
+@pytest.mark.parametrize("value", ["7,5", "7", 7.5, True])
+def test_save_scores_takes_numbers_not_what_a_person_typed(assignment, criteria, value):
+    with pytest.raises(TypeError):
+        save(assignment, scores={criteria[0].pk: value})
+
+    assert CriterionScore.objects.count() == 0
+
+
+def test_save_scores_takes_a_whole_number_as_it_is(assignment, criteria):
+    save(assignment, scores={criteria[0].pk: 7})
+
+    assert stored(assignment) == {STRATEGY: (Decimal("7"), False, "")}
+
+
+@pytest.mark.parametrize(
+    ("comment", "overall", "message"),
+    [
+        (
+            "x" * 5001,
+            None,
+            f"“{STRATEGY}”: Ensure this value has at most 5000 characters (it has 5001).",
+        ),
+        ("a\x00b", None, f"“{STRATEGY}”: Null characters are not allowed."),
+        (None, "y" * 5001, "Ensure this value has at most 5000 characters (it has 5001)."),
+    ],
+)
+def test_save_scores_refuses_a_comment_that_cannot_be_stored(
+    assignment, criteria, comment, overall, message
+):
+    comments = {} if comment is None else {criteria[0].pk: comment}
+
+    with pytest.raises(ScoringRefused) as refused:
+        save(assignment, comments=comments, overall_comment=overall)
+
+    assert str(refused.value) == message
+    assert CriterionScore.objects.count() == 0
+
+
 def test_save_scores_refusal_names_the_criterion_and_its_own_scale(assignment, criteria):
     Criterion.objects.filter(pk=criteria[1].pk).update(scale_min=1, scale_max=5)
 
     with pytest.raises(ScoringRefused) as refused:
-        save(assignment, scores={criteria[1].pk: "6"})
+        save(assignment, scores={criteria[1].pk: Decimal("6")})
 
     assert str(refused.value) == f"The score for “{RESULTS}” must be between 1 and 5."
-
-
-def test_save_scores_refuses_value_and_na_for_the_same_criterion(assignment, criteria):
-    strategy = criteria[0]
-
-    with pytest.raises(ScoringRefused) as refused:
-        save(assignment, scores={strategy.pk: "4"}, not_applicable={strategy.pk})
-
-    assert str(refused.value) == (
-        f"“{STRATEGY}” has both a score and the n/a mark: give one or the other."
-    )
 
 
 def test_save_scores_refuses_criterion_of_another_edition(assignment, criteria):
@@ -220,7 +242,7 @@ def test_save_scores_refused_for_anyone_but_the_assigned_juror(assignment, crite
 
     for person in [UserFactory(), SecretariatFactory(), other_juror.user]:
         with pytest.raises(ScoringRefused) as refused:
-            save(assignment, by=person, scores={criteria[0].pk: "5"})
+            save(assignment, by=person, scores={criteria[0].pk: Decimal("5")})
         assert str(refused.value) == "Only the juror assigned to this entry may score it."
     assert Evaluation.objects.count() == 0
 
@@ -229,31 +251,31 @@ def test_save_scores_refused_with_active_conflict_allowed_once_lifted(assignment
     coi = conflict(assignment.member, assignment.entry)
 
     with pytest.raises(ScoringRefused) as refused:
-        save(assignment, scores={criteria[0].pk: "5"})
+        save(assignment, scores={criteria[0].pk: Decimal("5")})
     assert str(refused.value) == (
         "You have a conflict of interest with this entry, so you may not score it."
     )
 
     ConflictOfInterest.objects.filter(pk=coi.pk).update(lifted_at=timezone.now())
-    save(assignment, scores={criteria[0].pk: "5"})
+    save(assignment, scores={criteria[0].pk: Decimal("5")})
     assert stored(assignment) == {STRATEGY: (Decimal("5"), False, "")}
 
 
 def test_save_scores_refused_before_scoring_opens(assignment, criteria, edition):
     early = edition.scoring_opens - datetime.timedelta(seconds=1)
     with time_machine.travel(early, tick=False), pytest.raises(ScoringRefused) as refused:
-        save(assignment, scores={criteria[0].pk: "5"})
+        save(assignment, scores={criteria[0].pk: Decimal("5")})
 
     assert str(refused.value) == "Scoring for this edition has not opened yet."
 
 
 def test_save_scores_allowed_at_deadline_refused_one_second_later(assignment, criteria, edition):
     with time_machine.travel(edition.scoring_deadline, tick=False):
-        save(assignment, scores={criteria[0].pk: "5"})
+        save(assignment, scores={criteria[0].pk: Decimal("5")})
 
     late = edition.scoring_deadline + datetime.timedelta(seconds=1)
     with time_machine.travel(late, tick=False), pytest.raises(ScoringRefused) as refused:
-        save(assignment, scores={criteria[0].pk: "6"})
+        save(assignment, scores={criteria[0].pk: Decimal("6")})
 
     assert str(refused.value) == "The scoring deadline for this edition has passed."
     assert stored(assignment) == {STRATEGY: (Decimal("5"), False, "")}
@@ -263,7 +285,7 @@ def test_save_scores_allowed_at_deadline_refused_one_second_later(assignment, cr
 
 
 def test_submit_refused_until_every_criterion_is_scored_or_na(assignment, criteria):
-    save(assignment, scores={c.pk: "6" for c in criteria[:3]})
+    save(assignment, scores={c.pk: Decimal("6") for c in criteria[:3]})
 
     with pytest.raises(ScoringRefused) as refused:
         submit_evaluation(assignment=assignment, by=assignment.member.user)
@@ -278,8 +300,7 @@ def test_submit_refused_until_every_criterion_is_scored_or_na(assignment, criter
 def test_submit_sets_status_and_time_and_accepts_na(assignment, criteria):
     save(
         assignment,
-        scores={c.pk: "6" for c in criteria[:4]},
-        not_applicable={criteria[4].pk},
+        scores={c.pk: Decimal("6") for c in criteria[:4]} | {criteria[4].pk: NOT_APPLICABLE},
     )
     moment = timezone.now().replace(microsecond=0)
 
@@ -297,7 +318,7 @@ def test_submit_locks_the_evaluation(assignment, criteria):
     with pytest.raises(ScoringRefused) as second_submit:
         submit_evaluation(assignment=assignment, by=assignment.member.user)
     with pytest.raises(ScoringRefused) as later_save:
-        save(assignment, scores={criteria[0].pk: "1"})
+        save(assignment, scores={criteria[0].pk: Decimal("1")})
 
     assert (str(second_submit.value), str(later_save.value)) == (message, message)
     assert stored(assignment)[STRATEGY] == (Decimal("7"), False, "")
@@ -322,7 +343,7 @@ def test_submit_refused_when_edition_has_no_criteria(edition, entry):
     ],
 )
 def test_submit_refused_like_save(assignment, criteria, edition, situation, message):
-    save(assignment, scores={c.pk: "5" for c in criteria})
+    save(assignment, scores={c.pk: Decimal("5") for c in criteria})
     by = UserFactory() if situation == "stranger" else assignment.member.user
     if situation == "conflict":
         conflict(assignment.member, assignment.entry)
@@ -363,7 +384,7 @@ def test_reopen_requires_a_reason(assignment, criteria):
 
 
 def test_reopen_refused_for_a_draft(assignment, criteria):
-    evaluation = save(assignment, scores={criteria[0].pk: "5"})
+    evaluation = save(assignment, scores={criteria[0].pk: Decimal("5")})
 
     with pytest.raises(ScoringRefused) as refused:
         reopen_evaluation(evaluation=evaluation, by=SecretariatFactory(), reason="Typo")
@@ -383,7 +404,7 @@ def test_reopen_gives_back_a_draft_with_its_scores(assignment, criteria):
         "Wrong entry read",
     )
     assert sorted(v for v, _, _ in stored(assignment).values()) == [Decimal("7")] * 5
-    save(assignment, scores={criteria[0].pk: "9"})
+    save(assignment, scores={criteria[0].pk: Decimal("9")})
     assert stored(assignment)[STRATEGY] == (Decimal("9"), False, "")
 
 
@@ -407,21 +428,25 @@ def fresh(evaluation):
 
 
 def test_weighted_score_leaves_na_out_instead_of_counting_zero(assignment, criteria):
-    evaluation = save(assignment, scores={criteria[0].pk: "8"}, not_applicable={criteria[1].pk})
+    evaluation = save(
+        assignment, scores={criteria[0].pk: Decimal("8"), criteria[1].pk: NOT_APPLICABLE}
+    )
 
     assert weighted_score(fresh(evaluation)) == Decimal("8")
     assert stored(assignment)[RESULTS] == (None, True, "")
 
 
 def test_weighted_score_is_none_without_any_value(assignment, criteria):
-    evaluation = save(assignment, not_applicable={criteria[0].pk}, scores={criteria[1].pk: ""})
+    evaluation = save(assignment, scores={criteria[0].pk: NOT_APPLICABLE, criteria[1].pk: None})
 
     assert weighted_score(fresh(evaluation)) is None
 
 
 def test_weighted_score_applies_weights(assignment, criteria):
     Criterion.objects.filter(pk=criteria[1].pk).update(weight=3)
-    evaluation = save(assignment, scores={criteria[0].pk: "8", criteria[1].pk: "4"})
+    evaluation = save(
+        assignment, scores={criteria[0].pk: Decimal("8"), criteria[1].pk: Decimal("4")}
+    )
 
     # (1 * 8 + 3 * 4) / (1 + 3)
     assert weighted_score(fresh(evaluation)) == Decimal("5")
@@ -429,7 +454,7 @@ def test_weighted_score_applies_weights(assignment, criteria):
 
 def test_weighted_score_is_none_when_scored_criteria_weigh_nothing(assignment, criteria):
     Criterion.objects.filter(pk=criteria[0].pk).update(weight=0)
-    evaluation = save(assignment, scores={criteria[0].pk: "8"})
+    evaluation = save(assignment, scores={criteria[0].pk: Decimal("8")})
 
     assert weighted_score(fresh(evaluation)) is None
 
@@ -438,11 +463,11 @@ def test_weighted_score_normalises_each_scale_to_ten(assignment, criteria):
     Criterion.objects.filter(pk__in=[criteria[0].pk, criteria[1].pk]).update(
         scale_min=1, scale_max=5
     )
-    top = save(assignment, scores={criteria[0].pk: "5"})
+    top = save(assignment, scores={criteria[0].pk: Decimal("5")})
     assert weighted_score(fresh(top)) == Decimal("10")
 
     # 3 on a 1 to 5 scale is half way (5), 2 on 0 to 10 stays 2: (5 + 2) / 2.
-    mixed = save(assignment, scores={criteria[0].pk: "3", criteria[2].pk: "2"})
+    mixed = save(assignment, scores={criteria[0].pk: Decimal("3"), criteria[2].pk: Decimal("2")})
     assert weighted_score(fresh(mixed)) == Decimal("3.5")
 
 
@@ -467,15 +492,15 @@ def visible_to(viewer_assignment):
 def test_visible_scores_nothing_while_own_evaluation_is_not_submitted(panel, criteria):
     viewer, other, _ = panel
     score_and_submit(other, criteria)
-    save(viewer, scores={c.pk: "5" for c in criteria})
+    save(viewer, scores={c.pk: Decimal("5") for c in criteria})
 
     assert visible_to(viewer) == []
 
 
 def test_visible_scores_others_submitted_only_once_own_is_submitted(panel, criteria):
     viewer, submitted, draft = panel
-    other = score_and_submit(submitted, criteria, value="9")
-    save(draft, scores={c.pk: "2" for c in criteria})
+    other = score_and_submit(submitted, criteria, value=Decimal("9"))
+    save(draft, scores={c.pk: Decimal("2") for c in criteria})
     score_and_submit(viewer, criteria)
 
     assert visible_to(viewer) == [other]
@@ -558,7 +583,7 @@ def test_juror_progress_counts(edition, criteria):
     ]
     score_and_submit(assignments[0], criteria)
     score_and_submit(assignments[1], criteria)
-    save(assignments[2], scores={criteria[0].pk: "4"})
+    save(assignments[2], scores={criteria[0].pk: Decimal("4")})
     conflict(juror, assignments[4].entry)
 
     assert juror_progress(juror) == {"total": 4, "submitted": 2, "draft": 1, "not_started": 1}
@@ -574,7 +599,7 @@ def test_juror_list_and_progress_query_count_constant(
         for _ in range(size)
     ]
     score_and_submit(assignments[0], criteria)
-    save(assignments[1], scores={criteria[0].pk: "4"})
+    save(assignments[1], scores={criteria[0].pk: Decimal("4")})
     conflict(juror, assignments[2].entry)
 
     with django_assert_num_queries(2):

@@ -4,6 +4,7 @@ the client: who may open them, what their forms do, and what they show."""
 import datetime
 import html
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
@@ -54,8 +55,7 @@ def draft(assignment, value="6"):
     return scoring.save_scores(
         assignment=assignment,
         by=assignment.member.user,
-        scores={criterion.pk: value},
-        not_applicable=set(),
+        scores={criterion.pk: Decimal(value)},
         comments={},
     )
 
@@ -66,8 +66,7 @@ def submit(assignment, values=None, comment=""):
     scoring.save_scores(
         assignment=assignment,
         by=assignment.member.user,
-        scores={c.pk: v for c, v in zip(criteria, values, strict=True)},
-        not_applicable=set(),
+        scores={c.pk: Decimal(v) for c, v in zip(criteria, values, strict=True)},
         comments={},
         overall_comment=comment,
     )

@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -159,3 +160,96 @@ def test_a_time_given_before_the_deadline_never_shortens_the_one_shown(client, s
     assert f"You may change and submit it until {deadline}" in score
     assert "reopened for you until" not in home
     assert shown(sooner, scoring_edition) not in score + home
+
+
+def test_a_score_typed_with_a_decimal_comma_is_saved_from_the_page(client, scoring_edition):
+    member = JuryMemberFactory(edition=scoring_edition)
+    [assignment] = assign(member)
+    client.force_login(member.user)
+    criterion = scoring_edition.criteria.first()
+
+    response = client.post(
+        reverse("jury:score", kwargs={"pk": assignment.pk}),
+        {f"score_{criterion.pk}": "7,5", "action": "save"},
+    )
+
+    assert response.status_code == 302
+    assert Evaluation.objects.get().scores.get(criterion=criterion).value == Decimal("7.5")
+
+
+def test_a_score_and_the_na_mark_together_are_refused_and_kept(client, scoring_edition):
+    member = JuryMemberFactory(edition=scoring_edition)
+    [assignment] = assign(member)
+    client.force_login(member.user)
+    criterion = scoring_edition.criteria.first()
+
+    response = client.post(
+        reverse("jury:score", kwargs={"pk": assignment.pk}),
+        {f"score_{criterion.pk}": "4", f"na_{criterion.pk}": "on", "overall_comment": "Kept"},
+    )
+
+    html = response.content.decode()
+    assert f"“{criterion.name}” has both a score and the n/a mark: give one or the other." in html
+    assert "Some scores need your attention; nothing you typed is lost." in html
+    assert 'value="4"' in html
+    assert "Kept" in html
+    assert not Evaluation.objects.filter(scores__isnull=False).exists()
+
+
+def test_a_comment_too_long_is_refused_and_kept(client, scoring_edition):
+    member = JuryMemberFactory(edition=scoring_edition)
+    [assignment] = assign(member)
+    client.force_login(member.user)
+    criterion = scoring_edition.criteria.first()
+    comment = "Long " * 1001
+
+    response = client.post(
+        reverse("jury:score", kwargs={"pk": assignment.pk}),
+        sheet(scoring_edition, **{f"comment_{criterion.pk}": comment}),
+    )
+
+    html = response.content.decode()
+    assert "Ensure this value has at most 5000 characters (it has 5004)." in html
+    assert comment.strip() in html
+    assert not Evaluation.objects.filter(scores__isnull=False).exists()
+
+
+def test_autosave_changes_only_the_criteria_and_comments_it_carries(client, scoring_edition):
+    member = JuryMemberFactory(edition=scoring_edition)
+    [assignment] = assign(member)
+    client.force_login(member.user)
+    first, second, *_ = scoring_edition.criteria.all()
+    url = reverse("jury:score_autosave", kwargs={"pk": assignment.pk})
+    client.post(
+        url,
+        {
+            f"score_{first.pk}": "6",
+            f"comment_{first.pk}": "Clear goals",
+            f"na_{second.pk}": "on",
+            "overall_comment": "Strong",
+        },
+    )
+
+    response = client.post(url, {f"score_{first.pk}": "7"})
+
+    assert "Draft saved at" in response.content.decode()
+    evaluation = Evaluation.objects.get()
+    assert sorted(
+        evaluation.scores.values_list("criterion_id", "value", "not_applicable", "comment")
+    ) == sorted([(first.pk, Decimal("7"), False, "Clear goals"), (second.pk, None, True, "")])
+    assert evaluation.comment == "Strong"
+
+
+def test_autosave_that_cannot_be_read_says_why_and_saves_nothing(client, scoring_edition):
+    member = JuryMemberFactory(edition=scoring_edition)
+    [assignment] = assign(member)
+    client.force_login(member.user)
+    criterion = scoring_edition.criteria.first()
+
+    response = client.post(
+        reverse("jury:score_autosave", kwargs={"pk": assignment.pk}),
+        {f"score_{criterion.pk}": "²"},
+    )
+
+    assert f"The score for “{criterion.name}” must be a number." in response.content.decode()
+    assert not Evaluation.objects.filter(scores__isnull=False).exists()

@@ -1,0 +1,86 @@
+"""What every app's forms share: dates bounded to years that convert safely, and forms that
+change only the fields a request carries.
+
+Python and PostgreSQL both stop at years 1 and 9999, so a date typed as 0001-01-01 in Tokyo
+or 9999-12-31 in Bogotá falls outside them once converted to UTC: an OverflowError or a
+database error, where the person should read a message. No date of the programme lies
+anywhere near either end, so these fields refuse years outside MIN_YEAR..MAX_YEAR.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .parsing import parse_id
+
+MIN_YEAR = 1900
+MAX_YEAR = 2200
+
+
+class _BoundedYears:
+    default_error_messages = {
+        "year_out_of_range": _("Enter a date between the years %(min)s and %(max)s."),
+    }
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None and not MIN_YEAR <= result.year <= MAX_YEAR:
+            raise ValidationError(
+                self.error_messages["year_out_of_range"],
+                code="year_out_of_range",
+                params={"min": MIN_YEAR, "max": MAX_YEAR},
+            )
+        return result
+
+
+class BoundedDateTimeField(_BoundedYears, forms.DateTimeField):
+    """A date and time whose year lies between MIN_YEAR and MAX_YEAR."""
+
+
+class BoundedDateField(_BoundedYears, forms.DateField):
+    """A date whose year lies between MIN_YEAR and MAX_YEAR."""
+
+
+class ModelIdsField(forms.ModelMultipleChoiceField):
+    """A choice of several rows by id whose values are read as ids (core.parsing) before any
+    is looked up: "²", "-1" or an id past the database's integer range is refused like any
+    unknown choice, where SQLite would raise OverflowError on the lookup."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if parse_id(str(pk)) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+# The name under which a page lists the check boxes it shows, so that a form can tell "none
+# ticked" (the box was there, nothing is sent) from "not on this page".
+CARRIED = "carried"
+
+
+class PartialFormMixin:
+    """A form that, bound with `partial=True`, keeps only the fields the request carries.
+
+    An autosave posts what the page holds at that moment, and a request that lacks a field
+    must leave it as it is, not blank it. A text field is carried when its name is in the data;
+    check boxes, which send nothing when none is ticked, when the page lists them under
+    CARRIED. `cleaned_data` then holds only what was carried.
+    """
+
+    def __init__(self, *args, partial: bool = False, **kwargs):
+        self.partial = partial
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self) -> None:
+        # Pruned here rather than in __init__, after whatever the form's own __init__ set up.
+        if self.partial and self.is_bound:
+            data = self.data
+            listed = set(data.getlist(CARRIED)) if hasattr(data, "getlist") else set()
+            for name in list(self.fields):
+                if self.add_prefix(name) not in data and name not in listed:
+                    del self.fields[name]
+        super().full_clean()
