@@ -88,7 +88,7 @@ def entry_for_page(pk: int) -> Entry:
     )
 
 
-def open_editions(now=None) -> QuerySet[Edition]:
+def open_editions(now: datetime.datetime | None = None) -> QuerySet[Edition]:
     """Editions whose call is open now, deadline included."""
     now = now or timezone.now()
     return Edition.objects.filter(
@@ -182,7 +182,7 @@ def edition_statistics(edition: Edition) -> dict:
     }
 
 
-def needs_action(edition: Edition, now=None) -> dict[str, int]:
+def needs_action(edition: Edition, now: datetime.datetime | None = None) -> dict[str, int]:
     """What the secretariat should look at today, counted in one query."""
     now = now or timezone.now()
     soon = now + datetime.timedelta(days=7)

@@ -7,6 +7,9 @@ database error, where the person should read a message. No date of the programme
 anywhere near either end, so these fields refuse years outside MIN_YEAR..MAX_YEAR.
 """
 
+import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -17,28 +20,39 @@ MIN_YEAR = 1900
 MAX_YEAR = 2200
 
 
-class _BoundedYears:
-    default_error_messages = {
-        "year_out_of_range": _("Enter a date between the years %(min)s and %(max)s."),
-    }
+YEAR_OUT_OF_RANGE: dict[str, Any] = {
+    "year_out_of_range": _("Enter a date between the years %(min)s and %(max)s."),
+}
 
-    def to_python(self, value):
-        result = super().to_python(value)
-        if result is not None and not MIN_YEAR <= result.year <= MAX_YEAR:
-            raise ValidationError(
-                self.error_messages["year_out_of_range"],
-                code="year_out_of_range",
-                params={"min": MIN_YEAR, "max": MAX_YEAR},
-            )
-        return result
+D = TypeVar("D", datetime.date, datetime.datetime)
 
 
-class BoundedDateTimeField(_BoundedYears, forms.DateTimeField):
+def _within_years(field: forms.Field, result: D | None) -> D | None:
+    if result is not None and not MIN_YEAR <= result.year <= MAX_YEAR:
+        raise ValidationError(
+            field.error_messages["year_out_of_range"],
+            code="year_out_of_range",
+            params={"min": MIN_YEAR, "max": MAX_YEAR},
+        )
+    return result
+
+
+class BoundedDateTimeField(forms.DateTimeField):
     """A date and time whose year lies between MIN_YEAR and MAX_YEAR."""
 
+    default_error_messages = dict(YEAR_OUT_OF_RANGE)
 
-class BoundedDateField(_BoundedYears, forms.DateField):
+    def to_python(self, value: Any) -> datetime.datetime | None:
+        return _within_years(self, super().to_python(value))
+
+
+class BoundedDateField(forms.DateField):
     """A date whose year lies between MIN_YEAR and MAX_YEAR."""
+
+    default_error_messages = dict(YEAR_OUT_OF_RANGE)
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        return _within_years(self, super().to_python(value))
 
 
 class ModelIdsField(forms.ModelMultipleChoiceField):
@@ -46,7 +60,7 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
     is looked up: "²", "-1" or an id past the database's integer range is refused like any
     unknown choice, where SQLite would raise OverflowError on the lookup."""
 
-    def _check_values(self, value):
+    def _check_values(self, value: Any) -> Any:
         for pk in value:
             if parse_id(str(pk)) is None:
                 raise ValidationError(
@@ -54,7 +68,7 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # absent from the stubs
 
 
 # The name under which a page lists the check boxes it shows, so that a form can tell "none
@@ -62,7 +76,14 @@ class ModelIdsField(forms.ModelMultipleChoiceField):
 CARRIED = "carried"
 
 
-class PartialFormMixin:
+if TYPE_CHECKING:
+    # What the mixin is mixed into, for the type checker; at run time it stands alone.
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class PartialFormMixin(_FormBase):
     """A form that, bound with `partial=True`, keeps only the fields the request carries.
 
     An autosave posts what the page holds at that moment, and a request that lacks a field
@@ -71,7 +92,7 @@ class PartialFormMixin:
     CARRIED. `cleaned_data` then holds only what was carried.
     """
 
-    def __init__(self, *args, partial: bool = False, **kwargs):
+    def __init__(self, *args: Any, partial: bool = False, **kwargs: Any) -> None:
         self.partial = partial
         super().__init__(*args, **kwargs)
 

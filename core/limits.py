@@ -14,7 +14,7 @@ carry, how much text a field takes.
 
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -48,7 +48,7 @@ def chars_for_words(words: int) -> int:
     return words * CHARS_PER_WORD
 
 
-def text_field(verbose_name, *, max_length: int, **kwargs) -> models.TextField:
+def text_field(verbose_name: Any, *, max_length: int, **kwargs: Any) -> models.TextField:
     """A TextField whose limit model validation enforces too: Django's TextField passes
     `max_length` to its form field only."""
     return models.TextField(
@@ -59,16 +59,18 @@ def text_field(verbose_name, *, max_length: int, **kwargs) -> models.TextField:
 # The request attribute through which the middleware tells the upload handler the route's limit.
 UPLOAD_LIMIT_ATTRIBUTE = "upload_max_bytes"
 
+V = TypeVar("V", bound=Callable[..., Any])
 
-def accepts_uploads(max_file_bytes: Callable[..., int]):
+
+def accepts_uploads(max_file_bytes: Callable[..., int]) -> Callable[[V], V]:
     """Mark a view as one that takes a file of at most `max_file_bytes(request, *args,
     **kwargs)` bytes (called with the view's own arguments; 0 when this request takes none).
 
     Every other route takes no file at all, and a body of at most REQUEST_BODY_MAX_BYTES.
     """
 
-    def mark(view):
-        view.max_upload_bytes = max_file_bytes
+    def mark(view: V) -> V:
+        view.max_upload_bytes = max_file_bytes  # type: ignore[attr-defined]
         return view
 
     return mark

@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -123,7 +124,7 @@ def progress_by_member(edition: Edition) -> dict[int, dict[str, int]]:
     return {row.pop("member"): row for row in rows}
 
 
-def scoring_progress_by_edition(editions) -> dict[int, dict[str, int]]:
+def scoring_progress_by_edition(editions: Iterable[Edition]) -> dict[int, dict[str, int]]:
     """Per edition with assignments: how many there are and how many are submitted (conflicted
     ones left out), in one query. Edition id to counts."""
     rows = (

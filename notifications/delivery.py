@@ -1,5 +1,6 @@
 """Sending an outbox row: once, retried with pauses, every error kept on the row."""
 
+import datetime
 import logging
 from smtplib import SMTPException
 
@@ -61,7 +62,7 @@ def _record_failure(notification: Notification, error: Exception) -> None:
     logger.warning("Notification %s not sent (attempt %s): %s", notification.pk, attempts, error)
 
 
-def sweep(now=None, limit: int = 500) -> int:
+def sweep(now: datetime.datetime | None = None, limit: int = 500) -> int:
     """Hand every pending message that is due to a worker again; returns how many."""
     now = now or timezone.now()
     due = list(

@@ -1,6 +1,7 @@
 """Sample contexts, one per kind, for the secretariat's preview of every message."""
 
 import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -37,7 +38,7 @@ def sample_context(kind: Kind) -> dict:
         "organisation": organisation,
         "edition": edition,
     }
-    specific = {
+    specific: dict[Kind, dict[str, Any]] = {
         Kind.PASSWORD_RESET: {"uid": "MQ", "token": "sample-token"},
         Kind.VERIFY_EMAIL: {"token": "sample-token"},
         Kind.MEMBERSHIP_REQUESTED: {"applicant": recipient},

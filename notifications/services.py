@@ -7,6 +7,7 @@ them), stored as `notifications.context.encode()` writes them so that they come 
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -64,7 +65,7 @@ def notify(kind: Kind, *, to: Recipient, context: dict, key: str) -> Notificatio
 
 
 def sent_recently(
-    kind: Kind, *, within: datetime.timedelta, now: datetime.datetime | None = None, **lookups
+    kind: Kind, *, within: datetime.timedelta, now: datetime.datetime | None = None, **lookups: Any
 ) -> int:
     """How many messages of `kind` matching `lookups` (Notification fields, e.g.
     `recipient_email=...`) were queued in the last `within`: what the limits on mail that anyone

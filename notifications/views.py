@@ -119,7 +119,7 @@ MAIL_PREVIEW_POLICY = {
 @outbox_permission
 @private_document
 @xframe_options_sameorigin
-@csp(MAIL_PREVIEW_POLICY)
+@csp(MAIL_PREVIEW_POLICY)  # type: ignore[arg-type]  # django-csp types views as taking the request alone
 def outbox_preview_html(request: HttpRequest, kind: str) -> HttpResponse:
     message_kind, language = _preview(request, kind)
     _subject, _text, html = render_message(kind, _sample(message_kind), language)

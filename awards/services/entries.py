@@ -4,6 +4,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import transaction
 from django.db.models import Max
@@ -201,7 +202,9 @@ def save_related(
 
 
 @transaction.atomic
-def add_attachment(*, entry: Entry, by: User, upload, description: str = "") -> Attachment:
+def add_attachment(
+    *, entry: Entry, by: User, upload: UploadedFile, description: str = ""
+) -> Attachment:
     """Side effects: the file checked by content and stored outside the web root; a row."""
     locked = _lock_editable(entry)
     edition = locked.edition
@@ -213,7 +216,7 @@ def add_attachment(*, entry: Entry, by: User, upload, description: str = "") -> 
     checked = check_upload(upload, max_bytes=edition.max_attachment_mb * 1024 * 1024)
     attachment = Attachment(
         entry=locked,
-        original_name=upload.name[:255],
+        original_name=(upload.name or "")[:255],
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,

@@ -80,7 +80,9 @@ def apply_project_changes(entry: Entry, changes: RowChanges[ProjectRow]) -> None
         project.save()
 
 
-def _prepared(entry: Entry, changes: RowChanges[Any], existing: QuerySet[Any], limit: int):
+def _prepared(
+    entry: Entry, changes: RowChanges[Any], existing: QuerySet[Any], limit: int
+) -> list[Any]:
     """The checked rows to save (see core.rows.prepare_rows), the removed ones deleted."""
     too_many = TOO_MANY_PARTNERS if existing.model is Partner else TOO_MANY_PROJECTS
     rows = prepare_rows(

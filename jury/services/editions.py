@@ -1,6 +1,7 @@
 """An edition's jury set up, cloned and configured: the rubric (editable until scoring
 opens) and the jury settings."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -97,7 +98,7 @@ RUBRIC_LOCKED = gettext_lazy(
 )
 
 
-def rubric_locked(edition: Edition, *, now=None) -> bool:
+def rubric_locked(edition: Edition, *, now: datetime.datetime | None = None) -> bool:
     """Once scoring has opened, or anyone has scored, the rubric stays as it is."""
     now = now or timezone.now()
     return (
