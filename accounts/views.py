@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.links import link_unusable
 from core.parsing import parse_choice
 
 from . import services
@@ -61,7 +62,7 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     try:
         user = services.confirm_email(token)
     except services.ConfirmationInvalid as problem:
-        return render(request, "accounts/confirm_invalid.html", {"problem": problem}, status=404)
+        return link_unusable(request, problem, template="accounts/confirm_invalid.html")
     messages.success(request, _("Thank you: %(email)s is confirmed.") % {"email": user.email})
     return redirect("dashboard" if request.user == user else "accounts:login")
 

@@ -9,6 +9,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.functional import Promise
 
 from .refusals import Refused
@@ -44,3 +46,16 @@ class SignedLink:
         if not isinstance(values, dict):
             raise self.refusal(self.invalid)
         return values
+
+
+def link_unusable(
+    request: HttpRequest,
+    problem: Refused,
+    *,
+    heading: str | Promise | None = None,
+    template: str = "link_invalid.html",
+    status: int = 404,
+) -> HttpResponse:
+    """The page a person reaches through a link that cannot be used: what is wrong with it,
+    under `heading` ("This link cannot be used" when none is given)."""
+    return render(request, template, {"problem": problem, "heading": heading}, status=status)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import email_confirmed_required
+from core.links import link_unusable
 from core.parsing import parse_choice, parse_id
 
 from .. import selectors
@@ -202,7 +203,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_from_token(token)
     except services.MembershipError as problem:
-        return render(request, "awards/invitation_invalid.html", {"problem": problem}, status=404)
+        return link_unusable(request, problem, heading=_("This invitation cannot be used"))
     if not request.user.is_authenticated:
         # Sign up (or in) first, then come back to this link.
         return redirect(f"{reverse('accounts:sign_up')}?{urlencode({'next': request.path})}")

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.links import link_unusable
 from core.parsing import parse_choice
 
 from ..forms.entries import PartnerResponseForm
@@ -60,7 +61,7 @@ def partner_respond(request: HttpRequest, token: str) -> HttpResponse:
     try:
         partner = services.partner_from_token(token)
     except services.PartnerLinkInvalid as problem:
-        return render(request, "awards/partner_link_invalid.html", {"problem": problem}, status=404)
+        return link_unusable(request, problem)
     form = PartnerResponseForm(request.POST or None)
     decision = parse_choice(request.POST.get("decision"), ["confirm", "decline"])
     if request.method == "POST" and form.is_valid() and decision:
@@ -71,7 +72,7 @@ def partner_respond(request: HttpRequest, token: str) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except services.PartnerLinkInvalid as problem:
-            return render(request, "awards/partner_link_invalid.html", {"problem": problem})
+            return link_unusable(request, problem, status=409)
         return render(request, "awards/partner_responded.html", {"partner": partner})
     return render(
         request,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from awards import selectors as award_selectors
 from awards.models import Attachment
 from awards.views.entries import attachment_response
+from core.links import link_unusable
 from core.parsing import parse_choice
 
 from .. import scoresheet, scoring, selectors, services
@@ -27,7 +28,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     try:
         member = services.member_from_token(token)
     except services.JuryRefused as refusal:
-        return render(request, "jury/invitation_invalid.html", {"problem": refusal}, status=404)
+        return link_unusable(request, refusal, heading=_("This invitation cannot be used"))
     user = member.user
     if member.accepted_at is not None and request.user == user:
         messages.info(request, _("You have accepted this invitation already."))

@@ -3,6 +3,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import signing
+from django.urls import reverse
 
 from core.links import LinkInvalid, SignedLink
 from core.refusals import Refused
@@ -63,3 +64,23 @@ def test_a_kind_of_link_raises_the_refusal_of_its_app():
         link.read("nonsense")
 
     assert str(refusal.value) == "No."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("route", "heading"),
+    [
+        ("awards:partner_respond", "This link cannot be used"),
+        ("awards:invitation_accept", "This invitation cannot be used"),
+        ("accounts:confirm_email", "This link cannot be used"),
+        ("jury:invitation", "This invitation cannot be used"),
+    ],
+)
+def test_every_kind_of_link_forged_reaches_the_same_page_saying_why(client, route, heading):
+    response = client.get(reverse(route, args=["forged.token.value"]))
+
+    assert response.status_code == 404
+    assert "link_invalid.html" in [t.name for t in response.templates]
+    page = response.content.decode()
+    assert heading in page
+    assert "<p></p>" not in page
