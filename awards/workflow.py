@@ -28,12 +28,14 @@ class EntryState(models.TextChoices):
     NOT_SHORTLISTED = "not_shortlisted", _("Not shortlisted")
     AWARDED = "awarded", _("Awarded")
     FINALIST = "finalist", _("Finalist")
-    PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # The jury's decisions stay secret until the results are published: outside the secretariat
-# (and the jury), an entry in one of these states shows as "in jury review".
+# (and the jury), an entry in one of these states shows as "in jury review". Publication is
+# the edition's phase: an entry keeps its outcome (awarded, finalist, not shortlisted) for
+# good, so that certificates and the public results read it; the prizes themselves are the
+# jury's records (jury.models.Prize).
 UNANNOUNCED_STATES = frozenset(
     {EntryState.SHORTLISTED, EntryState.NOT_SHORTLISTED, EntryState.AWARDED, EntryState.FINALIST}
 )
@@ -108,9 +110,9 @@ def in_deliberation(entry) -> bool:
     return entry.edition.phase == EditionPhase.DELIBERATION
 
 
-@refusal(_("The results are published together, when the edition's results are."))
-def results_being_published(entry) -> bool:
-    return entry.edition.phase == EditionPhase.PUBLISHED
+@refusal(_("The deliberation has started: the shortlist stays as it was confirmed."))
+def deliberation_not_started(entry) -> bool:
+    return entry.edition.deliberation_started_at is None
 
 
 # The jury's decisions are the jury app's permission (jury/rules.py: the secretariat and the
@@ -237,12 +239,23 @@ class EntryWorkflow(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
+        source=[EntryState.SHORTLISTED, EntryState.NOT_SHORTLISTED],
+        target=EntryState.IN_REVIEW,
+        conditions=[in_deliberation, deliberation_not_started, reason_given],
+        permission=JURY_DECISION,
+    )
+    def undo_shortlist(self) -> None:
+        pass
+
+    @transition(
+        field=state,
         source=[EntryState.AWARDED, EntryState.FINALIST],
-        target=EntryState.PUBLISHED,
-        conditions=[results_being_published],
+        target=EntryState.SHORTLISTED,
+        conditions=[in_deliberation, reason_given],
         permission="awards.manage_phases",
     )
-    def publish(self) -> None:
+    def reopen_decision(self) -> None:
+        # The secretariat reopens a locked decision; the chair confirms it again.
         pass
 
     @transition(
@@ -288,6 +301,9 @@ class EditionWorkflow(ConcurrentTransitionMixin, models.Model):
         _("phase"), default=EditionPhase.DRAFT, choices=EditionPhase.choices, protected=True
     )
     results_locked_at = models.DateTimeField(_("results locked"), null=True, blank=True)
+    # When the jury began deliberating on the shortlist (a meeting, a second round, a ballot,
+    # a prize): from then on the shortlist is no longer undone.
+    deliberation_started_at = models.DateTimeField(_("deliberation started"), null=True, blank=True)
     # Not stored: the time of the move, put on the instance by the phase service (see `clock`).
     transition_now: datetime.datetime | None = None
 
@@ -362,5 +378,4 @@ class EditionWorkflow(ConcurrentTransitionMixin, models.Model):
 # that every entry in one of that transition's source states takes with it.
 PHASE_MOVES_ENTRIES = {
     "open_jury_review": "open_review",
-    "publish_results": "publish",
 }

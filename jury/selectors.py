@@ -30,7 +30,6 @@ JURY_STATES = (
     EntryState.NOT_SHORTLISTED,
     EntryState.FINALIST,
     EntryState.AWARDED,
-    EntryState.PUBLISHED,
 )
 
 

@@ -149,7 +149,7 @@ class Entry(EntryWorkflow):
         state = self.state
         if state in UNANNOUNCED_STATES and not self.edition.results_announced:
             state = EntryState.IN_REVIEW
-        return str(WHAT_COMES_NEXT.get(state, WHAT_COMES_NEXT[EntryState.PUBLISHED]))
+        return str(WHAT_COMES_NEXT[state])
 
     @property
     def is_editable(self) -> bool:
@@ -220,7 +220,13 @@ WHAT_COMES_NEXT = {
     EntryState.INELIGIBLE: _(
         "The entry did not meet the eligibility criteria; the reason is on its page."
     ),
-    EntryState.PUBLISHED: _("The results are announced at the ceremony."),
+    # Read only once the results are announced (see `what_comes_next`).
+    EntryState.SHORTLISTED: _("The jury shortlisted the entry; its decision is announced."),
+    EntryState.NOT_SHORTLISTED: _(
+        "The entry was not shortlisted; the best practices are shown in the public gallery."
+    ),
+    EntryState.AWARDED: _("The entry won a prize: its certificate and the results are public."),
+    EntryState.FINALIST: _("The entry was a finalist: its certificate and the results are public."),
 }
 
 

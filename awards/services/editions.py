@@ -83,6 +83,7 @@ EDITION_NOT_COPIED = {
     "projects_since": "moved by the years between the editions",
     "phase": "a new edition starts in preparation",
     "results_locked_at": "a new edition has no decision yet",
+    "deliberation_started_at": "a new edition has not deliberated yet",
     "created_at": "the time of the clone",
 }
 

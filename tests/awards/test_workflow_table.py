@@ -58,7 +58,6 @@ STATE_LABELS = {
     "not_shortlisted": "Not shortlisted",
     "awarded": "Awarded",
     "finalist": "Finalist",
-    "published": "Published",
     "withdrawn": "Withdrawn",
 }
 STATES = tuple(STATE_LABELS)
@@ -75,7 +74,8 @@ ENTRY_TABLE = {
     "not_shortlist": (("in_review",), "not_shortlisted", {SECRETARIAT, CHAIR}),
     "award": (("shortlisted",), "awarded", {SECRETARIAT, CHAIR}),
     "mark_finalist": (("shortlisted",), "finalist", {SECRETARIAT, CHAIR}),
-    "publish": (("awarded", "finalist"), "published", {SECRETARIAT}),
+    "undo_shortlist": (("shortlisted", "not_shortlisted"), "in_review", {SECRETARIAT, CHAIR}),
+    "reopen_decision": (("awarded", "finalist"), "shortlisted", {SECRETARIAT}),
     "withdraw": (("draft", "submitted", "clarification_requested"), "withdrawn", {APPLICANT}),
 }
 # The edition phase a transition's condition needs; the others run while the call is open.
@@ -85,9 +85,10 @@ PHASE_NEEDED = {
     "not_shortlist": "deliberation",
     "award": "deliberation",
     "mark_finalist": "deliberation",
-    "publish": "published",
+    "undo_shortlist": "deliberation",
+    "reopen_decision": "deliberation",
 }
-NEEDS_REASON = {"request_clarification", "mark_ineligible"}
+NEEDS_REASON = {"request_clarification", "mark_ineligible", "undo_shortlist", "reopen_decision"}
 
 PHASE_LABELS = {
     "draft": "In preparation",
@@ -199,8 +200,8 @@ def test_entry_table_names_every_state_and_transition():
 
     assert set(STATES) == {value for value, _ in field.choices}
     assert transitions == set(ENTRY_TABLE)
-    assert len(STATES) == 12
-    assert len(ENTRY_TABLE) == 12
+    assert len(STATES) == 11
+    assert len(ENTRY_TABLE) == 13
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -411,17 +412,22 @@ def test_prize_decision_outside_deliberation_refused(world, state, name, phase):
     )
 
 
-@pytest.mark.parametrize("phase", [p for p in PHASES if p != "published"])
-@pytest.mark.parametrize("state", ["awarded", "finalist"])
-def test_publish_before_edition_publishes_refused(world, state, phase):
-    entry = put(world.entry, state, phase)
+@pytest.mark.parametrize("state", ["shortlisted", "not_shortlisted"])
+def test_shortlist_undone_after_the_deliberation_started_refused(world, state):
+    entry = put(world.entry, state, "deliberation")
+    Edition.objects.filter(pk=entry.edition_id).update(deliberation_started_at=timezone.now())
+    entry = Entry.objects.get(pk=entry.pk)
 
-    assert_refused(
-        entry,
-        "publish",
-        world.users[SECRETARIAT],
-        "The results are published together, when the edition's results are.",
-    )
+    try:
+        assert_refused(
+            entry,
+            "undo_shortlist",
+            world.users[SECRETARIAT],
+            "The deliberation has started: the shortlist stays as it was confirmed.",
+            note="A juror asked to look again.",
+        )
+    finally:
+        Edition.objects.filter(pk=entry.edition_id).update(deliberation_started_at=None)
 
 
 def test_chair_of_another_edition_may_not_decide_prizes(world):
@@ -615,23 +621,21 @@ def test_publish_results_before_announcement_refused(world):
         )
 
 
-def test_publish_results_moves_awarded_and_finalist_entries(world):
+def test_publish_results_leaves_every_entry_its_outcome(world):
+    """Publication is the edition's: an awarded entry stays awarded, so that its certificate
+    and the public results can say so for good."""
     edition = put_edition(world.past_edition, "deliberation")
     by = world.users[SECRETARIAT]
-    published = [put(EntryFactory(edition=edition), s) for s in ("awarded", "finalist")]
-    untouched = {
+    outcomes = {
         put(EntryFactory(edition=edition), state).pk: state
-        for state in ("not_shortlisted", "ineligible", "withdrawn", "draft")
+        for state in ("awarded", "finalist", "not_shortlisted", "ineligible", "withdrawn", "draft")
     }
 
     with time_machine.travel(edition.announcement_at, tick=False):
         change_phase(edition=edition, name="publish_results", by=by)
 
-    states = dict(Entry.objects.filter(edition=edition).values_list("pk", "state"))
-    assert states == {**{e.pk: "published" for e in published}, **untouched}
-    logs = EntryTransition.objects.order_by("entry_id")
-    assert [(t.entry_id, t.transition, t.source_state, t.target_state, t.by) for t in logs] == [
-        (published[0].pk, "publish", "awarded", "published", by),
-        (published[1].pk, "publish", "finalist", "published", by),
-    ]
-    assert EditionPhaseChange.objects.get().entries_moved == 2
+    assert dict(Entry.objects.filter(edition=edition).values_list("pk", "state")) == outcomes
+    assert not EntryTransition.objects.exists()
+    assert EditionPhaseChange.objects.get().entries_moved == 0
+    awarded = Entry.objects.get(pk=next(pk for pk, s in outcomes.items() if s == "awarded"))
+    assert awarded.announced_state_label == "Awarded"
