@@ -1,7 +1,8 @@
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -45,9 +46,24 @@ class JuryMember(models.Model):
         return f"{self.user} ({self.edition.year})"
 
 
+class RankingMethod(models.TextChoices):
+    """The ways of ranking a round's entries (jury/ranking.py defines each)."""
+
+    MEAN = "mean", _("Mean score")
+    MEDIAN = "median", _("Median score")
+    NORMALISED_MEAN = "normalised_mean", _("Normalised mean (each juror's severity corrected)")
+    BORDA = "borda", _("Borda count (each juror's order)")
+
+
+class TieBreak(models.TextChoices):
+    NONE = "", _("None: equal values share a rank")
+    CRITERION = "criterion", _("The higher mean on a chosen criterion")
+    EVALUATIONS = "evaluations", _("More evaluations")
+
+
 class JurySettings(models.Model):
     """How an edition's jury works: how many jurors per entry, which conflicts are automatic,
-    when scores become visible."""
+    when scores become visible, and how the ranking is read."""
 
     edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="jury_settings")
     jurors_per_entry = models.PositiveSmallIntegerField(
@@ -66,6 +82,45 @@ class JurySettings(models.Model):
     )
     hide_scores_until_closed = models.BooleanField(
         _("keep others' scores hidden until scoring closes"), default=False
+    )
+    ranking_method = models.CharField(
+        _("ranking method for the shortlist"),
+        max_length=20,
+        choices=RankingMethod.choices,
+        default=RankingMethod.MEAN,
+    )
+    min_evaluations = models.PositiveSmallIntegerField(
+        _("evaluations a juror needs to be normalised against their own scores"),
+        default=3,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+        help_text=_(
+            "A juror with fewer evaluations is normalised against the whole round's scores."
+        ),
+    )
+    disagreement_threshold = models.DecimalField(
+        _("disagreement threshold"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("2.00"),
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10"))],
+        help_text=_(
+            "An entry whose scores have a standard deviation at least this large (on 0 to 10) "
+            "is marked as one the jurors disagree on."
+        ),
+    )
+    tie_break = models.CharField(
+        _("tie-break"), max_length=20, choices=TieBreak.choices, default=TieBreak.NONE, blank=True
+    )
+    tie_break_criterion = models.ForeignKey(
+        "Criterion",
+        verbose_name=_("criterion that breaks ties"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    jurors_see_ranking = models.BooleanField(
+        _("jurors see the ranking once scoring has closed"), default=False
     )
 
     class Meta:
@@ -259,3 +314,135 @@ class Reopening(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evaluation} reopened {self.at:%Y-%m-%d}"
+
+
+class Deliberation(models.Model):
+    """The jury's decision on one edition: the shortlist it works from, the meeting, the lock.
+
+    The prizes are rows of their own (Prize); the moves they cause are the entries' own
+    transitions, and every step is logged (DecisionEvent)."""
+
+    edition = models.OneToOneField(Edition, on_delete=models.CASCADE, related_name="deliberation")
+    round = models.PositiveSmallIntegerField(_("round the shortlist was drawn from"), default=1)
+    shortlist_method = models.CharField(
+        _("ranking method of the shortlist"), max_length=20, choices=RankingMethod.choices
+    )
+    shortlist_confirmed_at = models.DateTimeField(_("shortlist confirmed"), null=True, blank=True)
+    shortlist_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    joint_prizes_allowed = models.BooleanField(
+        _("joint prizes allowed by the chair"), default=False
+    )
+    # The entry under discussion in meeting mode; every open board follows it.
+    current_entry = models.ForeignKey(
+        Entry, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("decision confirmed"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("deliberation")
+        verbose_name_plural = _("deliberations")
+
+    def __str__(self) -> str:
+        return str(self.edition)
+
+
+class Prize(models.Model):
+    """One of the jury's prizes, or a finalist's place: the outcome certificates and the public
+    results read, whatever becomes of the entry's state."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first", _("1st prize")
+        SECOND = "second", _("2nd prize")
+        THIRD = "third", _("3rd prize")
+        SPECIAL = "special", _("Special prize")
+        FINALIST = "finalist", _("Finalist")
+
+    # Prizes ranked 1st to 3rd: one each, unless the chair allowed joint prizes.
+    RANKED = (Kind.FIRST, Kind.SECOND, Kind.THIRD)
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="prizes")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="prizes")
+    kind = models.CharField(_("prize"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name of the special prize"), max_length=200, blank=True)
+    citation = text_field(_("citation"), max_length=NOTE_MAX_CHARS, blank=True)
+    rationale = text_field(_("rationale"), max_length=LONG_TEXT_MAX_CHARS, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("recorded"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("prize")
+        verbose_name_plural = _("prizes")
+        ordering = ["edition", "kind", "name", "pk"]
+        constraints = [
+            # An entry holds one ranked prize (or a finalist's place) at most; special prizes
+            # come on top of it.
+            models.UniqueConstraint(
+                fields=["edition", "entry"],
+                condition=~Q(kind="special"),
+                name="prize_one_ranked_per_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "name"],
+                condition=Q(kind="special"),
+                name="prize_special_name_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="special") | ~Q(name=""),
+                name="prize_special_has_a_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name if self.kind == self.Kind.SPECIAL else self.get_kind_display()
+
+    @property
+    def title(self) -> str:
+        """What the prize is called where it is announced."""
+        return str(self)
+
+    @property
+    def order(self) -> int:
+        """Where the prize stands in a list of the results: 1st, 2nd, 3rd, special, finalist."""
+        return list(self.Kind.values).index(self.kind)
+
+
+class DecisionEvent(models.Model):
+    """One step of the jury's decision, with who took it, when and why."""
+
+    class Kind(models.TextChoices):
+        SHORTLIST_CONFIRMED = "shortlist_confirmed", _("Shortlist confirmed")
+        SHORTLIST_UNDONE = "shortlist_undone", _("Shortlist undone")
+        DELIBERATION_STARTED = "deliberation_started", _("Deliberation started")
+        JOINT_PRIZES_ALLOWED = "joint_prizes_allowed", _("Joint prizes allowed")
+        JOINT_PRIZES_WITHDRAWN = "joint_prizes_withdrawn", _("Joint prizes no longer allowed")
+        PRIZE_RECORDED = "prize_recorded", _("Prize recorded")
+        PRIZE_REMOVED = "prize_removed", _("Prize removed")
+        DECISION_CONFIRMED = "decision_confirmed", _("Decision confirmed and locked")
+        DECISION_REOPENED = "decision_reopened", _("Decision reopened")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="decision_events")
+    kind = models.CharField(_("step"), max_length=30, choices=Kind.choices)
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"))
+    note = text_field(_("note"), max_length=LONG_TEXT_MAX_CHARS, blank=True)
+
+    class Meta:
+        verbose_name = _("decision step")
+        verbose_name_plural = _("decision steps")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.at:%Y-%m-%d %H:%M})"

@@ -58,9 +58,19 @@ def carry_over_jury_pool(*, source: Edition, edition: Edition, **kwargs: object)
     previous jury as its pool, each member to be invited again, with its rubric and jury
     settings."""
     copy_rows(JuryMember, source.jury_members.all(), not_copied=MEMBER_NOT_COPIED, edition=edition)
-    copy_rows(Criterion, source.criteria.all(), not_copied={}, edition=edition)
+    originals = list(source.criteria.all())
+    copies = copy_rows(Criterion, originals, not_copied={}, edition=edition)
+    copy_of = {original.pk: copy for original, copy in zip(originals, copies, strict=True)}
     JurySettings.objects.filter(edition=edition).delete()
-    copy_rows(JurySettings, [settings_for(source)], not_copied={}, edition=edition)
+    source_settings = settings_for(source)
+    copy_rows(
+        JurySettings,
+        [source_settings],
+        not_copied={},
+        edition=edition,
+        # The tie-break names the clone's own copy of the criterion.
+        tie_break_criterion=copy_of.get(source_settings.tie_break_criterion_id),
+    )
 
 
 def add_default_criteria(*, edition: Edition) -> list[Criterion]:

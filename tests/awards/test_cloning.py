@@ -51,6 +51,11 @@ SETTINGS_VALUES = {
     "conflict_same_country": False,
     "conflict_same_organisation": False,
     "hide_scores_until_closed": True,
+    "ranking_method": "borda",
+    "min_evaluations": 4,
+    "disagreement_threshold": Decimal("1.50"),
+    "tie_break": "evaluations",
+    "jurors_see_ranking": True,
 }
 
 
@@ -66,7 +71,7 @@ def values(row, names) -> dict:
         (EligibilityCriterion, CHECKLIST_VALUES, {"edition": ""}),
         (ReminderRule, REMINDER_VALUES, {"edition": ""}),
         (Criterion, CRITERION_VALUES, {"edition": ""}),
-        (JurySettings, SETTINGS_VALUES, {"edition": ""}),
+        (JurySettings, {**SETTINGS_VALUES, "tie_break_criterion": None}, {"edition": ""}),
         (
             JuryMember,
             {"user": None, "is_chair": None, "country": None, "organisation": None},
@@ -116,3 +121,20 @@ def test_clone_takes_over_every_copied_field():
 def test_a_field_said_not_copied_must_exist():
     with pytest.raises(LookupError, match="Question has no field colour"):
         copied_fields(Question, {"colour": "gone"})
+
+
+def test_clone_breaks_ties_on_its_own_copy_of_the_criterion():
+    source = EditionFactory(year=2024, title="PLATFORMAwards 2024")
+    Criterion.objects.filter(edition=source).delete()
+    first = Criterion.objects.create(edition=source, position=1, name="Impact")
+    chosen = Criterion.objects.create(edition=source, position=2, name="Sustainability")
+    JurySettings.objects.update_or_create(
+        edition=source, defaults={"tie_break": "criterion", "tie_break_criterion": chosen}
+    )
+
+    target = clone_edition(source=source, by=SecretariatFactory())
+
+    settings = JurySettings.objects.get(edition=target)
+    assert settings.tie_break_criterion.edition == target
+    assert settings.tie_break_criterion.name == "Sustainability"
+    assert settings.tie_break_criterion not in (first, chosen)
