@@ -29,6 +29,40 @@ def chairs_jury_of_entry(user, entry) -> bool:
 
 
 @rules.predicate
+def chairs_jury_of_edition(user, edition) -> bool:
+    return (
+        edition is not None
+        and user.is_authenticated
+        and user.jury_memberships.filter(
+            edition_id=edition.pk, is_chair=True, accepted_at__isnull=False
+        ).exists()
+    )
+
+
+@rules.predicate
+def sits_on_jury_of_edition(user, edition) -> bool:
+    return (
+        edition is not None
+        and user.is_authenticated
+        and user.jury_memberships.filter(edition_id=edition.pk, accepted_at__isnull=False).exists()
+    )
+
+
+@rules.predicate
+def edition_shows_jurors_the_ranking(user, edition) -> bool:
+    """The edition lets its jurors see the ranking, and scoring is over for everyone."""
+    if edition is None:
+        return False
+    from django.utils import timezone
+
+    from .models import JurySettings
+    from .selectors import scoring_closes_for_all
+
+    shows = JurySettings.objects.filter(edition=edition, jurors_see_ranking=True).exists()
+    return shows and timezone.now() > scoring_closes_for_all(edition)
+
+
+@rules.predicate
 def scores_entry(user, entry) -> bool:
     """Assigned to the entry, and not in conflict with it."""
     if entry is None or not user.is_authenticated:
@@ -52,3 +86,15 @@ rules.add_perm("jury.view_entry", scores_entry)
 rules.add_perm("jury.manage_jury", is_secretariat)
 # The chair and the secretariat record the jury's decisions (shortlist, prizes).
 rules.add_perm("jury.decide_prizes", is_secretariat | chairs_jury_of_entry)
+# Of an edition: the chair and the secretariat run the deliberation (meeting, prizes); the
+# chair alone confirms the decision, which locks it; the whole jury reads the board.
+rules.add_perm("jury.run_deliberation", is_secretariat | chairs_jury_of_edition)
+rules.add_perm("jury.confirm_decision", chairs_jury_of_edition)
+rules.add_perm("jury.view_deliberation", is_secretariat | sits_on_jury_of_edition)
+# The ranking: the secretariat and the chair; the jurors once scoring is over, if allowed.
+rules.add_perm(
+    "jury.view_ranking",
+    is_secretariat
+    | chairs_jury_of_edition
+    | (sits_on_jury_of_edition & edition_shows_jurors_the_ranking),
+)

@@ -69,7 +69,7 @@ def carry_over_jury_pool(*, source: Edition, edition: Edition, **kwargs: object)
         not_copied={},
         edition=edition,
         # The tie-break names the clone's own copy of the criterion.
-        tie_break_criterion=copy_of.get(source_settings.tie_break_criterion_id),
+        tie_break_criterion=copy_of.get(source_settings.tie_break_criterion_id or 0),
     )
 
 

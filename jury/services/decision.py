@@ -1,0 +1,381 @@
+"""The jury's decision: the shortlist, the deliberation, the prizes, the lock and its reopening.
+
+Each step locks the edition's row, checks who may take it, moves entries only through their
+transitions (awards.services.transitions) and writes one DecisionEvent, all in one transaction.
+"""
+
+import datetime
+from collections.abc import Collection
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from awards.models import Edition, Entry
+from awards.services.transitions import transition_entry
+from awards.workflow import EditionPhase, EntryState
+
+from ..models import DecisionEvent, Deliberation, Prize, RankingMethod
+from .common import JuryRefused, lock_edition
+
+
+class DecisionRefused(JuryRefused):
+    """A step of the decision that cannot be taken; the message says why."""
+
+
+def deliberation_for(edition: Edition) -> Deliberation:
+    """The edition's deliberation record (made the first time it is asked for)."""
+    return Deliberation.objects.get_or_create(
+        edition=edition, defaults={"shortlist_method": RankingMethod.MEAN}
+    )[0]
+
+
+def _log(
+    edition: Edition,
+    kind: str,
+    *,
+    by: User | None,
+    now: datetime.datetime,
+    entry: Entry | None = None,
+    note: str = "",
+) -> DecisionEvent:
+    return DecisionEvent.objects.create(
+        edition=edition, kind=kind, entry=entry, by=by, at=now, note=note
+    )
+
+
+def _require(by: User, permission: str, edition: Edition) -> None:
+    if not by.has_perm(permission, edition):
+        raise DecisionRefused(_("You are not allowed to take this step."))
+
+
+def _in_deliberation(edition: Edition) -> None:
+    if edition.phase != EditionPhase.DELIBERATION:
+        raise DecisionRefused(
+            _("The jury's deliberation for this edition has not started, or is over.")
+        )
+
+
+def _not_locked(edition: Edition) -> None:
+    if edition.results_locked_at is not None:
+        raise DecisionRefused(
+            _(
+                "The decision is confirmed and locked: nothing changes it unless the "
+                "secretariat reopens it."
+            )
+        )
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise DecisionRefused(_("Say why: a reason is required for this step."))
+    return reason
+
+
+# The shortlist -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_shortlist(
+    *,
+    edition: Edition,
+    entries: Collection[int],
+    method: str,
+    by: User,
+    round: int = 1,
+    now: datetime.datetime | None = None,
+) -> Deliberation:
+    """Shortlist the entries chosen (ids) and not-shortlist every other entry in review.
+
+    Refused outside deliberation, for an empty choice, for more entries than are in review,
+    or for an entry that is not in review."""
+    now = now or timezone.now()
+    _require(by, "jury.manage_jury", edition)
+    edition = lock_edition(edition.pk)
+    _in_deliberation(edition)
+    if method not in RankingMethod.values:
+        raise DecisionRefused(_("Choose one of the ranking methods."))
+    in_review = list(edition.entries.filter(state=EntryState.IN_REVIEW).order_by("pk"))
+    if not in_review:
+        raise DecisionRefused(_("No entry is in jury review: the shortlist is already confirmed."))
+    chosen = set(entries)
+    if not chosen:
+        raise DecisionRefused(_("Choose at least one entry for the shortlist."))
+    if len(chosen) > len(in_review):
+        raise DecisionRefused(
+            _("The shortlist cannot hold more entries (%(chosen)s) than are in review (%(count)s).")
+            % {"chosen": len(chosen), "count": len(in_review)}
+        )
+    if chosen - {entry.pk for entry in in_review}:
+        raise DecisionRefused(_("Only entries in jury review can be shortlisted."))
+    for entry in in_review:
+        name = "shortlist" if entry.pk in chosen else "not_shortlist"
+        transition_entry(entry=entry, name=name, by=by, now=now)
+    deliberation = deliberation_for(edition)
+    deliberation.round = round
+    deliberation.shortlist_method = method
+    deliberation.shortlist_confirmed_at = now
+    deliberation.shortlist_confirmed_by = by
+    deliberation.save()
+    references = ", ".join(e.reference for e in in_review if e.pk in chosen)
+    _log(edition, DecisionEvent.Kind.SHORTLIST_CONFIRMED, by=by, now=now, note=references)
+    return deliberation
+
+
+@transaction.atomic
+def undo_shortlist(
+    *, edition: Edition, by: User, reason: str, now: datetime.datetime | None = None
+) -> int:
+    """Every shortlisted and not shortlisted entry back in review, until the deliberation
+    starts; returns how many entries moved."""
+    now = now or timezone.now()
+    _require(by, "jury.manage_jury", edition)
+    reason = _reason(reason)
+    edition = lock_edition(edition.pk)
+    _in_deliberation(edition)
+    if edition.deliberation_started_at is not None:
+        raise DecisionRefused(
+            _("The deliberation has started: the shortlist stays as it was confirmed.")
+        )
+    moved = list(
+        edition.entries.filter(state__in=[EntryState.SHORTLISTED, EntryState.NOT_SHORTLISTED])
+    )
+    if not moved:
+        raise DecisionRefused(_("There is no shortlist to undo."))
+    for entry in moved:
+        transition_entry(entry=entry, name="undo_shortlist", by=by, note=reason, now=now)
+    Deliberation.objects.filter(edition=edition).update(
+        shortlist_confirmed_at=None, shortlist_confirmed_by=None
+    )
+    _log(edition, DecisionEvent.Kind.SHORTLIST_UNDONE, by=by, now=now, note=reason)
+    return len(moved)
+
+
+# The deliberation ----------------------------------------------------------------------------
+
+
+def _start(edition: Edition, *, by: User, now: datetime.datetime) -> None:
+    """From now on the shortlist stands (the first meeting, prize or ballot starts it)."""
+    if edition.deliberation_started_at is None:
+        Edition.objects.filter(pk=edition.pk).update(deliberation_started_at=now)
+        edition.deliberation_started_at = now
+        _log(edition, DecisionEvent.Kind.DELIBERATION_STARTED, by=by, now=now)
+
+
+def _shortlisted(edition: Edition) -> None:
+    if not edition.entries.filter(state=EntryState.SHORTLISTED).exists():
+        raise DecisionRefused(_("The shortlist has not been confirmed yet."))
+
+
+@transaction.atomic
+def discuss(
+    *, edition: Edition, entry: Entry | None, by: User, now: datetime.datetime | None = None
+) -> Deliberation:
+    """Meeting mode: the entry under discussion, which every open board follows (None ends
+    the discussion). The first discussion starts the deliberation."""
+    now = now or timezone.now()
+    _require(by, "jury.run_deliberation", edition)
+    edition = lock_edition(edition.pk)
+    _in_deliberation(edition)
+    _shortlisted(edition)
+    if entry is not None:
+        if entry.edition_id != edition.pk or entry.state not in (
+            EntryState.SHORTLISTED,
+            EntryState.AWARDED,
+            EntryState.FINALIST,
+        ):
+            raise DecisionRefused(_("Only a shortlisted entry can be discussed."))
+        _start(edition, by=by, now=now)
+    deliberation = deliberation_for(edition)
+    deliberation.current_entry = entry
+    deliberation.save(update_fields=["current_entry"])
+    return deliberation
+
+
+@transaction.atomic
+def allow_joint_prizes(
+    *, edition: Edition, allowed: bool, by: User, now: datetime.datetime | None = None
+) -> Deliberation:
+    """The chair's explicit word that two entries may share a 1st, 2nd or 3rd prize."""
+    now = now or timezone.now()
+    _require(by, "jury.confirm_decision", edition)
+    edition = lock_edition(edition.pk)
+    _in_deliberation(edition)
+    _not_locked(edition)
+    deliberation = deliberation_for(edition)
+    if not allowed and _joint_prizes(edition):
+        raise DecisionRefused(_("Some prizes are shared: remove one of each shared prize first."))
+    if deliberation.joint_prizes_allowed != allowed:
+        deliberation.joint_prizes_allowed = allowed
+        deliberation.save(update_fields=["joint_prizes_allowed"])
+        kind = (
+            DecisionEvent.Kind.JOINT_PRIZES_ALLOWED
+            if allowed
+            else DecisionEvent.Kind.JOINT_PRIZES_WITHDRAWN
+        )
+        _log(edition, kind, by=by, now=now)
+    return deliberation
+
+
+def _joint_prizes(edition: Edition) -> bool:
+    kinds = list(edition.prizes.filter(kind__in=Prize.RANKED).values_list("kind", flat=True))
+    return len(kinds) != len(set(kinds))
+
+
+# Prizes --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_prize(
+    *,
+    edition: Edition,
+    entry: Entry,
+    kind: str,
+    by: User,
+    rationale: str,
+    name: str = "",
+    citation: str = "",
+    now: datetime.datetime | None = None,
+) -> Prize:
+    """A 1st, 2nd or 3rd prize, or a special prize created on the spot, for a shortlisted
+    entry, with a written rationale. The first prize recorded starts the deliberation."""
+    now = now or timezone.now()
+    _require(by, "jury.run_deliberation", edition)
+    edition = lock_edition(edition.pk)
+    _in_deliberation(edition)
+    _not_locked(edition)
+    name, citation, rationale = name.strip(), citation.strip(), rationale.strip()
+    if kind not in (*Prize.RANKED, Prize.Kind.SPECIAL):
+        raise DecisionRefused(_("Choose the 1st, 2nd or 3rd prize, or a special prize."))
+    if entry.edition_id != edition.pk or entry.state != EntryState.SHORTLISTED:
+        raise DecisionRefused(_("Only a shortlisted entry can receive a prize."))
+    if not rationale:
+        raise DecisionRefused(_("Write the jury's rationale for this prize."))
+    prizes = edition.prizes.select_related("entry")
+    if kind == Prize.Kind.SPECIAL:
+        if not name:
+            raise DecisionRefused(_("A special prize needs a name."))
+        if prizes.filter(kind=kind, name__iexact=name).exists():
+            raise DecisionRefused(
+                _("There is already a special prize named “%(name)s”.") % {"name": name}
+            )
+    else:
+        name = ""
+        held = prizes.filter(entry=entry, kind__in=Prize.RANKED).first()
+        if held is not None:
+            raise DecisionRefused(
+                _("This entry already has the %(prize)s; remove it first to change it.")
+                % {"prize": held.get_kind_display()}
+            )
+        other = prizes.filter(kind=kind).first()
+        if other is not None and not deliberation_for(edition).joint_prizes_allowed:
+            raise DecisionRefused(
+                _(
+                    "%(entry)s already has the %(prize)s. A prize is shared only when the chair "
+                    "allows joint prizes."
+                )
+                % {"entry": other.entry.reference, "prize": other.get_kind_display()}
+            )
+    _start(edition, by=by, now=now)
+    prize = Prize.objects.create(
+        edition=edition,
+        entry=entry,
+        kind=kind,
+        name=name,
+        citation=citation,
+        rationale=rationale,
+        decided_by=by,
+        decided_at=now,
+    )
+    _log(edition, DecisionEvent.Kind.PRIZE_RECORDED, by=by, now=now, entry=entry, note=str(prize))
+    return prize
+
+
+@transaction.atomic
+def remove_prize(
+    *, prize: Prize, by: User, reason: str = "", now: datetime.datetime | None = None
+) -> None:
+    now = now or timezone.now()
+    edition = prize.edition
+    _require(by, "jury.run_deliberation", edition)
+    edition = lock_edition(edition.pk)
+    _in_deliberation(edition)
+    _not_locked(edition)
+    if prize.kind == Prize.Kind.FINALIST:
+        raise DecisionRefused(_("A finalist's place follows from the shortlist."))
+    note = f"{prize}: {reason.strip()}" if reason.strip() else str(prize)
+    entry = prize.entry
+    Prize.objects.filter(pk=prize.pk).delete()
+    _log(edition, DecisionEvent.Kind.PRIZE_REMOVED, by=by, now=now, entry=entry, note=note)
+
+
+# The lock ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def confirm_decision(*, edition: Edition, by: User, now: datetime.datetime | None = None) -> int:
+    """The chair confirms the prizes: each shortlisted entry with a prize is awarded, every
+    other one is a finalist (a Prize row of its own); the decision is locked, which is what
+    publishing the results waits for. Returns how many entries were awarded."""
+    now = now or timezone.now()
+    _require(by, "jury.confirm_decision", edition)
+    edition = lock_edition(edition.pk)
+    _in_deliberation(edition)
+    _not_locked(edition)
+    prizes = list(edition.prizes.all())
+    if not prizes:
+        raise DecisionRefused(_("No prize has been recorded: record the prizes first."))
+    if _joint_prizes(edition) and not deliberation_for(edition).joint_prizes_allowed:
+        raise DecisionRefused(_("Some prizes are shared, which only the chair may allow."))
+    winners = {prize.entry_id for prize in prizes}
+    awarded = 0
+    for entry in edition.entries.filter(state=EntryState.SHORTLISTED).order_by("pk"):
+        if entry.pk in winners:
+            transition_entry(entry=entry, name="award", by=by, now=now)
+            awarded += 1
+        else:
+            transition_entry(entry=entry, name="mark_finalist", by=by, now=now)
+            Prize.objects.create(
+                edition=edition,
+                entry=entry,
+                kind=Prize.Kind.FINALIST,
+                decided_by=by,
+                decided_at=now,
+            )
+    edition.prizes.update(confirmed_at=now)
+    Edition.objects.filter(pk=edition.pk).update(results_locked_at=now)
+    Deliberation.objects.filter(edition=edition).update(
+        confirmed_at=now, confirmed_by=by, current_entry=None
+    )
+    _log(edition, DecisionEvent.Kind.DECISION_CONFIRMED, by=by, now=now)
+    return awarded
+
+
+@transaction.atomic
+def reopen_decision(
+    *, edition: Edition, by: User, reason: str, now: datetime.datetime | None = None
+) -> int:
+    """The secretariat reopens a locked decision before the results are published, with a
+    reason: awarded and finalist entries back to shortlisted, the finalists' places undone,
+    the lock lifted; the chair must confirm again. Returns how many entries moved."""
+    now = now or timezone.now()
+    _require(by, "jury.manage_jury", edition)
+    reason = _reason(reason)
+    edition = lock_edition(edition.pk)
+    if edition.phase != EditionPhase.DELIBERATION:
+        raise DecisionRefused(
+            _("The results are published: the decision can no longer be reopened.")
+        )
+    if edition.results_locked_at is None:
+        raise DecisionRefused(_("The decision is not confirmed: there is nothing to reopen."))
+    moved = list(edition.entries.filter(state__in=[EntryState.AWARDED, EntryState.FINALIST]))
+    for entry in moved:
+        transition_entry(entry=entry, name="reopen_decision", by=by, note=reason, now=now)
+    edition.prizes.filter(kind=Prize.Kind.FINALIST).delete()
+    edition.prizes.update(confirmed_at=None)
+    Edition.objects.filter(pk=edition.pk).update(results_locked_at=None)
+    Deliberation.objects.filter(edition=edition).update(confirmed_at=None, confirmed_by=None)
+    _log(edition, DecisionEvent.Kind.DECISION_REOPENED, by=by, now=now, note=reason)
+    return len(moved)
