@@ -8,13 +8,22 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.addresses import EmailAddressField
-from awards.models import Entry
-from core.forms import BoundedDateTimeField, PartialFormMixin
-from core.limits import LONG_TEXT_MAX_CHARS
+from awards.models import SDG_NAMES, Entry
+from awards.workflow import EntryState
+from core.forms import BoundedDateTimeField, ModelIdsField, PartialFormMixin
+from core.limits import LONG_TEXT_MAX_CHARS, NOTE_MAX_CHARS
 from core.rows import CappedFormSetMixin, RowChanges, row_changes
 
 from .marks import BOTH_MARKS, NOT_APPLICABLE, Score, value_problem
-from .models import MAX_CRITERIA, Criterion, JuryMember, JurySettings
+from .models import (
+    MAX_CRITERIA,
+    Criterion,
+    JuryMember,
+    JurySettings,
+    Prize,
+    RankingMethod,
+    TieBreak,
+)
 from .selectors import JURY_STATES
 from .services.editions import TOO_MANY_CRITERIA, CriterionRow
 
@@ -271,3 +280,175 @@ class ScoreSheetForm(PartialFormMixin, forms.Form):
 
     def first_error(self) -> str:
         return next(iter(self.errors.values()))[0]
+
+
+# The ranking and the decision ----------------------------------------------------------------
+
+
+class RankingSettingsForm(forms.ModelForm):
+    """How the secretariat reads the ranking: its method, M, the disagreement threshold and
+    the tie-break, and whether jurors see it once scoring is over."""
+
+    class Meta:
+        model = JurySettings
+        fields = [
+            "ranking_method",
+            "min_evaluations",
+            "disagreement_threshold",
+            "tie_break",
+            "tie_break_criterion",
+            "jurors_see_ranking",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tie_break_criterion"].queryset = Criterion.objects.filter(
+            edition_id=self.instance.edition_id
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("tie_break") == TieBreak.CRITERION and not data.get("tie_break_criterion"):
+            self.add_error("tie_break_criterion", _("Choose the criterion that breaks ties."))
+        if data.get("tie_break") != TieBreak.CRITERION:
+            data["tie_break_criterion"] = None
+        return data
+
+
+class RankingFilterForm(forms.Form):
+    """What the ranking page shows: a query string, read here and nowhere else."""
+
+    PER_PAGE = 50
+
+    round = forms.TypedChoiceField(label=_("Round"), coerce=int, required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=RankingMethod.choices, required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    sdg = forms.TypedChoiceField(label=_("Goal"), coerce=int, required=False, empty_value=None)
+    disagreement = forms.BooleanField(
+        label=_("Only entries the jurors disagree on"), required=False
+    )
+    page = forms.IntegerField(min_value=1, max_value=10**6, required=False)
+
+    def __init__(self, *args, rounds: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].choices = [(r, _("Round %(round)s") % {"round": r}) for r in rounds]
+        self.fields["country"].choices = [("", _("Any country")), *countries]
+        self.fields["sdg"].choices = [
+            ("", _("Any goal")),
+            *((number, f"{number}. {name}") for number, name in SDG_NAMES.items()),
+        ]
+
+    def value(self, name: str, default: object) -> object:
+        """The cleaned value, or `default` when the field was left out or could not be read
+        (a page never fails over a query string: the form says what it could not read)."""
+        if not self.is_bound or (not self.is_valid() and name in self.errors):
+            return default
+        value = self.cleaned_data.get(name)
+        return default if value in (None, "") else value
+
+
+class MethodForm(forms.Form):
+    method = forms.ChoiceField(choices=RankingMethod.choices, required=False)
+
+
+class ShortlistForm(forms.Form):
+    method = forms.ChoiceField(label=_("Ranked by"), choices=RankingMethod.choices)
+    entries = ModelIdsField(
+        label=_("Shortlisted entries"),
+        queryset=Entry.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one entry for the shortlist.")},
+    )
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entries"].queryset = edition.entries.filter(state=EntryState.IN_REVIEW)
+
+
+class PrizeForm(forms.Form):
+    entry = forms.ModelChoiceField(label=_("Entry"), queryset=Entry.objects.none())
+    kind = forms.ChoiceField(
+        label=_("Prize"),
+        choices=[(k.value, k.label) for k in (*Prize.RANKED, Prize.Kind.SPECIAL)],
+    )
+    name = forms.CharField(
+        label=_("Name of the special prize"),
+        max_length=200,
+        required=False,
+        help_text=_("Only for a special prize, e.g. “Youth engagement”."),
+    )
+    citation = forms.CharField(
+        label=_("Citation"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE_MAX_CHARS,
+        required=False,
+        help_text=_("Read at the ceremony and printed on the certificate."),
+    )
+    rationale = forms.CharField(
+        label=_("The jury's rationale"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=LONG_TEXT_MAX_CHARS,
+    )
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = (
+            edition.entries.filter(state=EntryState.SHORTLISTED)
+            .select_related("edition")
+            .order_by("number")
+        )
+        self.fields["entry"].label_from_instance = lambda e: f"{e.reference} · {e.title}"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Prize.Kind.SPECIAL and not (data.get("name") or "").strip():
+            self.add_error("name", _("A special prize needs a name."))
+        return data
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE_MAX_CHARS,
+        required=False,
+    )
+
+
+class JointPrizesForm(forms.Form):
+    allowed = forms.BooleanField(label=_("Allow joint prizes"), required=False)
+
+
+class DiscussForm(forms.Form):
+    entry = forms.ModelChoiceField(
+        label=_("Entry under discussion"), queryset=Entry.objects.none(), required=False
+    )
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = edition.entries.filter(
+            state__in=[EntryState.SHORTLISTED, EntryState.AWARDED, EntryState.FINALIST]
+        ).select_related("edition")
+        self.fields["entry"].label_from_instance = lambda e: f"{e.reference} · {e.title}"
+
+
+class ExportForm(forms.Form):
+    KINDS = [
+        ("evaluations", _("Evaluations, one row per criterion score")),
+        ("ranking", _("Ranking, one row per entry")),
+        ("summary", _("Round summary and juror severity")),
+        ("conflicts", _("Conflicts of interest and recusals")),
+        ("decision", _("The decision: prizes and rationale")),
+    ]
+    FORMATS = [("csv", "CSV"), ("xlsx", "XLSX (Excel)")]
+
+    kind = forms.ChoiceField(label=_("What"), choices=KINDS)
+    format = forms.ChoiceField(label=_("Format"), choices=FORMATS, initial="xlsx")
+    round = forms.TypedChoiceField(label=_("Round"), coerce=int, required=False)
+    pseudonymise = forms.BooleanField(
+        label=_("Pseudonymise: juror codes instead of names"), required=False
+    )
+
+    def __init__(self, *args, rounds: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].choices = [(r, _("Round %(round)s") % {"round": r}) for r in rounds]

@@ -25,6 +25,7 @@ from .decision import (
     record_prize,
     remove_prize,
     reopen_decision,
+    save_ranking_settings,
     undo_shortlist,
 )
 from .editions import (
@@ -79,6 +80,7 @@ __all__ = [
     "remove_prize",
     "reopen_decision",
     "rubric_locked",
+    "save_ranking_settings",
     "save_rubric",
     "save_settings",
     "set_assignment",

@@ -16,7 +16,7 @@ from awards.models import Edition, Entry
 from awards.services.transitions import transition_entry
 from awards.workflow import EditionPhase, EntryState
 
-from ..models import DecisionEvent, Deliberation, Prize, RankingMethod
+from ..models import DecisionEvent, Deliberation, JurySettings, Prize, RankingMethod, TieBreak
 from .common import JuryRefused, lock_edition
 
 
@@ -379,3 +379,20 @@ def reopen_decision(
     Deliberation.objects.filter(edition=edition).update(confirmed_at=None, confirmed_by=None)
     _log(edition, DecisionEvent.Kind.DECISION_REOPENED, by=by, now=now, note=reason)
     return len(moved)
+
+
+@transaction.atomic
+def save_ranking_settings(*, settings: JurySettings, by: User) -> JurySettings:
+    """The ranking's method, M, threshold, tie-break and the jurors' view, as the secretariat
+    set them; a tie-break on a criterion names one of the edition's own."""
+    _require(by, "jury.manage_jury", settings.edition)
+    lock_edition(settings.edition_id)
+    criterion = settings.tie_break_criterion
+    if settings.tie_break == TieBreak.CRITERION and (
+        criterion is None or criterion.edition_id != settings.edition_id
+    ):
+        raise DecisionRefused(_("Choose the criterion that breaks ties."))
+    if settings.tie_break != TieBreak.CRITERION:
+        settings.tie_break_criterion = None
+    settings.save()
+    return settings

@@ -1,5 +1,21 @@
-"""The jury's pages: the juror's (juror.py) and the secretariat's (secretariat.py)."""
+"""The jury's pages: the juror's (juror.py), the secretariat's (secretariat.py), and the
+decision's: ranking, shortlist, board, prizes and exports (decision.py)."""
 
+from .decision import (
+    board,
+    board_current,
+    confirm_decision,
+    decision,
+    discuss,
+    exports,
+    joint_prizes,
+    ranking,
+    ranking_settings,
+    remove_prize,
+    reopen_decision,
+    shortlist,
+    undo_shortlist,
+)
 from .juror import attachment, declare_conflict, invitation, juror_home, score_autosave, score_entry
 from .secretariat import (
     assignments,
@@ -18,19 +34,32 @@ from .secretariat import (
 __all__ = [
     "assignments",
     "attachment",
+    "board",
+    "board_current",
+    "confirm_decision",
     "conflicts",
     "current_jury",
+    "decision",
     "declare_conflict",
+    "discuss",
+    "exports",
     "invitation",
+    "joint_prizes",
     "juror_home",
     "jury_members",
     "lift_conflict",
     "more_time",
     "progress",
+    "ranking",
+    "ranking_settings",
     "remind",
     "remove_member",
+    "remove_prize",
     "reopen",
+    "reopen_decision",
     "rubric",
     "score_autosave",
     "score_entry",
+    "shortlist",
+    "undo_shortlist",
 ]

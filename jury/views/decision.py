@@ -1,0 +1,597 @@
+"""From scores to a decision: the ranking, the shortlist, the deliberation board with its
+meeting mode, the prizes and the lock, and the exports.
+
+Who may open which page is asked of the edition (jury/rules.py): the secretariat and the chair
+run it; jurors read the board, and the ranking once scoring is over where the edition allows.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from awards.models import Edition, Entry
+from awards.workflow import EditionPhase, EntryState
+from core.parsing import parse_id
+from core.refusals import Refused, refused
+
+from .. import services, standings
+from ..forms import (
+    DiscussForm,
+    ExportForm,
+    JointPrizesForm,
+    MethodForm,
+    OptionalReasonForm,
+    PrizeForm,
+    RankingFilterForm,
+    RankingSettingsForm,
+    ReasonForm,
+    ShortlistForm,
+)
+from ..models import (
+    ConflictOfInterest,
+    Evaluation,
+    JuryMember,
+    JurySettings,
+    Prize,
+    RankingMethod,
+)
+from ..ranking import EntryFigures, JurorSeverity
+
+METHOD_LABELS = dict(RankingMethod.choices)
+
+
+def _edition(request: HttpRequest, slug: str, permission: str) -> Edition:
+    edition = get_object_or_404(Edition, slug=slug)
+    if not request.user.has_perm(permission, edition):
+        raise PermissionDenied
+    return edition
+
+
+def _settings(edition: Edition) -> JurySettings:
+    services.settings_for(edition)
+    return JurySettings.objects.select_related("tie_break_criterion", "edition").get(
+        edition=edition
+    )
+
+
+def _membership(request: HttpRequest, edition: Edition) -> JuryMember | None:
+    return (
+        JuryMember.objects.filter(edition=edition, user=request.user, accepted_at__isnull=False)
+        .only("pk", "is_chair")
+        .first()
+    )
+
+
+def _hidden_from(member: JuryMember | None) -> set[int]:
+    """The entries a juror is in conflict with: their rows are never shown to them."""
+    if member is None:
+        return set()
+    return set(
+        ConflictOfInterest.objects.filter(member=member, lifted_at__isnull=True).values_list(
+            "entry_id", flat=True
+        )
+    )
+
+
+@dataclass
+class RankingRow:
+    entry: Entry
+    figures: EntryFigures
+    scores: list[float]
+    rank: int | None
+    tied: bool
+
+
+@dataclass
+class SeverityRow:
+    juror: str
+    severity: JurorSeverity
+
+
+def _sorted(rows: list[EntryFigures], method: str) -> list[EntryFigures]:
+    return sorted(
+        rows, key=lambda f: (f.ranks.get(method) is None, f.ranks.get(method) or 0, f.entry)
+    )
+
+
+def _severity_rows(
+    edition: Edition, severities: list[JurorSeverity], *, names: bool
+) -> list[SeverityRow]:
+    members = {m.pk: m for m in edition.jury_members.select_related("user")}
+    rows = []
+    for severity in severities:
+        member = members.get(severity.juror)
+        label = (
+            member.user.full_name
+            if names and member is not None
+            else standings.juror_code(severity.juror, edition.pk)
+        )
+        rows.append(SeverityRow(juror=label, severity=severity))
+    return rows
+
+
+def ranking(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition(request, slug, "jury.view_ranking")
+    settings = _settings(edition)
+    rounds = standings.rounds_with_scores(edition) or [1]
+    form = RankingFilterForm(request.GET or None, rounds=rounds)
+    chosen_round = int(form.value("round", rounds[0]))
+    method = str(form.value("sort", settings.ranking_method))
+    context: dict[str, object] = {
+        "edition": edition,
+        "section": "ranking",
+        "form": form,
+        "settings": settings,
+        "method": method,
+        "method_label": METHOD_LABELS[method],
+        "methods": RankingMethod.choices,
+        "round": chosen_round,
+        "may_manage": request.user.has_perm("jury.manage_jury"),
+    }
+    if context["may_manage"]:
+        context["settings_form"] = RankingSettingsForm(instance=settings)
+    try:
+        result = standings.standings(edition, round=chosen_round, settings=settings)
+    except standings.NoScores as refusal:
+        context["no_scores"] = str(refusal)
+        return render(request, "jury/ranking.html", context)
+    member = _membership(request, edition)
+    hidden = _hidden_from(member)
+    rows = [f for f in result.figures.entries if f.entry not in hidden]
+    country = form.value("country", "")
+    if country:
+        in_country = set(
+            edition.entries.filter(organisation__country=country).values_list("pk", flat=True)
+        )
+        rows = [f for f in rows if f.entry in in_country]
+    sdg = form.value("sdg", None)
+    if sdg:
+        serving = set(edition.entries.filter(sdgs__number=sdg).values_list("pk", flat=True))
+        rows = [f for f in rows if f.entry in serving]
+    if form.value("disagreement", False):
+        rows = [f for f in rows if f.disagreement]
+    paginator = Paginator(_sorted(rows, method), RankingFilterForm.PER_PAGE)
+    page = paginator.get_page(form.value("page", 1))
+    entries = Entry.objects.select_related("organisation", "edition").in_bulk(
+        [f.entry for f in page]
+    )
+    context.update(
+        result=result,
+        page=page,
+        rows=[
+            RankingRow(
+                entry=entries[f.entry],
+                figures=f,
+                scores=result.scores_by_entry.get(f.entry, []),
+                rank=f.ranks.get(method),
+                tied=method in f.tied,
+            )
+            for f in page
+        ],
+        ties=any(method in f.tied for f in rows),
+        severities=_severity_rows(
+            edition, result.figures.jurors, names=bool(context["may_manage"]) or _chairs(member)
+        ),
+        query=_query_without_page(request),
+        # Jurors never read others' severity by name, nor the rows of their conflicts.
+        hidden_count=len(hidden & {f.entry for f in result.figures.entries}),
+    )
+    return render(request, "jury/ranking.html", context)
+
+
+def _chairs(member: JuryMember | None) -> bool:
+    return member is not None and member.is_chair
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_POST
+def ranking_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition(request, slug, "jury.manage_jury")
+    settings = _settings(edition)
+    form = RankingSettingsForm(request.POST, instance=settings)
+    if form.is_valid():
+        try:
+            services.save_ranking_settings(settings=form.save(commit=False), by=request.user)
+        except Refused as refusal:
+            return refused(request, refusal, to="jury:ranking", slug=edition.slug)
+        messages.success(request, _("The ranking settings are saved."))
+        return redirect("jury:ranking", slug=edition.slug)
+    rounds = standings.rounds_with_scores(edition) or [1]
+    return render(
+        request,
+        "jury/ranking.html",
+        {
+            "edition": edition,
+            "section": "ranking",
+            "form": RankingFilterForm(rounds=rounds),
+            "settings": settings,
+            "settings_form": form,
+            "may_manage": True,
+            "method": settings.ranking_method,
+            "method_label": METHOD_LABELS[settings.ranking_method],
+            "methods": RankingMethod.choices,
+            "no_scores": _("Correct the settings below first."),
+        },
+        status=400,
+    )
+
+
+# The shortlist -------------------------------------------------------------------------------
+
+
+def shortlist(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition(request, slug, "jury.manage_jury")
+    settings = _settings(edition)
+    deliberation = services.deliberation_for(edition)
+    in_review = list(
+        edition.entries.filter(state=EntryState.IN_REVIEW)
+        .select_related("organisation", "edition")
+        .order_by("number")
+    )
+    method_form = MethodForm(request.POST if request.method == "POST" else request.GET)
+    method = (method_form.is_valid() and method_form.cleaned_data["method"]) or ""
+    form = ShortlistForm(request.POST or None, edition=edition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirm_shortlist(
+                edition=edition,
+                entries=[e.pk for e in form.cleaned_data["entries"]],
+                method=form.cleaned_data["method"],
+                by=request.user,
+            )
+        except Refused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            count = len(form.cleaned_data["entries"])
+            messages.success(
+                request,
+                ngettext(
+                    "The shortlist of %(count)s entry is confirmed.",
+                    "The shortlist of %(count)s entries is confirmed.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect("jury:shortlist", slug=edition.slug)
+    method = method or settings.ranking_method
+    figures: dict[int, EntryFigures] = {}
+    no_scores = ""
+    try:
+        result = standings.standings(edition, settings=settings)
+        figures = {f.entry: f for f in result.figures.entries}
+    except standings.NoScores as refusal:
+        no_scores = str(refusal)
+    ranked = sorted(
+        in_review,
+        key=lambda e: (
+            figures.get(e.pk) is None or figures[e.pk].ranks.get(method) is None,
+            figures[e.pk].ranks.get(method) or 0 if e.pk in figures else 0,
+            e.number,
+        ),
+    )
+    if request.method == "POST":
+        # What was ticked stays ticked when the shortlist is refused.
+        chosen = {str(pk) for pk in map(parse_id, request.POST.getlist("entries")) if pk}
+    else:
+        chosen = {str(e.pk) for e in ranked[: edition.shortlist_size] if e.pk in figures}
+        form = ShortlistForm(
+            initial={"method": method, "entries": [int(pk) for pk in chosen]}, edition=edition
+        )
+    decided = list(
+        edition.entries.filter(state__in=[EntryState.SHORTLISTED, EntryState.NOT_SHORTLISTED])
+        .select_related("organisation", "edition")
+        .order_by("state", "number")
+    )
+    return render(
+        request,
+        "jury/shortlist.html",
+        {
+            "edition": edition,
+            "section": "shortlist",
+            "form": form,
+            "method": method,
+            "methods": RankingMethod.choices,
+            "rows": [(e, figures.get(e.pk), str(e.pk) in chosen) for e in ranked],
+            "no_scores": no_scores,
+            "decided": decided,
+            "deliberation": deliberation,
+            "undo_form": ReasonForm(),
+            "in_deliberation": edition.phase == EditionPhase.DELIBERATION,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def undo_shortlist(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition(request, slug, "jury.manage_jury")
+    form = ReasonForm(request.POST)
+    back = redirect("jury:shortlist", slug=edition.slug)
+    if not form.is_valid():
+        messages.error(request, _("Say why: a reason is required for this step."))
+        return back
+    try:
+        moved = services.undo_shortlist(
+            edition=edition, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except Refused as refusal:
+        return refused(request, refusal, to=back.url)
+    messages.success(
+        request,
+        ngettext(
+            "The shortlist is undone: %(count)s entry is back in jury review.",
+            "The shortlist is undone: %(count)s entries are back in jury review.",
+            moved,
+        )
+        % {"count": moved},
+    )
+    return back
+
+
+# The deliberation board ----------------------------------------------------------------------
+
+
+@dataclass
+class BoardEntry:
+    entry: Entry
+    figures: EntryFigures | None
+    evaluations: list[Evaluation]
+    prizes: list[Prize]
+
+
+def _board_entries(edition: Edition, hidden: set[int], settings: JurySettings) -> list[BoardEntry]:
+    entries = list(
+        edition.entries.filter(
+            state__in=[EntryState.SHORTLISTED, EntryState.AWARDED, EntryState.FINALIST]
+        )
+        .exclude(pk__in=hidden)
+        .select_related("organisation", "edition")
+        .order_by("number")
+    )
+    figures: dict[int, EntryFigures] = {}
+    deliberation = services.deliberation_for(edition)
+    try:
+        result = standings.standings(edition, round=deliberation.round, settings=settings)
+        figures = {f.entry: f for f in result.figures.entries}
+    except standings.NoScores:
+        pass
+    evaluations: dict[int, list[Evaluation]] = {e.pk: [] for e in entries}
+    for evaluation in (
+        Evaluation.objects.filter(
+            status=Evaluation.Status.SUBMITTED,
+            assignment__round=deliberation.round,
+            assignment__entry__in=entries,
+        )
+        .select_related("assignment__member__user")
+        .prefetch_related("scores__criterion")
+        .order_by("assignment__member__user__full_name")
+    ):
+        evaluations[evaluation.assignment.entry_id].append(evaluation)
+    prizes: dict[int, list[Prize]] = {e.pk: [] for e in entries}
+    for prize in edition.prizes.filter(entry__in=entries):
+        prizes[prize.entry_id].append(prize)
+    method = settings.ranking_method
+    entries.sort(
+        key=lambda e: (
+            (figures.get(e.pk) and figures[e.pk].ranks.get(method)) or 10**9,
+            e.number,
+        )
+    )
+    return [
+        BoardEntry(
+            entry=e, figures=figures.get(e.pk), evaluations=evaluations[e.pk], prizes=prizes[e.pk]
+        )
+        for e in entries
+    ]
+
+
+def board(request: HttpRequest, slug: str) -> HttpResponse:
+    """The shortlist with its round-one figures and every juror's comments; in meeting mode
+    it follows the entry the chair selects."""
+    edition = _edition(request, slug, "jury.view_deliberation")
+    settings = _settings(edition)
+    member = _membership(request, edition)
+    deliberation = services.deliberation_for(edition)
+    hidden = _hidden_from(member)
+    may_run = request.user.has_perm("jury.run_deliberation", edition)
+    return render(
+        request,
+        "jury/board.html",
+        {
+            "edition": edition,
+            "section": "board",
+            "entries": _board_entries(edition, hidden, settings),
+            "deliberation": deliberation,
+            "current": _current(deliberation, hidden),
+            "may_run": may_run,
+            "method_label": METHOD_LABELS[settings.ranking_method],
+            "discuss_form": DiscussForm(edition=edition) if may_run else None,
+        },
+    )
+
+
+def _current(deliberation, hidden: set[int]) -> Entry | None:
+    entry = deliberation.current_entry
+    return None if entry is None or entry.pk in hidden else entry
+
+
+def board_current(request: HttpRequest, slug: str) -> HttpResponse:
+    """The entry under discussion, polled by every open board (htmx) in meeting mode."""
+    edition = _edition(request, slug, "jury.view_deliberation")
+    deliberation = services.deliberation_for(edition)
+    current = _current(deliberation, _hidden_from(_membership(request, edition)))
+    return render(
+        request,
+        "jury/includes/board_current.html",
+        {"edition": edition, "current": current},
+    )
+
+
+@require_POST
+def discuss(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition(request, slug, "jury.run_deliberation")
+    form = DiscussForm(request.POST, edition=edition)
+    back = redirect("jury:board", slug=edition.slug)
+    if not form.is_valid():
+        messages.error(request, _("Only a shortlisted entry can be discussed."))
+        return back
+    try:
+        services.discuss(edition=edition, entry=form.cleaned_data["entry"], by=request.user)
+    except Refused as refusal:
+        return refused(request, refusal, to=back.url)
+    return back
+
+
+# The decision --------------------------------------------------------------------------------
+
+
+def decision(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition(request, slug, "jury.run_deliberation")
+    deliberation = services.deliberation_for(edition)
+    form = PrizeForm(request.POST or None, edition=edition)
+    if request.method == "POST" and form.is_valid():
+        try:
+            prize = services.record_prize(edition=edition, by=request.user, **form.cleaned_data)
+        except Refused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                _("%(prize)s recorded for %(entry)s.")
+                % {"prize": prize.title, "entry": prize.entry.reference},
+            )
+            return redirect("jury:decision", slug=edition.slug)
+    edition.refresh_from_db()
+    prizes = sorted(
+        edition.prizes.select_related("entry__edition", "decided_by"), key=lambda p: p.order
+    )
+    return render(
+        request,
+        "jury/decision.html",
+        {
+            "edition": edition,
+            "section": "decision",
+            "form": form,
+            "prizes": prizes,
+            "deliberation": deliberation,
+            "locked": edition.results_locked_at is not None,
+            "in_deliberation": edition.phase == EditionPhase.DELIBERATION,
+            "may_confirm": request.user.has_perm("jury.confirm_decision", edition),
+            "may_reopen": request.user.has_perm("jury.manage_jury"),
+            "joint_form": JointPrizesForm(initial={"allowed": deliberation.joint_prizes_allowed}),
+            "remove_form": OptionalReasonForm(),
+            "reopen_form": ReasonForm(),
+            "events": edition.decision_events.select_related("by", "entry__edition").order_by(
+                "-at"
+            )[:50],
+            "shortlisted": edition.entries.filter(state=EntryState.SHORTLISTED).count(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def remove_prize(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    edition = _edition(request, slug, "jury.run_deliberation")
+    prize = get_object_or_404(
+        Prize.objects.select_related("edition", "entry"), pk=pk, edition=edition
+    )
+    form = OptionalReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    back = redirect("jury:decision", slug=edition.slug)
+    try:
+        services.remove_prize(prize=prize, by=request.user, reason=reason)
+    except Refused as refusal:
+        return refused(request, refusal, to=back.url)
+    messages.success(request, _("The prize is removed."))
+    return back
+
+
+@require_POST
+def joint_prizes(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition(request, slug, "jury.confirm_decision")
+    form = JointPrizesForm(request.POST)
+    allowed = form.is_valid() and form.cleaned_data["allowed"]
+    back = redirect("jury:decision", slug=edition.slug)
+    try:
+        services.allow_joint_prizes(edition=edition, allowed=allowed, by=request.user)
+    except Refused as refusal:
+        return refused(request, refusal, to=back.url)
+    messages.success(
+        request,
+        _("Joint prizes are allowed.") if allowed else _("Joint prizes are not allowed."),
+    )
+    return back
+
+
+@require_POST
+def confirm_decision(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition(request, slug, "jury.confirm_decision")
+    back = redirect("jury:decision", slug=edition.slug)
+    try:
+        services.confirm_decision(edition=edition, by=request.user)
+    except Refused as refusal:
+        return refused(request, refusal, to=back.url)
+    messages.success(
+        request,
+        _("The decision is confirmed and locked: the results can now be published."),
+    )
+    return back
+
+
+@require_POST
+def reopen_decision(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition(request, slug, "jury.manage_jury")
+    form = ReasonForm(request.POST)
+    back = redirect("jury:decision", slug=edition.slug)
+    if not form.is_valid():
+        messages.error(request, _("Say why: a reason is required for this step."))
+        return back
+    try:
+        services.reopen_decision(
+            edition=edition, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except Refused as refusal:
+        return refused(request, refusal, to=back.url)
+    messages.success(request, _("The decision is reopened; the chair must confirm it again."))
+    return back
+
+
+# Exports -------------------------------------------------------------------------------------
+
+
+def exports(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition(request, slug, "jury.manage_jury")
+    rounds = standings.rounds_with_scores(edition) or [1]
+    form = ExportForm(request.GET or None, rounds=rounds)
+    if request.GET and form.is_valid():
+        from ..exports import export_response
+
+        try:
+            return export_response(
+                edition,
+                kind=form.cleaned_data["kind"],
+                format=form.cleaned_data["format"],
+                round=form.cleaned_data["round"] or rounds[0],
+                pseudonymise=form.cleaned_data["pseudonymise"],
+            )
+        except Refused as refusal:
+            form.add_error(None, str(refusal))
+    return render(
+        request,
+        "jury/exports.html",
+        {"edition": edition, "section": "exports", "form": form},
+        status=400 if request.GET and form.errors else 200,
+    )

@@ -1,0 +1,346 @@
+"""The ranking, shortlist, board, prizes and exports pages through the client: who may open
+them, what they show, the numbers the exports carry, and queries that do not grow."""
+
+import csv
+import datetime
+import html
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from awards.models import Entry
+from jury import standings
+from jury.exports import neutralised
+from jury.models import (
+    Assignment,
+    ConflictOfInterest,
+    Criterion,
+    CriterionScore,
+    Evaluation,
+    JurySettings,
+    Prize,
+)
+from tests.factories import (
+    EditionFactory,
+    EntryFactory,
+    JuryMemberFactory,
+    SecretariatFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.timedelta(days=1)
+
+
+def evaluate(member, entry, values, *, comment=""):
+    assignment = Assignment.objects.create(member=member, entry=entry)
+    evaluation = Evaluation.objects.create(
+        assignment=assignment, status="submitted", submitted_at=timezone.now(), comment=comment
+    )
+    for criterion, value in zip(member.edition.criteria.order_by("position"), values, strict=True):
+        CriterionScore.objects.create(
+            evaluation=evaluation, criterion=criterion, value=Decimal(value)
+        )
+    return evaluation
+
+
+class Scored:
+    """An edition in deliberation whose three jurors scored every entry on one criterion."""
+
+    def __init__(self, entries=4, titles=None):
+        now = timezone.now()
+        self.edition = EditionFactory(
+            phase="deliberation",
+            call_opens=now - 90 * DAY,
+            submission_deadline=now - 60 * DAY,
+            clarification_deadline=now - 50 * DAY,
+            scoring_opens=now - 40 * DAY,
+            scoring_deadline=now - 10 * DAY,
+            deliberation_at=now - 5 * DAY,
+            announcement_at=now + 5 * DAY,
+            shortlist_size=2,
+        )
+        Criterion.objects.filter(edition=self.edition).delete()
+        Criterion.objects.create(edition=self.edition, position=1, name="Impact")
+        self.secretariat = SecretariatFactory()
+        self.chair = JuryMemberFactory(edition=self.edition, is_chair=True, user__full_name="Cha")
+        self.jurors = [self.chair] + [
+            JuryMemberFactory(edition=self.edition, user__full_name=f"Juror {n}") for n in (1, 2)
+        ]
+        self.entries = []
+        for number in range(entries):
+            title = titles[number] if titles else f"Partnership {number}"
+            entry = EntryFactory(edition=self.edition, title=title)
+            Entry.objects.filter(pk=entry.pk).update(state="in_review")
+            self.entries.append(entry)
+            for offset, juror in enumerate(self.jurors):
+                evaluate(juror, entry, [str(min(10, number * 2 + offset))], comment="Solid.")
+
+
+@pytest.fixture
+def scored():
+    return Scored()
+
+
+def page(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return html.unescape(response.content.decode())
+
+
+def test_the_ranking_page_shows_each_method_agreement_and_severity(client, scored):
+    client.force_login(scored.secretariat)
+
+    text = page(client.get(reverse("jury:ranking", args=[scored.edition.slug])))
+
+    result = standings.standings(
+        scored.edition, settings=JurySettings.objects.get_or_create(edition=scored.edition)[0]
+    )
+    best = max(result.figures.entries, key=lambda f: f.mean)
+    assert f"{best.mean:.2f}" in text
+    assert "Krippendorff" in text and "Kendall" in text
+    assert "Juror severity" in text and "Juror 1" in text
+    assert text.count('class="score-strip"') == 4
+
+
+def test_jurors_see_the_ranking_only_when_allowed_and_never_their_conflicts(client, scored):
+    juror = scored.jurors[1]
+    client.force_login(juror.user)
+    url = reverse("jury:ranking", args=[scored.edition.slug])
+    assert client.get(url).status_code == 403
+
+    JurySettings.objects.update_or_create(
+        edition=scored.edition, defaults={"jurors_see_ranking": True}
+    )
+    ConflictOfInterest.objects.create(member=juror, entry=scored.entries[0], kind="declared")
+    text = page(client.get(url))
+
+    assert scored.entries[0].reference not in text
+    assert scored.entries[1].reference in text
+    assert "One entry you are in conflict with is not shown." in text
+    # Jurors read their colleagues' severity under codes, not names.
+    assert "Juror 2" not in text
+    assert standings.juror_code(scored.jurors[2].pk, scored.edition.pk) in text
+
+
+def test_a_query_string_that_cannot_be_read_shows_the_defaults_with_a_message(client, scored):
+    client.force_login(scored.secretariat)
+
+    response = client.get(
+        reverse("jury:ranking", args=[scored.edition.slug]),
+        {"round": "²", "sort": "<script>", "sdg": "99", "page": "-3"},
+    )
+
+    text = page(response)
+    assert "could not be read" in text
+    assert scored.entries[0].reference in text
+
+
+def test_a_round_with_no_evaluation_says_so(client, scored):
+    client.force_login(scored.secretariat)
+    Evaluation.objects.update(status="draft")
+
+    text = page(client.get(reverse("jury:ranking", args=[scored.edition.slug])))
+
+    assert "No evaluation of round 1 has been submitted yet" in text
+
+
+@pytest.mark.parametrize("entries", [3, 25])
+def test_the_ranking_page_takes_the_same_queries_whatever_the_entries(client, entries):
+    scored = Scored(entries=entries)
+    client.force_login(scored.secretariat)
+    url = reverse("jury:ranking", args=[scored.edition.slug])
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        text = page(client.get(url, {"sort": "borda"}))
+    assert text.count('class="score-strip"') == entries
+
+    # The same literal for both sizes: sessions, the edition, permissions, settings, scores,
+    # the filters, the page's entries and the jurors.
+    assert len(queries) == QUERIES_RANKING
+
+
+QUERIES_RANKING = 12
+
+
+def test_the_shortlist_is_pre_filled_confirmed_and_undone(client, scored):
+    client.force_login(scored.secretariat)
+    url = reverse("jury:shortlist", args=[scored.edition.slug])
+
+    text = page(client.get(url))
+    ticked = re.findall(r'value="(\d+)" id="entry-\d+" checked', text)
+    best_two = {str(e.pk) for e in scored.entries[-2:]}
+    assert set(ticked) == best_two
+
+    response = client.post(url, {"method": "mean", "entries": sorted(best_two)})
+    assert response.status_code == 302
+    assert set(Entry.objects.filter(state="shortlisted").values_list("pk", flat=True)) == {
+        int(pk) for pk in best_two
+    }
+
+    response = client.post(
+        reverse("jury:undo_shortlist", args=[scored.edition.slug]), {"reason": "Recount."}
+    )
+    assert response.status_code == 302
+    assert Entry.objects.filter(state="in_review").count() == 4
+
+
+def test_a_refused_shortlist_keeps_the_choice_and_says_why(client, scored):
+    client.force_login(scored.secretariat)
+    url = reverse("jury:shortlist", args=[scored.edition.slug])
+
+    response = client.post(url, {"method": "mean", "entries": ["999999"]})
+
+    assert response.status_code == 400
+    assert "Select a valid choice" in html.unescape(response.content.decode())
+    assert not Entry.objects.filter(state="shortlisted").exists()
+
+
+def test_the_chair_records_prizes_and_confirms_through_the_pages(client, scored):
+    client.force_login(scored.secretariat)
+    client.post(
+        reverse("jury:shortlist", args=[scored.edition.slug]),
+        {"method": "mean", "entries": [e.pk for e in scored.entries]},
+    )
+    client.force_login(scored.chair.user)
+    url = reverse("jury:decision", args=[scored.edition.slug])
+    first, second, third = scored.entries[3], scored.entries[2], scored.entries[1]
+
+    for entry, kind in ((first, "first"), (second, "second"), (third, "third")):
+        response = client.post(url, {"entry": entry.pk, "kind": kind, "rationale": "Because."})
+        assert response.status_code == 302
+    response = client.post(
+        url, {"entry": scored.entries[0].pk, "kind": "first", "rationale": "Also the best."}
+    )
+    text = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert "already has the 1st prize" in text and "Also the best." in text
+    response = client.post(url, {"entry": third.pk, "kind": "special", "rationale": "x"})
+    assert "A special prize needs a name." in html.unescape(response.content.decode())
+    client.post(
+        url,
+        {"entry": third.pk, "kind": "special", "name": "Youth", "rationale": "Young people."},
+    )
+    assert client.post(reverse("jury:confirm", args=[scored.edition.slug])).status_code == 302
+
+    # Four prizes and the finalist's place of the fourth shortlisted entry.
+    assert Prize.objects.filter(confirmed_at__isnull=False).count() == 5
+    assert Entry.objects.filter(state="awarded").count() == 3
+    assert Entry.objects.get(pk=scored.entries[0].pk).state == "finalist"
+    text = page(client.get(url))
+    assert "confirmed and locked by Cha" in text
+    assert "Record a prize" not in text
+
+
+def test_a_juror_reads_the_board_and_follows_the_meeting(client, scored):
+    client.force_login(scored.secretariat)
+    client.post(
+        reverse("jury:shortlist", args=[scored.edition.slug]),
+        {"method": "mean", "entries": [e.pk for e in scored.entries[2:]]},
+    )
+    juror = scored.jurors[1].user
+    client.force_login(juror)
+    current = reverse("jury:board_current", args=[scored.edition.slug])
+    assert "No entry is under discussion." in page(client.get(current))
+    assert client.post(reverse("jury:discuss", args=[scored.edition.slug]), {}).status_code == 403
+
+    client.force_login(scored.chair.user)
+    client.post(
+        reverse("jury:discuss", args=[scored.edition.slug]), {"entry": scored.entries[3].pk}
+    )
+    client.force_login(juror)
+
+    assert scored.entries[3].reference in page(client.get(current))
+    board = page(client.get(reverse("jury:board", args=[scored.edition.slug])))
+    assert "Solid." in board and scored.entries[0].reference not in board
+
+
+@pytest.fixture
+def hostile():
+    return Scored(entries=2, titles=['=HYPERLINK("http://evil")', "+cmd|' /C calc'!A0"])
+
+
+@pytest.mark.parametrize("kind", ["ranking", "evaluations"])
+def test_the_exports_carry_the_pages_numbers_and_no_formula(client, hostile, kind):
+    client.force_login(hostile.secretariat)
+    url = reverse("jury:exports", args=[hostile.edition.slug])
+    ranking_page = page(client.get(reverse("jury:ranking", args=[hostile.edition.slug])))
+
+    response = client.get(url, {"kind": kind, "format": "csv", "round": "1"})
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert re.search(
+        rf'filename="{hostile.edition.slug}-{kind}-round1-\d{{8}}-\d{{6}}\.csv"',
+        response["Content-Disposition"],
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    xlsx = client.get(url, {"kind": kind, "format": "xlsx", "round": "1"})
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    header = [cell.value for cell in sheet[1]]
+    cells = [dict(zip(header, [c.value for c in row], strict=True)) for row in sheet.iter_rows(2)]
+
+    title = "entry_title" if kind == "evaluations" else "title"
+    assert {row[title] for row in rows} == {
+        '\'=HYPERLINK("http://evil")',
+        "'+cmd|' /C calc'!A0",
+    }
+    assert {row[title] for row in cells} == {row[title] for row in rows}
+    if kind == "ranking":
+        for csv_row, xlsx_row in zip(rows, cells, strict=True):
+            assert len(csv_row["mean"].split(".")[1]) >= 6
+            assert float(csv_row["mean"]) == pytest.approx(xlsx_row["mean"], abs=1e-9)
+            assert f"{xlsx_row['mean']:.2f}" in ranking_page
+    else:
+        assert {row["juror_name"] for row in rows} == {"Cha", "Juror 1", "Juror 2"}
+
+
+def test_pseudonymised_evaluations_carry_codes_and_no_names(client, scored):
+    client.force_login(scored.secretariat)
+
+    response = client.get(
+        reverse("jury:exports", args=[scored.edition.slug]),
+        {"kind": "evaluations", "format": "csv", "round": "1", "pseudonymise": "on"},
+    )
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert {row["juror_name"] for row in rows} == {""}
+    assert {row["juror_code"] for row in rows} == {
+        standings.juror_code(j.pk, scored.edition.pk) for j in scored.jurors
+    }
+
+
+def test_an_export_of_a_round_without_evaluations_is_refused_with_a_reason(client, scored):
+    client.force_login(scored.secretariat)
+    Evaluation.objects.update(status="draft")
+
+    response = client.get(
+        reverse("jury:exports", args=[scored.edition.slug]),
+        {"kind": "ranking", "format": "xlsx", "round": "1"},
+    )
+
+    assert response.status_code == 400
+    assert "No evaluation of round 1" in html.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20", "'+44 20"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("Lyon", "Lyon"),
+        (-2.5, -2.5),
+        (None, None),
+    ],
+)
+def test_text_that_starts_a_formula_is_neutralised_and_numbers_are_not(value, expected):
+    assert neutralised(value) == expected
