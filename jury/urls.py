@@ -48,6 +48,7 @@ urlpatterns = [
     path("editions/<slug:slug>/jury/decision/confirm/", views.confirm_decision, name="confirm"),
     path("editions/<slug:slug>/jury/decision/reopen/", views.reopen_decision, name="reopen"),
     path("editions/<slug:slug>/jury/exports/", views.exports, name="exports"),
+    path("editions/<slug:slug>/jury/report/", views.report, name="report"),
     path("jury/invitations/<str:token>/", views.invitation, name="invitation"),
     path("jury/", views.juror_home, name="home"),
     path("jury/current/", views.current_jury, name="current"),

@@ -13,6 +13,7 @@ from .decision import (
     ranking_settings,
     remove_prize,
     reopen_decision,
+    report,
     shortlist,
     undo_shortlist,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "remove_prize",
     "reopen",
     "reopen_decision",
+    "report",
     "rubric",
     "score_autosave",
     "score_entry",

@@ -12,12 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from awards.models import Edition, Entry
 from awards.workflow import EditionPhase, EntryState
+from core.headers import private_document
 from core.parsing import parse_id
 from core.refusals import Refused, refused
 
@@ -595,3 +597,23 @@ def exports(request: HttpRequest, slug: str) -> HttpResponse:
         {"edition": edition, "section": "exports", "form": form},
         status=400 if request.GET and form.errors else 200,
     )
+
+
+@private_document
+def report(request: HttpRequest, slug: str) -> HttpResponse:
+    """The jury report PDF, for the secretariat and the chair."""
+    from awards.pdf import PdfRefused
+
+    from ..report import render_report_pdf
+
+    edition = _edition(request, slug, "jury.run_deliberation")
+    try:
+        pdf = render_report_pdf(edition)
+    except PdfRefused as refusal:
+        return refused(request, refusal, to="jury:decision", slug=edition.slug)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{edition.slug}-jury-report-{stamp}.pdf"'
+    )
+    return response

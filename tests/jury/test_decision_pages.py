@@ -344,3 +344,36 @@ def test_an_export_of_a_round_without_evaluations_is_refused_with_a_reason(clien
 )
 def test_text_that_starts_a_formula_is_neutralised_and_numbers_are_not(value, expected):
     assert neutralised(value) == expected
+
+
+def test_the_jury_report_names_the_winners_with_their_rationale(client, scored):
+    from pypdf import PdfReader
+
+    client.force_login(scored.secretariat)
+    client.post(
+        reverse("jury:shortlist", args=[scored.edition.slug]),
+        {"method": "mean", "entries": [e.pk for e in scored.entries[2:]]},
+    )
+    client.force_login(scored.chair.user)
+    decision = reverse("jury:decision", args=[scored.edition.slug])
+    client.post(
+        decision,
+        {"entry": scored.entries[3].pk, "kind": "first", "rationale": "Water for every district."},
+    )
+    client.post(reverse("jury:confirm", args=[scored.edition.slug]))
+
+    response = client.get(reverse("jury:report", args=[scored.edition.slug]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    assert "1st prize: Partnership 3" in text
+    assert "Water for every district." in text
+    assert "Finalists" in text and "Partnership 2" in text
+    assert "confirmed by the chair, Cha" in text
+    assert "Krippendorff" in text
+    assert client.get(reverse("jury:report", args=["no-such-edition"])).status_code == 404
+    client.force_login(scored.jurors[1].user)
+    assert client.get(reverse("jury:report", args=[scored.edition.slug])).status_code == 403

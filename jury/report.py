@@ -1,0 +1,78 @@
+"""The jury report: method and settings, participation, agreement, the ranking, the shortlist
+and the decision with its rationale, as a PDF ready to send to the programme's funders.
+
+Its figures are jury.standings', the same as the ranking page and the exports; it is rendered
+within the PDF budget of awards.pdf.
+"""
+
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+
+from awards.models import Edition
+from awards.pdf import asset_folder, render_pdf
+from awards.workflow import EntryState
+
+from . import standings
+from .models import Evaluation, JurySettings, Prize
+from .services import deliberation_for, settings_for
+
+# The report lists this many entries of the ranking; the export carries all of them.
+REPORT_RANKING_ROWS = 200
+
+
+def report_context(edition: Edition) -> dict[str, object]:
+    settings_for(edition)
+    settings = JurySettings.objects.select_related("tie_break_criterion").get(edition=edition)
+    deliberation = deliberation_for(edition)
+    round = deliberation.round
+    try:
+        result: standings.Standings | None = standings.standings(
+            edition, round=round, settings=settings
+        )
+    except standings.NoScores:
+        result = None
+    entries = {e.pk: e for e in edition.entries.select_related("organisation", "edition")}
+    ranked = []
+    if result is not None:
+        method = settings.ranking_method
+        ordered = sorted(
+            result.figures.entries,
+            key=lambda f: (f.ranks.get(method) is None, f.ranks.get(method) or 0, f.entry),
+        )
+        ranked = [(entries[f.entry], f) for f in ordered[:REPORT_RANKING_ROWS]]
+    participation = Evaluation.objects.filter(
+        assignment__entry__edition=edition, assignment__round=round
+    ).aggregate(
+        assigned=Count("pk"),
+        submitted=Count("pk", filter=Q(status=Evaluation.Status.SUBMITTED)),
+    )
+    prizes = sorted(
+        edition.prizes.select_related("entry__organisation", "entry__edition", "decided_by"),
+        key=lambda p: (p.order, p.entry.number, p.pk),
+    )
+    return {
+        "edition": edition,
+        "settings": settings,
+        "deliberation": deliberation,
+        "round": round,
+        "result": result,
+        "ranked": ranked,
+        "ranked_all": len(result.figures.entries) if result else 0,
+        "participation": participation,
+        "jurors": edition.jury_members.filter(accepted_at__isnull=False)
+        .select_related("user")
+        .order_by("-is_chair", "user__full_name"),
+        "shortlist": [
+            e
+            for e in sorted(entries.values(), key=lambda e: e.number)
+            if e.state in (EntryState.SHORTLISTED, EntryState.AWARDED, EntryState.FINALIST)
+        ],
+        "prizes": [p for p in prizes if p.kind != Prize.Kind.FINALIST],
+        "finalists": [p for p in prizes if p.kind == Prize.Kind.FINALIST],
+        "css": (asset_folder() / "report.css").as_uri(),
+    }
+
+
+def render_report_pdf(edition: Edition) -> bytes:
+    """The jury report as a PDF; awards.pdf.PdfRefused beyond the budget."""
+    return render_pdf(render_to_string("jury/report_pdf.html", report_context(edition)))
