@@ -121,7 +121,9 @@ def seed_jury_edition(
     and the jury review opened; two jurors assigned per entry, around their conflicts of
     interest; each juror's first evaluation submitted and the second in draft.
     """
-    edition = _call_with_entries(clock=clock, secretariat=secretariat)
+    edition = call_with_entries(
+        clock=clock, secretariat=secretariat, year=clock.year - 2, entries=JURY_ENTRIES
+    )
     # Months pass: the call closes, the secretariat screens, the jury review opens.
     edition = update_edition(
         edition=edition,
@@ -150,9 +152,15 @@ def seed_jury_edition(
     return edition
 
 
-def _call_with_entries(*, clock: DemoClock, secretariat: User) -> Edition:
-    """The edition as it was while its call was open, every entry submitted in time."""
-    year = clock.year - 2
+def call_with_entries(
+    *,
+    clock: DemoClock,
+    secretariat: User,
+    year: int,
+    entries: list[tuple[str, str, str, str, dict[str, Any]]],
+) -> Edition:
+    """The edition of `year` as it was while its call was open, each of `entries` (the
+    organisation, its country and kind, its applicant, the entry) submitted in time."""
     edition = create_edition(
         by=secretariat,
         year=year,
@@ -167,7 +175,7 @@ def _call_with_entries(*, clock: DemoClock, secretariat: User) -> Edition:
         announcement_at=clock.noon(100),
     )
     edition = change_phase(edition=edition, name="open_call", by=secretariat)
-    for org_name, country, kind, full_name, spec in JURY_ENTRIES:
+    for org_name, country, kind, full_name, spec in entries:
         user = _applicant(org_name, full_name)
         organisation = restore_organisation(member=user, name=org_name, kind=kind, country=country)
         submitted = {**spec, "submit": True}

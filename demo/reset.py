@@ -18,18 +18,19 @@ from awards.models import (
     EntryTransition,
     Partner,
 )
-from jury.models import ConflictOfInterest, Evaluation
+from jury.models import ConflictOfInterest, DecisionEvent, Evaluation, Prize
 from notifications.models import Notification
 
 from .people import DEMO_DOMAIN
 
 
 def demo_editions(year: int) -> QuerySet[Edition]:
-    """The editions the demo owns when it runs in `year`: those of its two years (this year's
-    call and the previous edition two years back: the year is unique, so the demo needs them),
-    and those a run in the calendar year before made, under the slugs the demo gives."""
-    earlier = [f"platformawards-{earlier}" for earlier in (year - 1, year - 3)]
-    return Edition.objects.filter(Q(year__in=[year, year - 2]) | Q(slug__in=earlier))
+    """The editions the demo owns when it runs in `year`: those of its three years (this
+    year's call, the edition two years back whose jury is at work and the decided one four
+    years back: the year is unique, so the demo needs them), and those a run in the calendar
+    year before made, under the slugs the demo gives."""
+    earlier = [f"platformawards-{earlier}" for earlier in (year - 1, year - 3, year - 5)]
+    return Edition.objects.filter(Q(year__in=[year, year - 2, year - 4]) | Q(slug__in=earlier))
 
 
 @transaction.atomic
@@ -58,6 +59,8 @@ def remove_demo_editions(*, year: int) -> int:
     # The programme's records are protected from any deletion that would take them along
     # unseen; the demo's own are removed on purpose, each in turn.
     Evaluation.objects.filter(assignment__entry__in=entries).delete()
+    Prize.objects.filter(entry__in=entries).delete()
+    DecisionEvent.objects.filter(edition__in=editions).delete()
     ConflictOfInterest.objects.filter(
         Q(entry__in=entries) | Q(member__edition__in=editions)
     ).delete()

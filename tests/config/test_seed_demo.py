@@ -98,8 +98,8 @@ def test_seed_demo_is_idempotent():
         m.objects.count() for m in (User, Edition, Organisation, OrganisationMembership, JuryMember)
     ] == counts
     # Five more applicants, organisations and memberships, and the jury again, in the
-    # previous edition where the jury is at work.
-    assert counts == [11, 2, 7, 7, 6]
+    # previous edition where the jury is at work; six more, and the jury, in the decided one.
+    assert counts == [17, 3, 13, 13, 9]
 
 
 def test_seed_demo_accounts_and_organisations_are_valid_as_the_site_checks_them():
@@ -119,7 +119,7 @@ def test_seed_demo_secretariat_has_the_role():
 
     user = User.objects.get(email="secretariat@demo.platformawards.eu")
     assert user.has_perm("accounts.view_secretariat_dashboard")
-    assert JuryMember.objects.filter(is_chair=True).count() == 2  # one per edition
+    assert JuryMember.objects.filter(is_chair=True).count() == 3  # one per edition
 
 
 def test_seed_demo_shows_the_jury_at_work_in_the_previous_edition():
@@ -136,6 +136,35 @@ def test_seed_demo_shows_the_jury_at_work_in_the_previous_edition():
     assert [(j.submitted, j.draft) for j in jurors] == [(1, 1)] * 3
     assert all(j.conflicted == 1 for j in jurors)
     assert edition.entries.filter(state="in_review").count() == 5
+
+
+def test_seed_demo_shows_a_decided_edition_with_a_special_prize():
+    from jury import standings
+    from jury.models import Prize
+    from jury.services import settings_for
+
+    output = run_seed()
+
+    edition = Edition.objects.get(phase="published")
+    assert f"Decided, results published: {edition.title}" in output
+    assert edition.results_locked_at is not None
+    prizes = {p.kind: p for p in Prize.objects.filter(edition=edition, confirmed_at__isnull=False)}
+    assert set(prizes) == {"first", "second", "third", "special", "finalist"}
+    assert prizes["special"].name == "Youth engagement prize"
+    assert sorted(edition.entries.values_list("state", flat=True)) == [
+        "awarded",
+        "awarded",
+        "awarded",
+        "awarded",
+        "finalist",
+        "not_shortlisted",
+    ]
+    result = standings.standings(edition, settings=settings_for(edition))
+    # Every juror scored every entry, so both agreement figures are defined.
+    assert result.figures.kendall_w is not None
+    assert result.figures.krippendorff_alpha is not None
+    first = next(f for f in result.figures.entries if f.entry == prizes["first"].entry_id)
+    assert first.ranks["mean"] == 1
 
 
 def test_seed_demo_asks_andalusias_partners_so_a_partner_link_is_mailed(seed, settings):
@@ -181,6 +210,7 @@ def test_seed_demo_succeeds_whatever_the_moment(moment):
     year = moment.year
     assert f"Demo edition: PLATFORMAwards {year}" in output
     assert f"Jury at work: PLATFORMAwards {year - 2}" in output
+    assert f"Decided, results published: PLATFORMAwards {year - 4}" in output
     current = Edition.objects.get(year=year)
     assert current.phase == "call_open"
     assert list(current.entries.order_by("number").values_list("state", flat=True)) == [
@@ -349,4 +379,6 @@ def test_seed_demo_again_restores_the_demo_after_it_was_used(seed):
     # Nothing from before the second run is left over: the entries and the jury's work are
     # the demo's again, numbered as the first time.
     assert Entry.objects.filter(state="withdrawn").count() == 0
-    assert Assignment.objects.count() == 10
+    # Two per entry where the jury is at work, every juror on every entry they are not in
+    # conflict with in the decided edition.
+    assert Assignment.objects.count() == 28

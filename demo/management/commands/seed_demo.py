@@ -11,6 +11,7 @@ from accounts.models import User
 from awards.models import Edition
 from demo.clock import DemoClock
 from demo.current_edition import seed_current_edition
+from demo.decided_edition import seed_decided_edition
 from demo.jury_edition import seed_jury_edition
 from demo.people import APPLICANTS, JURORS, LOGINS, SECRETARIAT, restore_account
 from demo.reset import remove_demo_editions
@@ -34,12 +35,13 @@ class Command(BaseCommand):
         # The demo's mails go out when this commits, so they come before the logins, which
         # are printed last, to stay in view.
         with transaction.atomic():
-            edition, jury_edition = self._seed(clock, password)
+            edition, jury_edition, decided = self._seed(clock, password)
         self.stdout.write(self.style.SUCCESS(f"Demo edition: {edition.title}"))
         self.stdout.write(f"Jury at work: {jury_edition.title}")
+        self.stdout.write(f"Decided, results published: {decided.title}")
         self._write_logins(password)
 
-    def _seed(self, clock: DemoClock, password: str) -> tuple[Edition, Edition]:
+    def _seed(self, clock: DemoClock, password: str) -> tuple[Edition, Edition, Edition]:
         remove_demo_editions(year=clock.year)
         password_hash = make_password(password)
         secretariat = restore_account(
@@ -52,12 +54,14 @@ class Command(BaseCommand):
             (applicant, restore_account(person=applicant, password_hash=password_hash))
             for applicant in APPLICANTS
         ]
-        # The previous edition first: its entries were submitted two years before this call.
+        # The earlier editions first: the decided one four years back, then the one whose
+        # jury is at work, its entries submitted two years before this call.
+        decided = seed_decided_edition(clock=clock, secretariat=secretariat, jurors=jurors)
         jury_edition = seed_jury_edition(clock=clock, secretariat=secretariat, jurors=jurors)
         edition = seed_current_edition(
             clock=clock, secretariat=secretariat, jurors=jurors, applicants=applicants
         )
-        return edition, jury_edition
+        return edition, jury_edition, decided
 
     def _write_logins(self, password: str) -> None:
         languages = dict(settings.LANGUAGES)
