@@ -18,7 +18,7 @@ from awards.models import (
     EntryTransition,
     Partner,
 )
-from jury.models import ConflictOfInterest, DecisionEvent, Evaluation, Prize
+from jury.models import Ballot, ConflictOfInterest, DecisionEvent, Evaluation, Prize
 from notifications.models import Notification
 
 from .people import DEMO_DOMAIN
@@ -61,6 +61,7 @@ def remove_demo_editions(*, year: int) -> int:
     Evaluation.objects.filter(assignment__entry__in=entries).delete()
     Prize.objects.filter(entry__in=entries).delete()
     DecisionEvent.objects.filter(edition__in=editions).delete()
+    Ballot.objects.filter(edition__in=editions).delete()
     ConflictOfInterest.objects.filter(
         Q(entry__in=entries) | Q(member__edition__in=editions)
     ).delete()

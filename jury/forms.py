@@ -452,3 +452,43 @@ class ExportForm(forms.Form):
     def __init__(self, *args, rounds: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].choices = [(r, _("Round %(round)s") % {"round": r}) for r in rounds]
+
+
+class BallotForm(forms.Form):
+    """A juror's order of the shortlist: a place for every entry, 1 the best, each place once."""
+
+    def __init__(self, *args, entries: list[Entry], ranking: list[int] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries = entries
+        places = {pk: place for place, pk in enumerate(ranking or [], start=1)}
+        for entry in entries:
+            self.fields[f"place_{entry.pk}"] = forms.IntegerField(
+                label=f"{entry.reference} · {entry.title}",
+                min_value=1,
+                max_value=len(entries),
+                initial=places.get(entry.pk),
+                error_messages={"required": _("Give this entry a place.")},
+            )
+
+    def clean(self):
+        data = super().clean()
+        taken: dict[int, Entry] = {}
+        for entry in self.entries:
+            place = data.get(f"place_{entry.pk}")
+            if place is None:
+                continue
+            if place in taken:
+                self.add_error(
+                    f"place_{entry.pk}",
+                    _("%(other)s has this place already: each place is given once.")
+                    % {"other": taken[place].reference},
+                )
+            taken[place] = entry
+        return data
+
+    def ranking(self) -> list[int]:
+        """The entry ids, best first."""
+        return [
+            entry.pk
+            for entry in sorted(self.entries, key=lambda e: self.cleaned_data[f"place_{e.pk}"])
+        ]

@@ -342,6 +342,9 @@ class Deliberation(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # A ranked ballot of the shortlist, combined by the Schulze method (jury.ranking.schulze).
+    ballot_opened_at = models.DateTimeField(_("ballot opened"), null=True, blank=True)
+    ballot_closed_at = models.DateTimeField(_("ballot closed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("deliberation")
@@ -349,6 +352,26 @@ class Deliberation(models.Model):
 
     def __str__(self) -> str:
         return str(self.edition)
+
+
+class Ballot(models.Model):
+    """A juror's order of the shortlist, best first: entry ids, the entries they are in
+    conflict with left out."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="ballots")
+    member = models.ForeignKey(JuryMember, on_delete=models.PROTECT, related_name="ballots")
+    ranking = models.JSONField(_("order, best first"), default=list)
+    cast_at = models.DateTimeField(_("cast"))
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "member"], name="ballot_one_per_juror")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ({self.cast_at:%Y-%m-%d})"
 
 
 class Prize(models.Model):
@@ -427,6 +450,8 @@ class DecisionEvent(models.Model):
         PRIZE_REMOVED = "prize_removed", _("Prize removed")
         DECISION_CONFIRMED = "decision_confirmed", _("Decision confirmed and locked")
         DECISION_REOPENED = "decision_reopened", _("Decision reopened")
+        BALLOT_OPENED = "ballot_opened", _("Ranked ballot opened")
+        BALLOT_CLOSED = "ballot_closed", _("Ranked ballot closed")
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="decision_events")
     kind = models.CharField(_("step"), max_length=30, choices=Kind.choices)

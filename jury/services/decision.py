@@ -5,7 +5,7 @@ transitions (awards.services.transitions) and writes one DecisionEvent, all in o
 """
 
 import datetime
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +16,18 @@ from awards.models import Edition, Entry
 from awards.services.transitions import transition_entry
 from awards.workflow import EditionPhase, EntryState
 
-from ..models import DecisionEvent, Deliberation, JurySettings, Prize, RankingMethod, TieBreak
+from ..models import (
+    Ballot,
+    ConflictOfInterest,
+    DecisionEvent,
+    Deliberation,
+    JuryMember,
+    JurySettings,
+    Prize,
+    RankingMethod,
+    TieBreak,
+)
+from ..ranking import SchulzeResult, schulze
 from .common import JuryRefused, lock_edition
 
 
@@ -396,3 +407,105 @@ def save_ranking_settings(*, settings: JurySettings, by: User) -> JurySettings:
         settings.tie_break_criterion = None
     settings.save()
     return settings
+
+
+# The ranked ballot ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_ballot(*, edition: Edition, by: User, now: datetime.datetime | None = None) -> None:
+    """Every juror may now order the shortlist; the ballot starts the deliberation."""
+    now = now or timezone.now()
+    _require(by, "jury.run_deliberation", edition)
+    edition = lock_edition(edition.pk)
+    _in_deliberation(edition)
+    _not_locked(edition)
+    _shortlisted(edition)
+    deliberation = deliberation_for(edition)
+    if deliberation.ballot_opened_at is not None and deliberation.ballot_closed_at is None:
+        raise DecisionRefused(_("The ballot is open already."))
+    _start(edition, by=by, now=now)
+    deliberation.ballot_opened_at, deliberation.ballot_closed_at = now, None
+    deliberation.save(update_fields=["ballot_opened_at", "ballot_closed_at"])
+    _log(edition, DecisionEvent.Kind.BALLOT_OPENED, by=by, now=now)
+
+
+@transaction.atomic
+def close_ballot(*, edition: Edition, by: User, now: datetime.datetime | None = None) -> int:
+    """No more ballots are taken; returns how many were cast."""
+    now = now or timezone.now()
+    _require(by, "jury.run_deliberation", edition)
+    edition = lock_edition(edition.pk)
+    deliberation = deliberation_for(edition)
+    if deliberation.ballot_opened_at is None or deliberation.ballot_closed_at is not None:
+        raise DecisionRefused(_("The ballot is not open."))
+    deliberation.ballot_closed_at = now
+    deliberation.save(update_fields=["ballot_closed_at"])
+    cast = edition.ballots.count()
+    _log(edition, DecisionEvent.Kind.BALLOT_CLOSED, by=by, now=now, note=str(cast))
+    return cast
+
+
+def ballot_entries(edition: Edition, member: JuryMember) -> list[Entry]:
+    """What a juror's ballot orders: the shortlist, less the entries they are in conflict
+    with."""
+    conflicted = ConflictOfInterest.objects.filter(
+        member=member, lifted_at__isnull=True
+    ).values_list("entry_id", flat=True)
+    return list(
+        edition.entries.filter(state=EntryState.SHORTLISTED)
+        .exclude(pk__in=conflicted)
+        .select_related("edition")
+        .order_by("number")
+    )
+
+
+@transaction.atomic
+def cast_ballot(
+    *,
+    edition: Edition,
+    by: User,
+    ranking: Sequence[int],
+    now: datetime.datetime | None = None,
+) -> Ballot:
+    """The juror's order of the shortlist, best first (entry ids), replacing any earlier one
+    while the ballot is open. Refused when an entry is ranked twice, one is left out, or one
+    is not on the juror's ballot."""
+    now = now or timezone.now()
+    edition = lock_edition(edition.pk)
+    member = JuryMember.objects.filter(edition=edition, user=by, accepted_at__isnull=False).first()
+    if member is None:
+        raise DecisionRefused(_("Only the edition's jurors cast a ballot."))
+    deliberation = deliberation_for(edition)
+    if deliberation.ballot_opened_at is None or deliberation.ballot_closed_at is not None:
+        raise DecisionRefused(_("The ballot is not open."))
+    _not_locked(edition)
+    entries = {entry.pk: entry for entry in ballot_entries(edition, member)}
+    ranking = list(ranking)
+    twice = sorted({pk for pk in ranking if ranking.count(pk) > 1})
+    if twice:
+        raise DecisionRefused(
+            _("An entry is ranked twice: %(entries)s. Give each entry its own place.")
+            % {"entries": ", ".join(entries[pk].reference for pk in twice if pk in entries)}
+        )
+    if set(ranking) - set(entries):
+        raise DecisionRefused(_("Only the shortlisted entries are ranked."))
+    missing = [entry for pk, entry in entries.items() if pk not in ranking]
+    if missing:
+        raise DecisionRefused(
+            _("Every shortlisted entry needs a place; missing: %(entries)s.")
+            % {"entries": ", ".join(entry.reference for entry in missing)}
+        )
+    ballot, _created = Ballot.objects.update_or_create(
+        edition=edition, member=member, defaults={"ranking": ranking, "cast_at": now}
+    )
+    return ballot
+
+
+def ballot_result(edition: Edition) -> SchulzeResult | None:
+    """The Schulze order of the ballots cast, with the pairwise matrix; None before any."""
+    ballots = list(edition.ballots.values_list("ranking", flat=True))
+    if not ballots:
+        return None
+    candidates = sorted({pk for ballot in ballots for pk in ballot})
+    return schulze(ballots, candidates)

@@ -2,6 +2,9 @@
 decision's: ranking, shortlist, board, prizes and exports (decision.py)."""
 
 from .decision import (
+    ballot,
+    ballot_close,
+    ballot_open,
     board,
     board_current,
     confirm_decision,
@@ -35,6 +38,9 @@ from .secretariat import (
 __all__ = [
     "assignments",
     "attachment",
+    "ballot",
+    "ballot_close",
+    "ballot_open",
     "board",
     "board_current",
     "confirm_decision",

@@ -25,6 +25,7 @@ from core.refusals import Refused, refused
 
 from .. import services, standings
 from ..forms import (
+    BallotForm,
     DiscussForm,
     ExportForm,
     JointPrizesForm,
@@ -420,8 +421,49 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
             "may_run": may_run,
             "method_label": METHOD_LABELS[settings.ranking_method],
             "discuss_form": DiscussForm(edition=edition) if may_run else None,
+            **_ballot_context(edition, deliberation, may_run=may_run, member=member),
         },
     )
+
+
+@dataclass
+class SchulzeRow:
+    entry: Entry
+    wins: list[int | None]
+
+
+def _ballot_context(
+    edition: Edition, deliberation, *, may_run: bool, member: JuryMember | None
+) -> dict[str, object]:
+    """The ballot's state, and once it is closed (or for whoever runs the deliberation) the
+    Schulze order with its pairwise matrix."""
+    is_open = deliberation.ballot_opened_at is not None and deliberation.ballot_closed_at is None
+    context: dict[str, object] = {
+        "ballot_open": is_open,
+        "ballots_cast": edition.ballots.count(),
+        "my_ballot": member is not None and edition.ballots.filter(member=member).exists(),
+    }
+    closed = deliberation.ballot_closed_at is not None
+    if not (closed or (may_run and deliberation.ballot_opened_at is not None)):
+        return context
+    result = services.ballot_result(edition)
+    if result is None:
+        return context
+    entries = Entry.objects.select_related("edition").in_bulk(result.candidates)
+    context["schulze"] = {
+        "candidates": [entries[pk] for pk in result.candidates],
+        "rows": [
+            SchulzeRow(
+                entry=entries[pk],
+                wins=[
+                    None if i == j else result.pairwise[i][j] for j in range(len(result.candidates))
+                ],
+            )
+            for i, pk in enumerate(result.candidates)
+        ],
+        "places": [[entries[pk] for pk in place] for place in result.places],
+    }
+    return context
 
 
 def _current(deliberation, hidden: set[int]) -> Entry | None:
@@ -617,3 +659,72 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
         f'attachment; filename="{edition.slug}-jury-report-{stamp}.pdf"'
     )
     return response
+
+
+# The ranked ballot ---------------------------------------------------------------------------
+
+
+def ballot(request: HttpRequest, slug: str) -> HttpResponse:
+    """A juror orders the shortlist while the ballot is open."""
+    edition = _edition(request, slug, "jury.view_deliberation")
+    member = _membership(request, edition)
+    if member is None:
+        raise PermissionDenied
+    deliberation = services.deliberation_for(edition)
+    entries = services.ballot_entries(edition, member)
+    mine = edition.ballots.filter(member=member).first()
+    form = BallotForm(request.POST or None, entries=entries, ranking=mine.ranking if mine else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cast_ballot(edition=edition, by=request.user, ranking=form.ranking())
+        except Refused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Your ballot is saved; you may change it until it closes."))
+            return redirect("jury:board", slug=edition.slug)
+    return render(
+        request,
+        "jury/ballot.html",
+        {
+            "edition": edition,
+            "section": "board",
+            "form": form,
+            "deliberation": deliberation,
+            "is_open": deliberation.ballot_opened_at is not None
+            and deliberation.ballot_closed_at is None,
+            "cast": mine,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def ballot_open(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition(request, slug, "jury.run_deliberation")
+    back = redirect("jury:board", slug=edition.slug)
+    try:
+        services.open_ballot(edition=edition, by=request.user)
+    except Refused as refusal:
+        return refused(request, refusal, to=back.url)
+    messages.success(request, _("The ballot is open: every juror can now order the shortlist."))
+    return back
+
+
+@require_POST
+def ballot_close(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition(request, slug, "jury.run_deliberation")
+    back = redirect("jury:board", slug=edition.slug)
+    try:
+        cast = services.close_ballot(edition=edition, by=request.user)
+    except Refused as refusal:
+        return refused(request, refusal, to=back.url)
+    messages.success(
+        request,
+        ngettext(
+            "The ballot is closed: %(count)s ballot was cast.",
+            "The ballot is closed: %(count)s ballots were cast.",
+            cast,
+        )
+        % {"count": cast},
+    )
+    return back

@@ -279,3 +279,62 @@ def test_nothing_to_confirm_without_a_prize(jury):
         services.confirm_decision(edition=jury.edition, by=jury.chair)
 
     assert jury.refresh().results_locked_at is None
+
+
+# The ranked ballot ---------------------------------------------------------------------------
+
+
+def balloted(jury):
+    jury.shortlist(3)
+    services.open_ballot(edition=jury.edition, by=jury.chair)
+    return [e.pk for e in jury.entries[:3]]
+
+
+def test_a_ballot_that_ranks_an_entry_twice_or_omits_one_is_refused(jury):
+    a, b, c = balloted(jury)
+
+    with pytest.raises(Refused, match="ranked twice") as refusal:
+        services.cast_ballot(edition=jury.edition, by=jury.juror, ranking=[a, a, b, c])
+    assert jury.entries[0].reference in str(refusal.value)
+    with pytest.raises(Refused, match="missing") as refusal:
+        services.cast_ballot(edition=jury.edition, by=jury.juror, ranking=[a, b])
+    assert jury.entries[2].reference in str(refusal.value)
+    with pytest.raises(Refused, match="Only the shortlisted entries"):
+        services.cast_ballot(
+            edition=jury.edition, by=jury.juror, ranking=[a, b, c, jury.entries[4].pk]
+        )
+    with pytest.raises(Refused, match="Only the edition's jurors"):
+        services.cast_ballot(edition=jury.edition, by=jury.secretariat, ranking=[a, b, c])
+    assert not jury.edition.ballots.exists()
+
+
+def test_a_ballot_leaves_out_the_jurors_conflicts_and_is_replaced_while_open(jury):
+    from jury.models import ConflictOfInterest, JuryMember
+
+    a, b, c = balloted(jury)
+    member = JuryMember.objects.get(edition=jury.edition, user=jury.juror)
+    ConflictOfInterest.objects.create(member=member, entry_id=c, kind="declared")
+
+    services.cast_ballot(edition=jury.edition, by=jury.juror, ranking=[b, a])
+    services.cast_ballot(edition=jury.edition, by=jury.juror, ranking=[a, b])
+
+    assert list(jury.edition.ballots.values_list("ranking", flat=True)) == [[a, b]]
+    services.close_ballot(edition=jury.edition, by=jury.chair)
+    with pytest.raises(Refused, match=r"The ballot is not open\."):
+        services.cast_ballot(edition=jury.edition, by=jury.juror, ranking=[b, a])
+
+
+def test_ballots_combined_by_schulze_state_the_matrix_and_a_cycle_as_a_tie(jury):
+    a, b, c = balloted(jury)
+    voters = [jury.chair, jury.juror, JuryMemberFactory(edition=jury.edition).user]
+    # A beats B, B beats C, C beats A, two to one each: a cycle the Schulze method ties.
+    for voter, order in zip(voters, ([a, b, c], [b, c, a], [c, a, b]), strict=True):
+        services.cast_ballot(edition=jury.edition, by=voter, ranking=order)
+
+    result = services.ballot_result(jury.edition)
+
+    assert result.candidates == [a, b, c]
+    assert result.pairwise == [[0, 2, 1], [1, 0, 2], [2, 1, 0]]
+    assert result.places == [[a, b, c]]
+    assert services.deliberation_for(jury.edition).ballot_opened_at is not None
+    assert jury.refresh().deliberation_started_at is not None

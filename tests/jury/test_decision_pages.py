@@ -319,3 +319,40 @@ def test_the_jury_report_names_the_winners_with_their_rationale(client, scored):
     assert client.get(reverse("jury:report", args=["no-such-edition"])).status_code == 404
     client.force_login(scored.jurors[1].user)
     assert client.get(reverse("jury:report", args=[scored.edition.slug])).status_code == 403
+
+
+def test_a_juror_orders_the_shortlist_and_the_board_states_the_schulze_order(client, scored):
+    from jury import services
+
+    services.confirm_shortlist(
+        edition=scored.edition,
+        entries=[e.pk for e in scored.entries[1:]],
+        method="mean",
+        by=scored.secretariat,
+    )
+    services.open_ballot(edition=scored.edition, by=scored.chair.user)
+    juror = scored.jurors[1]
+    client.force_login(juror.user)
+    url = reverse("jury:ballot", args=[scored.edition.slug])
+    first, second, third = scored.entries[1:]
+
+    response = client.post(
+        url, {f"place_{first.pk}": "1", f"place_{second.pk}": "1", f"place_{third.pk}": "3"}
+    )
+    text = html.unescape(response.content.decode())
+    assert response.status_code == 400
+    assert f"{first.reference} has this place already" in text
+    assert 'value="3"' in text  # what was typed is kept
+
+    response = client.post(
+        url, {f"place_{first.pk}": "2", f"place_{second.pk}": "1", f"place_{third.pk}": "3"}
+    )
+    assert response.status_code == 302
+    client.force_login(scored.chair.user)
+    client.post(reverse("jury:ballot_close", args=[scored.edition.slug]))
+    client.force_login(juror.user)
+    board = page(client.get(reverse("jury:board", args=[scored.edition.slug])))
+
+    assert "The Schulze order" in board
+    assert board.index(second.reference + " · ") < board.index(first.reference + " · ")
+    assert "Pairwise preferences" in board
