@@ -342,6 +342,9 @@ class Deliberation(models.Model):
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # Round two: the whole jury scores the shortlist again, with the same rubric.
+    round_two_opens = models.DateTimeField(_("round two opened"), null=True, blank=True)
+    round_two_deadline = models.DateTimeField(_("round two closes"), null=True, blank=True)
     # A ranked ballot of the shortlist, combined by the Schulze method (jury.ranking.schulze).
     ballot_opened_at = models.DateTimeField(_("ballot opened"), null=True, blank=True)
     ballot_closed_at = models.DateTimeField(_("ballot closed"), null=True, blank=True)
@@ -450,6 +453,7 @@ class DecisionEvent(models.Model):
         PRIZE_REMOVED = "prize_removed", _("Prize removed")
         DECISION_CONFIRMED = "decision_confirmed", _("Decision confirmed and locked")
         DECISION_REOPENED = "decision_reopened", _("Decision reopened")
+        ROUND_TWO_OPENED = "round_two_opened", _("Round two opened")
         BALLOT_OPENED = "ballot_opened", _("Ranked ballot opened")
         BALLOT_CLOSED = "ballot_closed", _("Ranked ballot closed")
 

@@ -22,7 +22,7 @@ from core.limits import LONG_TEXT_MAX_CHARS
 from core.refusals import Refused
 from notifications.kinds import Kind
 
-from . import selectors
+from . import rounds, selectors
 from .marks import NOT_APPLICABLE, Score, value_problem
 from .models import (
     Assignment,
@@ -162,7 +162,8 @@ def reopen_evaluation(
     locked = _lock(pk=evaluation.pk)
     if locked.status != Evaluation.Status.SUBMITTED:
         raise ScoringRefused(_("This evaluation is not submitted, so there is nothing to reopen."))
-    if until is None and now > locked.assignment.entry.edition.scoring_deadline:
+    round_deadline = rounds.deadline(locked.assignment.entry.edition, locked.assignment.round)
+    if until is None and (round_deadline is None or now > round_deadline):
         raise ScoringRefused(
             _(
                 "The scoring deadline has passed: say until when the juror may change the "
@@ -228,7 +229,8 @@ def give_more_time(
     if not reason:
         raise ScoringRefused(_("Say why the juror is given more time: a reason is required."))
     edition = assignment.entry.edition
-    if until <= max(now, edition.scoring_deadline):
+    round_deadline = rounds.deadline(edition, assignment.round) or edition.scoring_deadline
+    if until <= max(now, round_deadline):
         raise ScoringRefused(_("Give a time after the scoring deadline, and in the future."))
     locked = _locked_evaluation(assignment)
     if locked.status == Evaluation.Status.SUBMITTED:
@@ -257,11 +259,12 @@ def give_more_time(
 
 
 def closes_for(evaluation: Evaluation) -> datetime.datetime:
-    """`Evaluation.closes_at` for this evaluation; reads its assignment's entry's edition (join
-    them)."""
-    return Evaluation.closes_at(
-        evaluation.assignment.entry.edition.scoring_deadline, evaluation.open_until
-    )
+    """`Evaluation.closes_at` for this evaluation, by its round's deadline; reads its
+    assignment's entry's edition (join them)."""
+    assignment = evaluation.assignment
+    edition = assignment.entry.edition
+    deadline = rounds.deadline(edition, assignment.round) or edition.scoring_deadline
+    return Evaluation.closes_at(deadline, evaluation.open_until)
 
 
 def weighted_score(evaluation: Evaluation) -> Decimal | None:
@@ -319,7 +322,8 @@ def _check_may_score(evaluation: Evaluation, *, by: User, now: datetime.datetime
             _("This evaluation is already submitted; only the secretariat can reopen it.")
         )
     edition = assignment.entry.edition
-    if now < edition.scoring_opens:
+    opens, _deadline = rounds.window(edition, assignment.round)
+    if opens is None or now < opens:
         raise ScoringRefused(_("Scoring for this edition has not opened yet."))
     if now > closes_for(evaluation):
         raise ScoringRefused(_("The scoring deadline for this edition has passed."))

@@ -11,15 +11,16 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Count,
-    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
+    FloatField,
     OuterRef,
     Q,
     QuerySet,
     Sum,
 )
+from django.db.models.functions import Cast
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -60,12 +61,13 @@ class Standings:
 
 
 def _normalised_value() -> ExpressionWrapper:
-    """A criterion score on 0 to 10 by its criterion's scale (as jury.scoring.weighted_score)."""
+    """A criterion score on 0 to 10 by its criterion's scale (as jury.scoring.weighted_score),
+    in floating point: SQLite would divide the integers its NUMERIC casts make, and truncate."""
     return ExpressionWrapper(
-        (F("scores__value") - F("scores__criterion__scale_min"))
-        * NORMALISED_MAX
-        / (F("scores__criterion__scale_max") - F("scores__criterion__scale_min")),
-        output_field=DecimalField(),
+        Cast(F("scores__value") - F("scores__criterion__scale_min"), FloatField())
+        * float(NORMALISED_MAX)
+        / Cast(F("scores__criterion__scale_max") - F("scores__criterion__scale_min"), FloatField()),
+        output_field=FloatField(),
     )
 
 
@@ -89,24 +91,21 @@ def round_scores(edition: Edition, round: int = 1) -> list[Score]:
     """One Score per counted evaluation of the round: its weighted score on 0 to 10, computed
     by the database in one query. An evaluation with no value (all n/a) has no score."""
     valued = Q(scores__value__isnull=False)
+    weight = Cast("scores__criterion__weight", FloatField())
     rows = (
         _counted_evaluations(edition, round)
         .values("assignment__member_id", "assignment__entry_id")
         .annotate(
-            total=Sum(F("scores__criterion__weight") * _normalised_value(), filter=valued),
-            weights=Sum("scores__criterion__weight", filter=valued),
+            weights=Sum(weight, filter=valued),
+            value=Sum(weight * _normalised_value(), filter=valued) / F("weights"),
         )
-        .order_by("assignment__entry_id", "assignment__member_id")
+        .filter(weights__gt=0)
+        # No ORDER BY: the ranking orders what it needs, and sorting 50,000 rows on the
+        # database spills to disk for nothing.
+        .order_by()
+        .values_list("assignment__member_id", "assignment__entry_id", "value")
     )
-    return [
-        Score(
-            juror=row["assignment__member_id"],
-            entry=row["assignment__entry_id"],
-            value=float(row["total"]) / float(row["weights"]),
-        )
-        for row in rows
-        if row["weights"]
-    ]
+    return [Score(juror=juror, entry=entry, value=value) for juror, entry, value in rows]
 
 
 def criterion_means(edition: Edition, round: int, criterion: Criterion) -> dict[int, float]:

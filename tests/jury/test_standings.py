@@ -76,7 +76,7 @@ def test_each_evaluation_weighted_on_zero_to_ten_with_n_a_left_out(edition):
     evaluate(one, entry, ["7", "3"])
     evaluate(two, entry, ["8", NA])
 
-    scores = standings.round_scores(edition)
+    scores = sorted(standings.round_scores(edition), key=lambda s: s.juror)
 
     # (2 * 7 + 1 * (3 - 1) / 4 * 10) / 3 = 19 / 3; n/a is left out, never 0: 8.
     assert [(s.juror, s.entry) for s in scores] == [(one.pk, entry.pk), (two.pk, entry.pk)]
@@ -102,11 +102,22 @@ def test_only_submitted_unconflicted_evaluations_of_the_round_and_live_entries_c
     all_na = JuryMemberFactory(edition=edition)
     evaluate(all_na, entry, [NA, NA])
 
-    assert standings.round_scores(edition, 1) == [
+    assert sorted(standings.round_scores(edition, 1), key=lambda s: s.juror) == [
         Score(juror=one.pk, entry=entry.pk, value=pytest.approx((12 + 10) / 3)),
         Score(juror=lifted.pk, entry=entry.pk, value=pytest.approx((8 + 5) / 3)),
     ]
     assert standings.round_scores(edition, 2) == [Score(one.pk, entry.pk, pytest.approx(10.0))]
+
+
+def test_fractions_of_a_scale_are_kept_on_every_database(edition):
+    """(2.5 - 0) / 10 and (2 - 1) / 4 are both a quarter: SQLite's integer division would
+    make 2 of the 2.5 on 0 to 10."""
+    entry = in_review(edition)
+    evaluate(JuryMemberFactory(edition=edition), entry, ["2.5", "2"])
+
+    (score,) = standings.round_scores(edition)
+
+    assert score.value == pytest.approx(2.5, abs=1e-9)
 
 
 def test_standings_break_ties_on_the_chosen_criterion_and_say_so(edition):
