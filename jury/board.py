@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from awards.models import Edition, Entry
 
+from . import rounds
 from .models import Assignment, Evaluation, JuryMember, JurySettings
-from .selectors import JURY_STATES, REVIEWED_STATES, active_conflict_pairs
+from .selectors import JURY_STATES, REVIEWED_STATES, SHORTLIST_STATES, active_conflict_pairs
 from .services.common import settings_for
 
 SUBMITTED = "submitted"
@@ -107,15 +108,18 @@ class Board:
 def board(edition: Edition, *, round: int = 1, now: datetime.datetime | None = None) -> Board:
     """The edition's jury board for one round, in five queries."""
     now = now or timezone.now()
-    overdue = now > edition.scoring_deadline
+    deadline = rounds.deadline(edition, round)
+    overdue = deadline is not None and now > deadline
     settings = settings_for(edition)
     members = list(
         edition.jury_members.filter(accepted_at__isnull=False)
         .select_related("user")
         .order_by("-is_chair", "user__full_name", "pk")
     )
+    # Round two scores the shortlist only.
+    states = JURY_STATES if round == rounds.ROUND_ONE else SHORTLIST_STATES
     entries = list(
-        edition.entries.filter(state__in=JURY_STATES)
+        edition.entries.filter(state__in=states)
         .select_related("organisation")
         .order_by("number", "pk")
     )
@@ -142,7 +146,7 @@ def board(edition: Edition, *, round: int = 1, now: datetime.datetime | None = N
             if (member.pk, entry.pk) in conflicts:
                 cell = Cell(member, CONFLICTED)
             else:
-                cell = _cell(member, assignment, now, edition)
+                cell = _cell(member, assignment, now, deadline)
             row.cells.append(cell)
             _count(jurors[member.pk], cell, assignment)
         row.free_jurors = sum(cell.status != CONFLICTED for cell in row.cells)
@@ -161,12 +165,14 @@ def board(edition: Edition, *, round: int = 1, now: datetime.datetime | None = N
     return Board(edition, settings, members, list(jurors.values()), rows, overdue)
 
 
-def _cell(member: JuryMember, assignment: dict | None, now, edition: Edition) -> Cell:
+def _cell(
+    member: JuryMember, assignment: dict | None, now, deadline: datetime.datetime | None
+) -> Cell:
     if assignment is None:
         return Cell(member)
     status = assignment["evaluation__status"] or NOT_STARTED
-    overdue = now > Evaluation.closes_at(
-        edition.scoring_deadline, assignment["evaluation__open_until"]
+    overdue = deadline is not None and now > Evaluation.closes_at(
+        deadline, assignment["evaluation__open_until"]
     )
     return Cell(
         member,

@@ -492,3 +492,35 @@ class BallotForm(forms.Form):
             entry.pk
             for entry in sorted(self.entries, key=lambda e: self.cleaned_data[f"place_{e.pk}"])
         ]
+
+
+class RoundTwoForm(forms.Form):
+    deadline = BoundedDateTimeField(
+        label=_("Round two closes on"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In the edition's time zone."),
+    )
+
+    def __init__(self, *args, timezone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zone = zoneinfo.ZoneInfo(timezone)
+
+    def full_clean(self) -> None:
+        # The browser sends a wall-clock time, read in the edition's zone.
+        with django_timezone.override(self.zone):
+            super().full_clean()
+
+
+class RoundForm(forms.Form):
+    """Which round a page shows, from its query string."""
+
+    round = forms.TypedChoiceField(
+        label=_("Round"),
+        coerce=int,
+        choices=[(1, _("Round one")), (2, _("Round two"))],
+        required=False,
+        empty_value=1,
+    )
+
+    def chosen(self) -> int:
+        return self.cleaned_data["round"] if self.is_bound and self.is_valid() else 1

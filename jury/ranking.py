@@ -11,12 +11,14 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 METHODS = ("mean", "median", "normalised_mean", "borda")
 
 
-@dataclass(frozen=True)
-class Score:
+class Score(NamedTuple):
+    """One submitted evaluation's weighted score (a tuple: a round holds tens of thousands)."""
+
     juror: int
     entry: int
     value: float
@@ -181,17 +183,16 @@ def _rank(
 ) -> None:
     """Competition ranks (1, 2, 2, 4) by `method`, greatest first; an entry without a value is
     not ranked. A tie-break only orders entries that share a value."""
-    valued = [e for e in entries if getattr(e, method) is not None]
-
-    def key(entry: EntryFigures) -> tuple:
-        return (getattr(entry, method), *(tie_break(entry.entry) if tie_break else ()))
-
-    valued.sort(key=key, reverse=True)
+    keyed = []
     for entry in entries:
         entry.ranks[method] = None
-    for position, entry in enumerate(valued):
-        previous = valued[position - 1] if position else None
-        if previous is not None and key(previous) == key(entry):
+        value = getattr(entry, method)
+        if value is not None:
+            keyed.append(((value, *(tie_break(entry.entry) if tie_break else ())), entry))
+    keyed.sort(key=lambda pair: pair[0], reverse=True)
+    for position, (key, entry) in enumerate(keyed):
+        if position and keyed[position - 1][0] == key:
+            previous = keyed[position - 1][1]
             entry.ranks[method] = previous.ranks[method]
             entry.tied.add(method)
             previous.tied.add(method)

@@ -31,6 +31,8 @@ JURY_STATES = (
     EntryState.FINALIST,
     EntryState.AWARDED,
 )
+# The entries the deliberation works on: the shortlist, and its outcome once decided.
+SHORTLIST_STATES = (EntryState.SHORTLISTED, EntryState.AWARDED, EntryState.FINALIST)
 
 
 def jury_memberships_for_user(user: User) -> QuerySet[JuryMember]:
@@ -86,11 +88,12 @@ def assignments_for_juror(member: JuryMember) -> QuerySet[Assignment]:
     return _in_entry_order(_visible_assignments(member=member))
 
 
-def assignments_by_member(edition: Edition) -> dict[int, list[Assignment]]:
-    """`assignments_for_juror` for every member of the edition's jury, in one query: member id
-    to the list (members without assignments are absent)."""
+def assignments_by_member(edition: Edition, round: int = 1) -> dict[int, list[Assignment]]:
+    """`assignments_for_juror` of one round for every member of the edition's jury, in one
+    query: member id to the list (members without assignments are absent)."""
     by_member: dict[int, list[Assignment]] = defaultdict(list)
-    for assignment in _in_entry_order(_visible_assignments(member__edition=edition)):
+    visible = _visible_assignments(member__edition=edition, round=round)
+    for assignment in _in_entry_order(visible):
         by_member[assignment.member_id].append(assignment)
     return dict(by_member)
 
@@ -106,16 +109,16 @@ def _progress_counts() -> dict[str, Count]:
     }
 
 
-def juror_progress(member: JuryMember) -> dict[str, int]:
-    """The `_progress_counts` of `assignments_for_juror(member)`, in one query."""
-    return _visible_assignments(member=member).aggregate(**_progress_counts())
+def juror_progress(member: JuryMember, round: int = 1) -> dict[str, int]:
+    """The `_progress_counts` of the juror's visible assignments of `round`, in one query."""
+    return _visible_assignments(member=member, round=round).aggregate(**_progress_counts())
 
 
-def progress_by_member(edition: Edition) -> dict[int, dict[str, int]]:
-    """`juror_progress` for every member of the edition's jury, in one query: member id to
-    counts (members without assignments are absent)."""
+def progress_by_member(edition: Edition, round: int = 1) -> dict[int, dict[str, int]]:
+    """`juror_progress` of `round` for every member of the edition's jury, in one query:
+    member id to counts (members without assignments are absent)."""
     rows = (
-        _visible_assignments(member__edition=edition)
+        _visible_assignments(member__edition=edition, round=round)
         .values("member")
         .order_by("member_id")
         .annotate(**_progress_counts())
@@ -142,7 +145,9 @@ def scoring_closes_for_all(edition: Edition) -> datetime.datetime:
     """When the last juror's time to score runs out: the deadline, or later when an evaluation
     reopened after it is still open."""
     latest = Evaluation.objects.filter(
-        assignment__member__edition=edition, status=Evaluation.Status.DRAFT
+        assignment__member__edition=edition,
+        assignment__round=1,
+        status=Evaluation.Status.DRAFT,
     ).aggregate(latest=Max("open_until"))["latest"]
     return Evaluation.closes_at(edition.scoring_deadline, latest)
 

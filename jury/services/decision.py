@@ -12,11 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.services import notify_user
 from awards.models import Edition, Entry
 from awards.services.transitions import transition_entry
 from awards.workflow import EditionPhase, EntryState
+from notifications.kinds import Kind
 
 from ..models import (
+    Assignment,
     Ballot,
     ConflictOfInterest,
     DecisionEvent,
@@ -28,6 +31,7 @@ from ..models import (
     TieBreak,
 )
 from ..ranking import SchulzeResult, schulze
+from ..rounds import ROUND_TWO
 from .common import JuryRefused, lock_edition
 
 
@@ -509,3 +513,80 @@ def ballot_result(edition: Edition) -> SchulzeResult | None:
         return None
     candidates = sorted({pk for ballot in ballots for pk in ballot})
     return schulze(ballots, candidates)
+
+
+# Round two -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_round_two(
+    *,
+    edition: Edition,
+    by: User,
+    deadline: datetime.datetime,
+    now: datetime.datetime | None = None,
+) -> int:
+    """The whole jury scores the shortlist again with the rubric, until `deadline`.
+
+    Side effects, in order: refused unless `by` runs the deliberation, the edition is in
+    deliberation, the decision is not locked, the shortlist is confirmed and the deadline lies
+    ahead; every accepted juror assigned every shortlisted entry they are not in conflict with
+    (Assignment.round = 2); the deliberation started; each juror mailed their round-two
+    entries and its dates. Returns how many assignments were made."""
+    now = now or timezone.now()
+    _require(by, "jury.run_deliberation", edition)
+    edition = lock_edition(edition.pk)
+    _in_deliberation(edition)
+    _not_locked(edition)
+    _shortlisted(edition)
+    if deadline <= now:
+        raise DecisionRefused(_("Give round two a deadline in the future."))
+    deliberation = deliberation_for(edition)
+    if deliberation.round_two_opens is not None:
+        raise DecisionRefused(_("Round two is open already."))
+    members = list(
+        edition.jury_members.filter(accepted_at__isnull=False, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+    entries = list(
+        edition.entries.filter(state=EntryState.SHORTLISTED)
+        .select_related("edition")
+        .order_by("number")
+    )
+    conflicts = set(
+        ConflictOfInterest.objects.filter(
+            member__edition=edition, lifted_at__isnull=True
+        ).values_list("member_id", "entry_id")
+    )
+    made = Assignment.objects.bulk_create(
+        [
+            Assignment(member=member, entry=entry, round=ROUND_TWO)
+            for member in members
+            for entry in entries
+            if (member.pk, entry.pk) not in conflicts
+        ]
+    )
+    _start(edition, by=by, now=now)
+    deliberation.round_two_opens, deliberation.round_two_deadline = now, deadline
+    deliberation.save(update_fields=["round_two_opens", "round_two_deadline"])
+    for member in members:
+        theirs = [e for e in entries if (member.pk, e.pk) not in conflicts]
+        if not theirs:
+            continue
+        notify_user(
+            Kind.JURY_ASSIGNED,
+            user=member.user,
+            context={
+                "edition": {
+                    "title": edition.title,
+                    "timezone": edition.timezone,
+                    "scoring_opens": now,
+                    "scoring_deadline": deadline,
+                },
+                "entries": [{"reference": e.reference, "title": e.title} for e in theirs],
+            },
+            key=f"jury-round-two:{member.pk}:{now.isoformat()}",
+        )
+    _log(edition, DecisionEvent.Kind.ROUND_TWO_OPENED, by=by, now=now, note=str(len(made)))
+    return len(made)

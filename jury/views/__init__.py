@@ -17,6 +17,7 @@ from .decision import (
     remove_prize,
     reopen_decision,
     report,
+    round_two,
     shortlist,
     undo_shortlist,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "reopen",
     "reopen_decision",
     "report",
+    "round_two",
     "rubric",
     "score_autosave",
     "score_entry",

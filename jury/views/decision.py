@@ -23,7 +23,7 @@ from core.headers import private_document
 from core.parsing import parse_id
 from core.refusals import Refused, refused
 
-from .. import services, standings
+from .. import rounds, services, standings
 from ..forms import (
     BallotForm,
     DiscussForm,
@@ -35,6 +35,7 @@ from ..forms import (
     RankingFilterForm,
     RankingSettingsForm,
     ReasonForm,
+    RoundTwoForm,
     ShortlistForm,
 )
 from ..models import (
@@ -352,6 +353,7 @@ class BoardEntry:
     figures: EntryFigures | None
     evaluations: list[Evaluation]
     prizes: list[Prize]
+    round_two: EntryFigures | None = None
 
 
 def _board_entries(edition: Edition, hidden: set[int], settings: JurySettings) -> list[BoardEntry]:
@@ -392,9 +394,20 @@ def _board_entries(edition: Edition, hidden: set[int], settings: JurySettings) -
             e.number,
         )
     )
+    second: dict[int, EntryFigures] = {}
+    if deliberation.round_two_opens is not None:
+        try:
+            result = standings.standings(edition, round=rounds.ROUND_TWO, settings=settings)
+            second = {f.entry: f for f in result.figures.entries}
+        except standings.NoScores:
+            pass
     return [
         BoardEntry(
-            entry=e, figures=figures.get(e.pk), evaluations=evaluations[e.pk], prizes=prizes[e.pk]
+            entry=e,
+            figures=figures.get(e.pk),
+            evaluations=evaluations[e.pk],
+            prizes=prizes[e.pk],
+            round_two=second.get(e.pk),
         )
         for e in entries
     ]
@@ -421,6 +434,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
             "may_run": may_run,
             "method_label": METHOD_LABELS[settings.ranking_method],
             "discuss_form": DiscussForm(edition=edition) if may_run else None,
+            "round_two_form": RoundTwoForm(timezone=edition.timezone) if may_run else None,
             **_ballot_context(edition, deliberation, may_run=may_run, member=member),
         },
     )
@@ -726,5 +740,32 @@ def ballot_close(request: HttpRequest, slug: str) -> HttpResponse:
             cast,
         )
         % {"count": cast},
+    )
+    return back
+
+
+@require_POST
+def round_two(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole jury scores the shortlist again, until the deadline given."""
+    edition = _edition(request, slug, "jury.run_deliberation")
+    form = RoundTwoForm(request.POST, timezone=edition.timezone)
+    back = redirect("jury:board", slug=edition.slug)
+    if not form.is_valid():
+        messages.error(request, _("Give round two a deadline in the future."))
+        return back
+    try:
+        made = services.open_round_two(
+            edition=edition, by=request.user, deadline=form.cleaned_data["deadline"]
+        )
+    except Refused as refusal:
+        return refused(request, refusal, to=back.url)
+    messages.success(
+        request,
+        ngettext(
+            "Round two is open: %(count)s evaluation to make; each juror is told their entries.",
+            "Round two is open: %(count)s evaluations to make; each juror is told their entries.",
+            made,
+        )
+        % {"count": made},
     )
     return back

@@ -18,7 +18,7 @@ from awards.views.entries import attachment_response
 from core.links import link_unusable
 from core.parsing import parse_choice
 
-from .. import scoresheet, scoring, selectors, services
+from .. import rounds, scoresheet, scoring, selectors, services
 from ..forms import AffiliationForm, DeclareConflictForm, ScoreSheetForm
 from ..models import Assignment, Evaluation
 
@@ -69,15 +69,41 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def juror_home(request: HttpRequest) -> HttpResponse:
-    """A juror's work: per jury, progress, the deadline and the entries to score."""
-    juries = [
-        {
-            "member": member,
-            "progress": selectors.juror_progress(member),
-            "assignments": selectors.assignments_for_juror(member),
-        }
-        for member in selectors.jury_memberships_for_user(request.user)
-    ]
+    """A juror's work: per jury and per round, progress, the deadline and the entries."""
+    juries = []
+    for member in selectors.jury_memberships_for_user(request.user):
+        by_round: dict[int, list[Assignment]] = {}
+        for assignment in selectors.assignments_for_juror(member):
+            by_round.setdefault(assignment.round, []).append(assignment)
+        juries.append(
+            {
+                "member": member,
+                "rounds": [
+                    {
+                        "round": number,
+                        "assignments": assignments,
+                        "deadline": rounds.deadline(member.edition, number),
+                        "total": len(assignments),
+                        "submitted": sum(
+                            1
+                            for a in assignments
+                            if getattr(a, "evaluation", None) is not None
+                            and a.evaluation.status == Evaluation.Status.SUBMITTED
+                        ),
+                    }
+                    for number, assignments in sorted(by_round.items())
+                ]
+                or [
+                    {
+                        "round": 1,
+                        "assignments": [],
+                        "deadline": member.edition.scoring_deadline,
+                        "total": 0,
+                        "submitted": 0,
+                    }
+                ],
+            }
+        )
     return render(request, "jury/home.html", {"juries": juries})
 
 
@@ -135,7 +161,7 @@ def score_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "assignment": assignment,
             "entry": award_selectors.entry_for_page(assignment.entry_id),
             "evaluation": evaluation,
-            "closes": Evaluation.closes_at(edition.scoring_deadline, evaluation.open_until),
+            "closes": scoring.closes_for(evaluation),
             "rows": scoresheet.rows(criteria, evaluation, typed, form.errors if typed else None),
             "overall_comment": typed.get("overall_comment", "") if typed else evaluation.comment,
             "overall_errors": form.errors.get("overall_comment", []) if typed else [],

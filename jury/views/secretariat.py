@@ -16,7 +16,7 @@ from awards import selectors as award_selectors
 from awards.models import Edition
 from core.parsing import parse_choice, parse_id
 
-from .. import board, scoring, services
+from .. import board, rounds, scoring, services
 from ..forms import (
     AddConflictForm,
     AutomaticAssignmentForm,
@@ -26,6 +26,7 @@ from ..forms import (
     MoreTimeForm,
     ReasonForm,
     ReopenForm,
+    RoundForm,
 )
 from ..models import Assignment, ConflictOfInterest, CriterionScore, Evaluation, JuryMember
 
@@ -292,10 +293,19 @@ def _set_cell(
 @secretariat_only
 def progress(request: HttpRequest, slug: str) -> HttpResponse:
     edition = get_object_or_404(Edition, slug=slug)
+    round_form = RoundForm(request.GET or None)
+    chosen = round_form.chosen()
     return render(
         request,
         "jury/progress.html",
-        {"edition": edition, "board": board.board(edition), "section": "progress"},
+        {
+            "edition": edition,
+            "board": board.board(edition, round=chosen),
+            "section": "progress",
+            "round": chosen,
+            "deadline": rounds.deadline(edition, chosen),
+            "round_two": rounds.window(edition, rounds.ROUND_TWO)[0] is not None,
+        },
     )
 
 

@@ -990,8 +990,9 @@ def test_progress_board_query_count_constant(
     busy_jury(edition, size)
 
     # session, user, the user's groups (the secretariat check), the edition, then the board:
-    # settings, jurors, entries, conflicts and assignments.
-    with django_assert_num_queries(9):
+    # round one's deadline is the edition's, whether round two is open, settings, jurors,
+    # entries, conflicts and assignments.
+    with django_assert_num_queries(10):
         response = staff_client.get(progress_url(edition))
 
     assert row_of(page(response), "Dee")[4] == str(len(range(0, size, 2)))
