@@ -18,7 +18,14 @@ from awards.models import (
     EntryTransition,
     Partner,
 )
-from jury.models import Ballot, ConflictOfInterest, DecisionEvent, Evaluation, Prize
+from jury.models import (
+    Ballot,
+    ConflictOfInterest,
+    DecisionEvent,
+    Evaluation,
+    MeetingNote,
+    Prize,
+)
 from notifications.models import Notification
 
 from .people import DEMO_DOMAIN
@@ -62,6 +69,7 @@ def remove_demo_editions(*, year: int) -> int:
     Prize.objects.filter(entry__in=entries).delete()
     DecisionEvent.objects.filter(edition__in=editions).delete()
     Ballot.objects.filter(edition__in=editions).delete()
+    MeetingNote.objects.filter(edition__in=editions).delete()
     ConflictOfInterest.objects.filter(
         Q(entry__in=entries) | Q(member__edition__in=editions)
     ).delete()

@@ -524,3 +524,19 @@ class RoundForm(forms.Form):
 
     def chosen(self) -> int:
         return self.cleaned_data["round"] if self.is_bound and self.is_valid() else 1
+
+
+class MeetingNoteForm(forms.Form):
+    entry = forms.ModelChoiceField(queryset=Entry.objects.none(), widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Meeting notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=LONG_TEXT_MAX_CHARS,
+        required=False,
+    )
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entry"].queryset = edition.entries.filter(
+            state__in=[EntryState.SHORTLISTED, EntryState.AWARDED, EntryState.FINALIST]
+        )

@@ -357,6 +357,29 @@ class Deliberation(models.Model):
         return str(self.edition)
 
 
+class MeetingNote(models.Model):
+    """What the jury said of a shortlisted entry in its meeting, kept by the chair or the
+    secretariat; the whole jury reads it on the board."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="meeting_notes")
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="+")
+    text = text_field(_("meeting notes"), max_length=LONG_TEXT_MAX_CHARS, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("last saved"))
+
+    class Meta:
+        verbose_name = _("meeting note")
+        verbose_name_plural = _("meeting notes")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "entry"], name="meeting_note_per_entry")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id} ({self.updated_at:%Y-%m-%d})"
+
+
 class Ballot(models.Model):
     """A juror's order of the shortlist, best first: entry ids, the entries they are in
     conflict with left out."""

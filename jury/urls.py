@@ -39,6 +39,7 @@ urlpatterns = [
     path("editions/<slug:slug>/jury/board/current/", views.board_current, name="board_current"),
     path("editions/<slug:slug>/jury/board/discuss/", views.discuss, name="discuss"),
     path("editions/<slug:slug>/jury/round-two/", views.round_two, name="round_two"),
+    path("editions/<slug:slug>/jury/board/notes/", views.meeting_note, name="meeting_note"),
     path("editions/<slug:slug>/jury/ballot/", views.ballot, name="ballot"),
     path("editions/<slug:slug>/jury/ballot/open/", views.ballot_open, name="ballot_open"),
     path("editions/<slug:slug>/jury/ballot/close/", views.ballot_close, name="ballot_close"),

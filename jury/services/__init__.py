@@ -31,6 +31,7 @@ from .decision import (
     record_prize,
     remove_prize,
     reopen_decision,
+    save_meeting_note,
     save_ranking_settings,
     undo_shortlist,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "remove_prize",
     "reopen_decision",
     "rubric_locked",
+    "save_meeting_note",
     "save_ranking_settings",
     "save_rubric",
     "save_settings",

@@ -26,6 +26,7 @@ from ..models import (
     Deliberation,
     JuryMember,
     JurySettings,
+    MeetingNote,
     Prize,
     RankingMethod,
     TieBreak,
@@ -590,3 +591,27 @@ def open_round_two(
         )
     _log(edition, DecisionEvent.Kind.ROUND_TWO_OPENED, by=by, now=now, note=str(len(made)))
     return len(made)
+
+
+@transaction.atomic
+def save_meeting_note(
+    *, edition: Edition, entry: Entry, text: str, by: User, now: datetime.datetime | None = None
+) -> MeetingNote:
+    """The meeting's notes on a shortlisted entry, replaced as the chair or the secretariat
+    types them; kept after the decision is locked, as the record of the meeting."""
+    now = now or timezone.now()
+    _require(by, "jury.run_deliberation", edition)
+    edition = lock_edition(edition.pk)
+    _in_deliberation(edition)
+    if entry.edition_id != edition.pk or entry.state not in (
+        EntryState.SHORTLISTED,
+        EntryState.AWARDED,
+        EntryState.FINALIST,
+    ):
+        raise DecisionRefused(_("Only a shortlisted entry has meeting notes."))
+    note, _created = MeetingNote.objects.update_or_create(
+        edition=edition,
+        entry=entry,
+        defaults={"text": text.strip(), "updated_by": by, "updated_at": now},
+    )
+    return note

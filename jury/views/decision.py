@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from awards.models import Edition, Entry
 from awards.workflow import EditionPhase, EntryState
 from core.headers import private_document
+from core.limits import LONG_TEXT_MAX_CHARS
 from core.parsing import parse_id
 from core.refusals import Refused, refused
 
@@ -29,6 +30,7 @@ from ..forms import (
     DiscussForm,
     ExportForm,
     JointPrizesForm,
+    MeetingNoteForm,
     MethodForm,
     OptionalReasonForm,
     PrizeForm,
@@ -43,6 +45,7 @@ from ..models import (
     Evaluation,
     JuryMember,
     JurySettings,
+    MeetingNote,
     Prize,
     RankingMethod,
 )
@@ -354,6 +357,7 @@ class BoardEntry:
     evaluations: list[Evaluation]
     prizes: list[Prize]
     round_two: EntryFigures | None = None
+    note: MeetingNote | None = None
 
 
 def _board_entries(edition: Edition, hidden: set[int], settings: JurySettings) -> list[BoardEntry]:
@@ -394,6 +398,7 @@ def _board_entries(edition: Edition, hidden: set[int], settings: JurySettings) -
             e.number,
         )
     )
+    notes = {n.entry_id: n for n in edition.meeting_notes.select_related("updated_by")}
     second: dict[int, EntryFigures] = {}
     if deliberation.round_two_opens is not None:
         try:
@@ -408,6 +413,7 @@ def _board_entries(edition: Edition, hidden: set[int], settings: JurySettings) -
             evaluations=evaluations[e.pk],
             prizes=prizes[e.pk],
             round_two=second.get(e.pk),
+            note=notes.get(e.pk),
         )
         for e in entries
     ]
@@ -435,6 +441,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
             "method_label": METHOD_LABELS[settings.ranking_method],
             "discuss_form": DiscussForm(edition=edition) if may_run else None,
             "round_two_form": RoundTwoForm(timezone=edition.timezone) if may_run else None,
+            "note_max_chars": LONG_TEXT_MAX_CHARS,
             **_ballot_context(edition, deliberation, may_run=may_run, member=member),
         },
     )
@@ -769,3 +776,22 @@ def round_two(request: HttpRequest, slug: str) -> HttpResponse:
         % {"count": made},
     )
     return back
+
+
+@require_POST
+def meeting_note(request: HttpRequest, slug: str) -> HttpResponse:
+    edition = _edition(request, slug, "jury.run_deliberation")
+    form = MeetingNoteForm(request.POST, edition=edition)
+    back = redirect("jury:board", slug=edition.slug)
+    if not form.is_valid():
+        messages.error(request, _("Only a shortlisted entry has meeting notes."))
+        return back
+    entry = form.cleaned_data["entry"]
+    try:
+        services.save_meeting_note(
+            edition=edition, entry=entry, text=form.cleaned_data["text"], by=request.user
+        )
+    except Refused as refusal:
+        return refused(request, refusal, to=back.url)
+    messages.success(request, _("The notes on %(entry)s are saved.") % {"entry": entry.reference})
+    return redirect(f"{back.url}#entry-{entry.pk}")

@@ -356,3 +356,31 @@ def test_a_juror_orders_the_shortlist_and_the_board_states_the_schulze_order(cli
     assert "The Schulze order" in board
     assert board.index(second.reference + " · ") < board.index(first.reference + " · ")
     assert "Pairwise preferences" in board
+
+
+def test_the_chair_keeps_meeting_notes_that_jurors_read(client, scored):
+    from jury import services
+
+    services.confirm_shortlist(
+        edition=scored.edition,
+        entries=[e.pk for e in scored.entries[2:]],
+        method="mean",
+        by=scored.secretariat,
+    )
+    entry = scored.entries[3]
+    url = reverse("jury:meeting_note", args=[scored.edition.slug])
+    client.force_login(scored.jurors[1].user)
+    assert client.post(url, {"entry": entry.pk, "text": "Mine."}).status_code == 403
+
+    client.force_login(scored.chair.user)
+    response = client.post(url, {"entry": entry.pk, "text": "  Agreed: a model for others.  "})
+    assert response.status_code == 302
+    response = client.post(url, {"entry": scored.entries[0].pk, "text": "Not shortlisted."})
+    assert response.status_code == 302
+    assert "Only a shortlisted entry has meeting notes." in page(client.get(response.url))
+
+    client.force_login(scored.jurors[1].user)
+    board = page(client.get(reverse("jury:board", args=[scored.edition.slug])))
+    assert "Agreed: a model for others." in board
+    assert "Not shortlisted." not in board
+    assert "<textarea" not in board
