@@ -86,22 +86,34 @@ def rank_round(
     """
     scores = list(scores)
     by_entry: dict[int, list[float]] = defaultdict(list)
-    for score in scores:
-        by_entry[score.entry].append(score.value)
+    by_juror: dict[int, dict[int, float]] = defaultdict(dict)
+    for juror, entry, value in scores:
+        by_entry[entry].append(value)
+        by_juror[juror][entry] = value
     everything = [score.value for score in scores]
-    round_mean = statistics.fmean(everything) if everything else None
+    round_mean = math.fsum(everything) / len(everything) if everything else None
     round_stdev = sample_stdev(everything)
-    normalised = _normalised_means(scores, min_evaluations, round_mean, round_stdev)
-    borda = _borda(scores)
+    normalised = _normalised_means(scores, by_juror, min_evaluations, round_mean, round_stdev)
+    borda = _borda(by_juror)
     entries = []
     for entry, values in sorted(by_entry.items()):
-        stdev = sample_stdev(values)
+        # One pass over each entry's few values for all its figures (a round has thousands).
+        values.sort()
+        count = len(values)
+        mean = math.fsum(values) / count
+        half = count // 2
+        median = values[half] if count % 2 else (values[half - 1] + values[half]) / 2
+        stdev = (
+            math.sqrt(math.fsum((value - mean) ** 2 for value in values) / (count - 1))
+            if count > 1
+            else None
+        )
         entries.append(
             EntryFigures(
                 entry=entry,
-                evaluations=len(values),
-                mean=statistics.fmean(values),
-                median=statistics.median(values),
+                evaluations=count,
+                mean=mean,
+                median=median,
                 stdev=stdev,
                 normalised_mean=normalised.get(entry),
                 borda=borda.get(entry),
@@ -112,16 +124,20 @@ def rank_round(
         _rank(entries, method, tie_break)
     return RoundFigures(
         entries=entries,
-        jurors=_severities(scores, round_mean),
+        jurors=_severities(by_juror, round_mean),
         krippendorff_alpha=krippendorff_alpha(by_entry.values()),
-        kendall_w=kendall_w(scores),
+        kendall_w=_kendall_w(by_juror),
         round_mean=round_mean,
         round_stdev=round_stdev,
     )
 
 
 def _normalised_means(
-    scores: list[Score], min_evaluations: int, round_mean: float | None, round_sd: float | None
+    scores: list[Score],
+    by_juror: Mapping[int, Mapping[int, float]],
+    min_evaluations: int,
+    round_mean: float | None,
+    round_sd: float | None,
 ) -> dict[int, float]:
     """Each entry's mean z-score mapped back onto 0 to 10: round mean + round SD * mean z.
 
@@ -130,19 +146,17 @@ def _normalised_means(
     round's. Empty when the round's scores do not vary (no z is defined)."""
     if round_mean is None or not round_sd:
         return {}
-    by_juror: dict[int, list[float]] = defaultdict(list)
-    for score in scores:
-        by_juror[score.juror].append(score.value)
     own: dict[int, tuple[float, float]] = {}
-    for juror, values in by_juror.items():
+    for juror, scored in by_juror.items():
+        values = list(scored.values())
         spread = sample_stdev(values)
         if len(values) >= min_evaluations and spread:
-            own[juror] = (statistics.fmean(values), spread)
+            own[juror] = (math.fsum(values) / len(values), spread)
     zs: dict[int, list[float]] = defaultdict(list)
-    for score in scores:
-        centre, spread = own.get(score.juror, (round_mean, round_sd))
-        zs[score.entry].append((score.value - centre) / spread)
-    return {entry: round_mean + round_sd * statistics.fmean(z) for entry, z in zs.items()}
+    for juror, entry, value in scores:
+        centre, spread = own.get(juror, (round_mean, round_sd))
+        zs[entry].append((value - centre) / spread)
+    return {entry: round_mean + round_sd * math.fsum(z) / len(z) for entry, z in zs.items()}
 
 
 def average_positions(values: Mapping[int, float]) -> dict[int, float]:
@@ -162,12 +176,9 @@ def average_positions(values: Mapping[int, float]) -> dict[int, float]:
     return positions
 
 
-def _borda(scores: list[Score]) -> dict[int, float]:
+def _borda(by_juror: Mapping[int, Mapping[int, float]]) -> dict[int, float]:
     """100 * the mean of the points each entry gets from the jurors who ordered at least two:
     (n_j - r) / (n_j - 1) from a juror with n_j entries who put it at position r."""
-    by_juror: dict[int, dict[int, float]] = defaultdict(dict)
-    for score in scores:
-        by_juror[score.juror][score.entry] = score.value
     points: dict[int, list[float]] = defaultdict(list)
     for entries in by_juror.values():
         count = len(entries)
@@ -200,13 +211,13 @@ def _rank(
             entry.ranks[method] = position + 1
 
 
-def _severities(scores: list[Score], round_mean: float | None) -> list[JurorSeverity]:
-    by_juror: dict[int, list[float]] = defaultdict(list)
-    for score in scores:
-        by_juror[score.juror].append(score.value)
+def _severities(
+    by_juror: Mapping[int, Mapping[int, float]], round_mean: float | None
+) -> list[JurorSeverity]:
     result = []
-    for juror, values in sorted(by_juror.items()):
-        mean = statistics.fmean(values)
+    for juror, scored in sorted(by_juror.items()):
+        values = list(scored.values())
+        mean = math.fsum(values) / len(values)
         result.append(
             JurorSeverity(
                 juror=juror,
@@ -255,6 +266,10 @@ def kendall_w(scores: Iterable[Score]) -> float | None:
     by_juror: dict[int, dict[int, float]] = defaultdict(dict)
     for score in scores:
         by_juror[score.juror][score.entry] = score.value
+    return _kendall_w(by_juror)
+
+
+def _kendall_w(by_juror: Mapping[int, Mapping[int, float]]) -> float | None:
     entries = {entry for scored in by_juror.values() for entry in scored}
     m, n = len(by_juror), len(entries)
     if m < 2 or n < 2 or any(set(scored) != entries for scored in by_juror.values()):
