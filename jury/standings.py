@@ -5,7 +5,6 @@ Every number shown or exported comes from `standings()`, so the ranking page, th
 XLSX, the shortlist and the jury report can never disagree.
 """
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -38,7 +37,7 @@ from .models import (
 )
 from .ranking import RoundFigures, Score, rank_round
 from .scoring import NORMALISED_MAX
-from .selectors import JURY_STATES, scoring_closes_for_all
+from .selectors import JURY_STATES
 
 
 class NoScores(Refused):
@@ -190,9 +189,3 @@ def juror_code(member: JuryMember | int, edition_id: int) -> str:
     member_id = member if isinstance(member, int) else member.pk
     digest = salted_hmac("jury.juror_code", f"{edition_id}:{member_id}").hexdigest()
     return f"J-{digest[:8].upper()}"
-
-
-def closed_for_jurors(edition: Edition, now: datetime.datetime) -> bool:
-    """Whether scoring is over for everyone (reopenings and extra time included), so that
-    jurors may see the ranking where the edition allows it."""
-    return now > scoring_closes_for_all(edition)
