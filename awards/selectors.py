@@ -16,7 +16,13 @@ from .models import (
     Partner,
     SustainableDevelopmentGoal,
 )
-from .workflow import AWAITING_DECISION, UNANNOUNCED_STATES, EditionPhase, EntryState
+from .workflow import (
+    AWAITING_DECISION,
+    JURY_INTERNAL_STEPS,
+    UNANNOUNCED_STATES,
+    EditionPhase,
+    EntryState,
+)
 
 
 def editions_overview() -> QuerySet[Edition]:
@@ -102,10 +108,12 @@ def entry_history(entry: Entry, *, internal: bool) -> QuerySet[EntryTransition]:
     history = entry.transitions.select_related("by").order_by("at", "pk")
     if internal:
         return history
-    history = history.defer("internal_note")
+    history = history.defer("internal_note").exclude(transition__in=JURY_INTERNAL_STEPS)
     if entry.edition.results_announced:
         return history
-    return history.exclude(target_state__in=UNANNOUNCED_STATES)
+    return history.exclude(
+        Q(target_state__in=UNANNOUNCED_STATES) | Q(source_state__in=UNANNOUNCED_STATES)
+    )
 
 
 def editions_with_entry_counts() -> QuerySet[Edition]:

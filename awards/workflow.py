@@ -41,6 +41,11 @@ UNANNOUNCED_STATES = frozenset(
 )
 
 
+# The jury's own second thoughts (a shortlist undone, a decision reopened) and their reasons:
+# the jury's record, never an applicant's, before or after the announcement.
+JURY_INTERNAL_STEPS = frozenset({"undo_shortlist", "reopen_decision"})
+
+
 # Submitted entries still waiting for the secretariat's eligibility decision.
 AWAITING_DECISION = (EntryState.SUBMITTED, EntryState.CLARIFICATION_REQUESTED)
 

@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from awards.models import Edition
 
@@ -304,6 +305,10 @@ def to_csv(parts: Sequence[Table]) -> bytes:
 
 
 def _xlsx_cell(value: Cell) -> Cell:
+    if isinstance(value, str):
+        # Control characters (a line break pasted from a word processor, say) are not allowed
+        # in a workbook: they are dropped rather than refuse the whole file.
+        return neutralised(ILLEGAL_CHARACTERS_RE.sub("", value))
     if isinstance(value, datetime.datetime):
         # Spreadsheets know no time zones: UTC, said in the column's header.
         return value.astimezone(datetime.UTC).replace(tzinfo=None)

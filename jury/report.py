@@ -20,7 +20,9 @@ from .services import deliberation_for, settings_for
 REPORT_RANKING_ROWS = 200
 
 
-def report_context(edition: Edition) -> dict[str, object]:
+def report_context(edition: Edition, *, hidden: frozenset[int] = frozenset()) -> dict[str, object]:
+    """What the report shows; `hidden` are the entries its reader is in conflict with, whose
+    figures it leaves out (a chair's report; the secretariat's has every entry)."""
     settings_for(edition)
     settings = JurySettings.objects.select_related("tie_break_criterion").get(edition=edition)
     deliberation = deliberation_for(edition)
@@ -36,7 +38,7 @@ def report_context(edition: Edition) -> dict[str, object]:
     if result is not None:
         method = settings.ranking_method
         ordered = sorted(
-            result.figures.entries,
+            (f for f in result.figures.entries if f.entry not in hidden),
             key=lambda f: (f.ranks.get(method) is None, f.ranks.get(method) or 0, f.entry),
         )
         ranked = [(entries[f.entry], f) for f in ordered[:REPORT_RANKING_ROWS]]
@@ -73,6 +75,7 @@ def report_context(edition: Edition) -> dict[str, object]:
     }
 
 
-def render_report_pdf(edition: Edition) -> bytes:
+def render_report_pdf(edition: Edition, *, hidden: frozenset[int] = frozenset()) -> bytes:
     """The jury report as a PDF; awards.pdf.PdfRefused beyond the budget."""
-    return render_pdf(render_to_string("jury/report_pdf.html", report_context(edition)))
+    context = report_context(edition, hidden=hidden)
+    return render_pdf(render_to_string("jury/report_pdf.html", context))

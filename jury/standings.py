@@ -7,6 +7,7 @@ XLSX, the shortlist and the jury report can never disagree.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -70,19 +71,24 @@ def _normalised_value() -> ExpressionWrapper:
     )
 
 
-def _counted_evaluations(edition: Edition, round: int) -> QuerySet[Evaluation]:
-    """The round's submitted evaluations that count: of an entry still before the jury, by a
-    juror with no active conflict with it."""
+def _counted(
+    queryset: QuerySet[Any], edition: Edition, round: int, *, through: str = ""
+) -> QuerySet[Any]:
+    """`queryset` (of evaluations, or of rows reached from an evaluation `through` a relation)
+    narrowed to the round's submitted evaluations that count: of an entry still before the
+    jury, by a juror with no active conflict with it."""
     conflicted = ConflictOfInterest.objects.filter(
-        member_id=OuterRef("assignment__member_id"),
-        entry_id=OuterRef("assignment__entry_id"),
+        member_id=OuterRef(f"{through}assignment__member_id"),
+        entry_id=OuterRef(f"{through}assignment__entry_id"),
         lifted_at__isnull=True,
     )
-    return Evaluation.objects.filter(
-        status=Evaluation.Status.SUBMITTED,
-        assignment__round=round,
-        assignment__entry__edition=edition,
-        assignment__entry__state__in=JURY_STATES,
+    return queryset.filter(
+        **{
+            f"{through}status": Evaluation.Status.SUBMITTED,
+            f"{through}assignment__round": round,
+            f"{through}assignment__entry__edition": edition,
+            f"{through}assignment__entry__state__in": JURY_STATES,
+        }
     ).exclude(Exists(conflicted))
 
 
@@ -92,7 +98,7 @@ def round_scores(edition: Edition, round: int = 1) -> list[Score]:
     valued = Q(scores__value__isnull=False)
     weight = Cast("scores__criterion__weight", FloatField())
     rows = (
-        _counted_evaluations(edition, round)
+        _counted(Evaluation.objects.all(), edition, round)
         .values("assignment__member_id", "assignment__entry_id")
         .annotate(
             weights=Sum(weight, filter=valued),
@@ -110,12 +116,9 @@ def round_scores(edition: Edition, round: int = 1) -> list[Score]:
 def criterion_means(edition: Edition, round: int, criterion: Criterion) -> dict[int, float]:
     """Each entry's mean score on one criterion (0 to 10, n/a left out), in one query."""
     span = criterion.scale_max - criterion.scale_min
+    scores = CriterionScore.objects.filter(criterion=criterion, value__isnull=False)
     rows = (
-        CriterionScore.objects.filter(
-            criterion=criterion,
-            value__isnull=False,
-            evaluation__in=_counted_evaluations(edition, round),
-        )
+        _counted(scores, edition, round, through="evaluation__")
         .values("evaluation__assignment__entry_id")
         .annotate(
             total=Sum("value"),

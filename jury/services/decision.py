@@ -83,6 +83,12 @@ def _not_locked(edition: Edition) -> None:
         )
 
 
+def _fresh(entry: Entry) -> Entry:
+    """The entry as it is now, read once the edition is locked (every move of its entries
+    locks the edition first), not as the caller's form read it."""
+    return Entry.objects.select_related("edition").get(pk=entry.pk)
+
+
 def _reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
@@ -197,6 +203,7 @@ def discuss(
     _in_deliberation(edition)
     _shortlisted(edition)
     if entry is not None:
+        entry = _fresh(entry)
         if entry.edition_id != edition.pk or entry.state not in (
             EntryState.SHORTLISTED,
             EntryState.AWARDED,
@@ -262,6 +269,7 @@ def record_prize(
     edition = lock_edition(edition.pk)
     _in_deliberation(edition)
     _not_locked(edition)
+    entry = _fresh(entry)
     name, citation, rationale = name.strip(), citation.strip(), rationale.strip()
     if kind not in (*Prize.RANKED, Prize.Kind.SPECIAL):
         raise DecisionRefused(_("Choose the 1st, 2nd or 3rd prize, or a special prize."))
@@ -603,6 +611,7 @@ def save_meeting_note(
     _require(by, "jury.run_deliberation", edition)
     edition = lock_edition(edition.pk)
     _in_deliberation(edition)
+    entry = _fresh(entry)
     if entry.edition_id != edition.pk or entry.state not in (
         EntryState.SHORTLISTED,
         EntryState.AWARDED,

@@ -183,6 +183,11 @@ def remove_juror(*, member: JuryMember, by: User) -> None:
             )
             % {"juror": member.user}
         )
+    if member.ballots.exists():
+        raise JuryRefused(
+            _("%(juror)s has cast a ballot, so they stay on the jury: it is part of its record.")
+            % {"juror": member.user}
+        )
     decided = member.conflicts.filter(
         Q(kind__in=[ConflictOfInterest.Kind.DECLARED, ConflictOfInterest.Kind.SECRETARIAT])
         | Q(lifted_at__isnull=False, lifted_with_rule=False)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -50,6 +51,8 @@ from ..models import (
     RankingMethod,
 )
 from ..ranking import EntryFigures, JurorSeverity
+from ..rounds import ROUND_ONE
+from ..rounds import deadline as round_deadline
 
 METHOD_LABELS = dict(RankingMethod.choices)
 
@@ -130,6 +133,11 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
     rounds = standings.rounds_with_scores(edition) or [1]
     form = RankingFilterForm(request.GET or None, rounds=rounds)
     chosen_round = int(form.value("round", rounds[0]))
+    if chosen_round != ROUND_ONE and not _runs(request, edition):
+        # Jurors read round two's ranking once it is over, as round one's.
+        deadline = round_deadline(edition, chosen_round)
+        if deadline is None or timezone.now() <= deadline:
+            chosen_round = ROUND_ONE
     method = str(form.value("sort", settings.ranking_method))
     context: dict[str, object] = {
         "edition": edition,
@@ -191,6 +199,10 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
         hidden_count=len(hidden & {f.entry for f in result.figures.entries}),
     )
     return render(request, "jury/ranking.html", context)
+
+
+def _runs(request: HttpRequest, edition: Edition) -> bool:
+    return request.user.has_perm("jury.run_deliberation", edition)
 
 
 def _chairs(member: JuryMember | None) -> bool:
@@ -360,7 +372,9 @@ class BoardEntry:
     note: MeetingNote | None = None
 
 
-def _board_entries(edition: Edition, hidden: set[int], settings: JurySettings) -> list[BoardEntry]:
+def _board_entries(
+    edition: Edition, hidden: set[int], settings: JurySettings, *, may_run: bool
+) -> list[BoardEntry]:
     entries = list(
         edition.entries.filter(
             state__in=[EntryState.SHORTLISTED, EntryState.AWARDED, EntryState.FINALIST]
@@ -383,6 +397,16 @@ def _board_entries(edition: Edition, hidden: set[int], settings: JurySettings) -
             assignment__round=deliberation.round,
             assignment__entry__in=entries,
         )
+        # As in the ranking: a juror in conflict with the entry since does not count.
+        .exclude(
+            Exists(
+                ConflictOfInterest.objects.filter(
+                    member_id=OuterRef("assignment__member_id"),
+                    entry_id=OuterRef("assignment__entry_id"),
+                    lifted_at__isnull=True,
+                )
+            )
+        )
         .select_related("assignment__member__user")
         .prefetch_related("scores__criterion")
         .order_by("assignment__member__user__full_name")
@@ -400,7 +424,11 @@ def _board_entries(edition: Edition, hidden: set[int], settings: JurySettings) -
     )
     notes = {n.entry_id: n for n in edition.meeting_notes.select_related("updated_by")}
     second: dict[int, EntryFigures] = {}
-    if deliberation.round_two_opens is not None:
+    round_two_over = (
+        deliberation.round_two_deadline is not None
+        and timezone.now() > deliberation.round_two_deadline
+    )
+    if deliberation.round_two_opens is not None and (may_run or round_two_over):
         try:
             result = standings.standings(edition, round=rounds.ROUND_TWO, settings=settings)
             second = {f.entry: f for f in result.figures.entries}
@@ -434,7 +462,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "edition": edition,
             "section": "board",
-            "entries": _board_entries(edition, hidden, settings),
+            "entries": _board_entries(edition, hidden, settings, may_run=may_run),
             "deliberation": deliberation,
             "current": _current(deliberation, hidden),
             "may_run": may_run,
@@ -442,7 +470,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
             "discuss_form": DiscussForm(edition=edition) if may_run else None,
             "round_two_form": RoundTwoForm(timezone=edition.timezone) if may_run else None,
             "note_max_chars": LONG_TEXT_MAX_CHARS,
-            **_ballot_context(edition, deliberation, may_run=may_run, member=member),
+            **_ballot_context(edition, deliberation, may_run=may_run, member=member, hidden=hidden),
         },
     )
 
@@ -454,7 +482,12 @@ class SchulzeRow:
 
 
 def _ballot_context(
-    edition: Edition, deliberation, *, may_run: bool, member: JuryMember | None
+    edition: Edition,
+    deliberation,
+    *,
+    may_run: bool,
+    member: JuryMember | None,
+    hidden: set[int],
 ) -> dict[str, object]:
     """The ballot's state, and once it is closed (or for whoever runs the deliberation) the
     Schulze order with its pairwise matrix."""
@@ -471,18 +504,19 @@ def _ballot_context(
     if result is None:
         return context
     entries = Entry.objects.select_related("edition").in_bulk(result.candidates)
+    # A juror never reads of an entry they are in conflict with, here neither.
+    shown = [i for i, pk in enumerate(result.candidates) if pk not in hidden]
+    places = ([entries[pk] for pk in place if pk not in hidden] for place in result.places)
     context["schulze"] = {
-        "candidates": [entries[pk] for pk in result.candidates],
+        "candidates": [entries[result.candidates[i]] for i in shown],
         "rows": [
             SchulzeRow(
-                entry=entries[pk],
-                wins=[
-                    None if i == j else result.pairwise[i][j] for j in range(len(result.candidates))
-                ],
+                entry=entries[result.candidates[i]],
+                wins=[None if i == j else result.pairwise[i][j] for j in shown],
             )
-            for i, pk in enumerate(result.candidates)
+            for i in shown
         ],
-        "places": [[entries[pk] for pk in place] for place in result.places],
+        "places": [kept for kept in places if kept],
     }
     return context
 
@@ -671,7 +705,8 @@ def report(request: HttpRequest, slug: str) -> HttpResponse:
 
     edition = _edition(request, slug, "jury.run_deliberation")
     try:
-        pdf = render_report_pdf(edition)
+        hidden = frozenset(_hidden_from(_membership(request, edition)))
+        pdf = render_report_pdf(edition, hidden=hidden)
     except PdfRefused as refusal:
         return refused(request, refusal, to="jury:decision", slug=edition.slug)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -784,7 +819,10 @@ def meeting_note(request: HttpRequest, slug: str) -> HttpResponse:
     form = MeetingNoteForm(request.POST, edition=edition)
     back = redirect("jury:board", slug=edition.slug)
     if not form.is_valid():
-        messages.error(request, _("Only a shortlisted entry has meeting notes."))
+        problems = [str(e) for errors in form.errors.values() for e in errors]
+        if "entry" in form.errors:
+            problems = [_("Only a shortlisted entry has meeting notes.")]
+        messages.error(request, " ".join(problems))
         return back
     entry = form.cleaned_data["entry"]
     try:

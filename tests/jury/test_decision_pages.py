@@ -17,6 +17,7 @@ from jury import standings
 from jury.exports import neutralised
 from jury.models import (
     ConflictOfInterest,
+    CriterionScore,
     Evaluation,
     JurySettings,
     Prize,
@@ -384,3 +385,115 @@ def test_the_chair_keeps_meeting_notes_that_jurors_read(client, scored):
     assert "Agreed: a model for others." in board
     assert "Not shortlisted." not in board
     assert "<textarea" not in board
+
+
+# What the second read found -------------------------------------------------------------------
+
+
+def test_an_undone_shortlist_tells_the_applicant_nothing(client, scored):
+    from jury import services
+    from tests.factories import MembershipFactory
+
+    entry = scored.entries[3]
+    applicant = MembershipFactory(organisation=entry.organisation).user
+    services.confirm_shortlist(
+        edition=scored.edition, entries=[entry.pk], method="mean", by=scored.secretariat
+    )
+    services.undo_shortlist(
+        edition=scored.edition, by=scored.secretariat, reason="Juror X scored it too kindly."
+    )
+    client.force_login(applicant)
+
+    text = page(client.get(reverse("awards:entry_detail", args=[entry.pk])))
+
+    assert "too kindly" not in text
+    assert "Shortlisted" not in text and "Not shortlisted" not in text
+
+
+def test_a_conflicted_juror_reads_no_ballot_result_of_that_entry(client, scored):
+    from jury import services
+
+    services.confirm_shortlist(
+        edition=scored.edition,
+        entries=[e.pk for e in scored.entries[1:]],
+        method="mean",
+        by=scored.secretariat,
+    )
+    services.open_ballot(edition=scored.edition, by=scored.chair.user)
+    order = [e.pk for e in reversed(scored.entries[1:])]
+    for juror in scored.jurors:
+        services.cast_ballot(edition=scored.edition, by=juror.user, ranking=order)
+    services.close_ballot(edition=scored.edition, by=scored.chair.user)
+    hidden = scored.entries[2]
+    ConflictOfInterest.objects.create(member=scored.jurors[1], entry=hidden, kind="declared")
+    client.force_login(scored.jurors[1].user)
+
+    board = page(client.get(reverse("jury:board", args=[scored.edition.slug])))
+
+    assert "The Schulze order" in board
+    assert hidden.reference not in board
+    assert scored.entries[3].reference in board
+
+
+def test_the_xlsx_export_drops_control_characters_instead_of_failing(client, scored):
+    Evaluation.objects.update(comment="Line one\x0bline two\x1b.")
+    CriterionScore.objects.update(comment="Tab\x0bbed")
+    client.force_login(scored.secretariat)
+
+    response = client.get(
+        reverse("jury:exports", args=[scored.edition.slug]),
+        {"kind": "evaluations", "format": "xlsx", "round": "1"},
+    )
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    comments = {row[13].value for row in sheet.iter_rows(min_row=2)}
+    assert comments == {"Tabbed"}
+
+
+def test_a_juror_who_cast_a_ballot_stays_on_the_jury(scored):
+    from jury import services
+    from jury.models import JuryMember
+
+    services.confirm_shortlist(
+        edition=scored.edition, entries=[scored.entries[3].pk], method="mean", by=scored.secretariat
+    )
+    Evaluation.objects.filter(assignment__member=scored.jurors[2]).delete()
+    services.open_ballot(edition=scored.edition, by=scored.chair.user)
+    services.cast_ballot(
+        edition=scored.edition, by=scored.jurors[2].user, ranking=[scored.entries[3].pk]
+    )
+
+    with pytest.raises(services.JuryRefused, match="has cast a ballot"):
+        services.remove_juror(member=scored.jurors[2], by=scored.secretariat)
+
+    assert JuryMember.objects.filter(pk=scored.jurors[2].pk).exists()
+
+
+def test_a_prize_for_an_entry_whose_shortlist_was_undone_meanwhile_is_refused(scored):
+    from jury import services
+
+    services.confirm_shortlist(
+        edition=scored.edition, entries=[scored.entries[3].pk], method="mean", by=scored.secretariat
+    )
+    stale = Entry.objects.get(pk=scored.entries[3].pk)  # read by the chair's form: shortlisted
+    services.undo_shortlist(edition=scored.edition, by=scored.secretariat, reason="Recount.")
+
+    with pytest.raises(services.DecisionRefused, match="Only a shortlisted entry"):
+        services.record_prize(
+            edition=scored.edition, entry=stale, kind="first", rationale="x", by=scored.chair.user
+        )
+
+
+def test_the_chairs_report_leaves_out_the_entries_the_chair_is_in_conflict_with(client, scored):
+    from pypdf import PdfReader
+
+    conflicted = scored.entries[1]
+    ConflictOfInterest.objects.create(member=scored.chair, entry=conflicted, kind="declared")
+    client.force_login(scored.chair.user)
+
+    response = client.get(reverse("jury:report", args=[scored.edition.slug]))
+
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert conflicted.reference not in text
+    assert scored.entries[2].reference in text
