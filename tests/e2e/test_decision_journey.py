@@ -125,6 +125,7 @@ def test_from_shortlist_to_confirmed_prizes_with_the_meeting_followed(
         ("chair", "decision/"),
         ("juror", "board/"),
         ("juror", "ranking/"),
+        ("juror", "ballot/"),
     ],
 )
 def test_the_decision_pages_have_no_accessibility_violations(
@@ -147,6 +148,7 @@ def test_the_decision_pages_have_no_accessibility_violations(
         rationale="Because.",
         by=scored.chair.user,
     )
+    services.open_ballot(edition=scored.edition, by=scored.chair.user)
     JurySettings.objects.update_or_create(
         edition=scored.edition, defaults={"jurors_see_ranking": True}
     )
