@@ -232,10 +232,11 @@ def has_active_conflict(member: JuryMember, entry: Entry) -> bool:
 
 
 def next_assignment(assignment: Assignment) -> Assignment | None:
-    """The juror's next entry to score after this one, in order, if any is still open."""
+    """The juror's next entry to score after this one in the same round, in order, if any is
+    still open."""
     return (
         assignments_for_juror(assignment.member)
-        .filter(entry__number__gt=assignment.entry.number)
+        .filter(round=assignment.round, entry__number__gt=assignment.entry.number)
         .exclude(evaluation__status="submitted")
         .first()
     )

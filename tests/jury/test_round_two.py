@@ -177,3 +177,17 @@ def test_the_board_offers_round_two_and_shows_its_figures(client):
     )
     assert "Round two: mean 6.00 (rank 1), 1 evaluations." in text
     assert "scores the shortlist again until" in text
+
+
+def test_save_and_next_stays_in_the_round(opened):
+    from jury.selectors import next_assignment
+
+    juror = opened.jurors[1]
+    first_of_two = Assignment.objects.get(member=juror, entry=opened.entries[2], round=2)
+    evaluation = Assignment.objects.get(member=juror, entry=opened.entries[3], round=1).evaluation
+    evaluation.status = "draft"
+    evaluation.save()
+
+    following = next_assignment(first_of_two)
+
+    assert (following.entry_id, following.round) == (opened.entries[3].pk, 2)
