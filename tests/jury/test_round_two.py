@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from jury import scoring, services, standings
 from jury.board import board
-from jury.models import Assignment, ConflictOfInterest, JuryMember
+from jury.models import Assignment, ConflictOfInterest, Evaluation, JuryMember
 from notifications.models import Notification
 from tests.factories.deliberation import Scored
 
@@ -191,3 +191,18 @@ def test_save_and_next_stays_in_the_round(opened):
     following = next_assignment(first_of_two)
 
     assert (following.entry_id, following.round) == (opened.entries[3].pk, 2)
+
+
+def test_the_round_two_board_offers_no_round_one_reminder(client, opened):
+    # One evaluation of round one back in draft: round one has something to remind of.
+    Evaluation.objects.filter(assignment__round=1).filter(
+        pk=Evaluation.objects.filter(assignment__round=1).first().pk
+    ).update(status="draft")
+    client.force_login(opened.secretariat)
+    url = reverse("jury:progress", args=[opened.edition.slug])
+
+    round_two = html.unescape(client.get(url, {"round": "2"}).content.decode())
+    round_one = html.unescape(client.get(url).content.decode())
+
+    assert "Remind<span" not in round_two.split("By juror")[1].split("By entry")[0]
+    assert "Remind<span" in round_one.split("By juror")[1].split("By entry")[0]
