@@ -10,7 +10,6 @@ from typing import Any
 from accounts.models import User
 from awards.models import Edition, Organisation
 from awards.services.editions import update_edition
-from awards.services.screening import decide, save_checklist
 from awards.services.transitions import change_phase
 from jury.models import Assignment
 from jury.scoring import save_scores, submit_evaluation
@@ -24,8 +23,8 @@ from jury.services import (
 )
 
 from .clock import DemoClock
-from .jury_edition import call_with_entries
-from .people import Juror, seat_jurors
+from .jury_edition import call_with_entries, screen_and_seat
+from .people import Juror
 
 DECIDED_ENTRIES: list[tuple[str, str, str, str, dict[str, Any]]] = [
     (
@@ -156,15 +155,9 @@ def seed_decided_edition(
         deliberation_at=clock.noon(-390),
         announcement_at=clock.noon(-380),
     )
-    edition = change_phase(edition=edition, name="close_call", by=secretariat)
-    checklist = list(edition.eligibility_criteria.all())
-    for entry in edition.entries.all():
-        save_checklist(
-            entry=entry, by=secretariat, answers={c.pk: True for c in checklist}, notes={}
-        )
-        decide(entry=entry, by=secretariat, decision="eligible", note="")
-    members = seat_jurors(edition=edition, jurors=jurors, accepted_at=clock.noon(-440))
-    edition = change_phase(edition=edition, name="open_jury_review", by=secretariat)
+    edition, members = screen_and_seat(
+        edition, secretariat=secretariat, jurors=jurors, accepted_at=clock.noon(-440)
+    )
     settings_for(edition)  # every juror scores every entry: the default
     assign_automatically(edition=edition, by=secretariat, seed=year)
     _score_everything(edition, at=clock.noon(-410))

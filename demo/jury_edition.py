@@ -2,6 +2,7 @@
 jurors, some evaluations submitted and some in draft. Built through the services, as the
 secretariat and the jurors would have done it over the months."""
 
+import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +11,7 @@ from awards.models import Edition, Organisation
 from awards.services.editions import create_edition, update_edition
 from awards.services.screening import decide, save_checklist
 from awards.services.transitions import change_phase
-from jury.models import Assignment
+from jury.models import Assignment, JuryMember
 from jury.scoring import save_scores, submit_evaluation
 from jury.services import assign_automatically, save_settings, settings_for
 
@@ -135,6 +136,26 @@ def seed_jury_edition(
         deliberation_at=clock.noon(30),
         announcement_at=clock.noon(45),
     )
+    edition, _members = screen_and_seat(
+        edition, secretariat=secretariat, jurors=jurors, accepted_at=clock.noon(-30)
+    )
+    settings = settings_for(edition)
+    settings.jurors_per_entry = 2
+    save_settings(settings=settings, by=secretariat)
+    assign_automatically(edition=edition, by=secretariat, seed=edition.year)
+    _score(edition)
+    return edition
+
+
+def screen_and_seat(
+    edition: Edition,
+    *,
+    secretariat: User,
+    jurors: list[tuple[Juror, User]],
+    accepted_at: datetime.datetime,
+) -> tuple[Edition, list[JuryMember]]:
+    """The call closed, every entry screened eligible, the jury seated as having accepted at
+    `accepted_at`, and the jury review opened."""
     edition = change_phase(edition=edition, name="close_call", by=secretariat)
     checklist = list(edition.eligibility_criteria.all())
     for entry in edition.entries.all():
@@ -142,14 +163,9 @@ def seed_jury_edition(
             entry=entry, by=secretariat, answers={c.pk: True for c in checklist}, notes={}
         )
         decide(entry=entry, by=secretariat, decision="eligible", note="")
-    seat_jurors(edition=edition, jurors=jurors, accepted_at=clock.noon(-30))
+    members = seat_jurors(edition=edition, jurors=jurors, accepted_at=accepted_at)
     edition = change_phase(edition=edition, name="open_jury_review", by=secretariat)
-    settings = settings_for(edition)
-    settings.jurors_per_entry = 2
-    save_settings(settings=settings, by=secretariat)
-    assign_automatically(edition=edition, by=secretariat, seed=edition.year)
-    _score(edition)
-    return edition
+    return edition, members
 
 
 def call_with_entries(
