@@ -6,11 +6,12 @@ come out of the page, the exports and a test's hand computation. Definitions fol
 programme's method page (docs/architecture.md, "Ranking").
 """
 
+import bisect
 import math
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
 METHODS = ("mean", "median", "normalised_mean", "borda")
@@ -334,3 +335,29 @@ class SchulzeResult:
     strongest_paths: list[list[int]]
     # The order, best first; a place with several candidates is a tie.
     places: list[list[int]]
+
+
+def ranks_among(entries: Sequence[EntryFigures], left_out: Iterable[int]) -> list[EntryFigures]:
+    """The figures of `entries` less those of `left_out` (entry ids), with every rank and tie
+    taken among the entries that remain, as copies: a juror who may not see an entry must not
+    read its place from a gap in the ranks (1, 2, 4) or a tie with nobody. The tie-break the
+    ranks were made with still orders them: an entry's place among the others is the same."""
+    hidden = set(left_out)
+    kept = [replace(f, ranks=dict(f.ranks), tied=set()) for f in entries if f.entry not in hidden]
+    gone = [f for f in entries if f.entry in hidden]
+    for method in METHODS:
+        removed = sorted(r for f in gone if (r := f.ranks.get(method)) is not None)
+        by_rank: dict[int, list[EntryFigures]] = defaultdict(list)
+        for figures in kept:
+            rank = figures.ranks.get(method)
+            if rank is None:
+                continue
+            # One place less for every hidden entry strictly ahead of this one.
+            rank -= bisect.bisect_left(removed, rank)
+            figures.ranks[method] = rank
+            by_rank[rank].append(figures)
+        for group in by_rank.values():
+            if len(group) > 1:
+                for figures in group:
+                    figures.tied.add(method)
+    return kept

@@ -50,7 +50,7 @@ from ..models import (
     Prize,
     RankingMethod,
 )
-from ..ranking import EntryFigures, JurorSeverity
+from ..ranking import EntryFigures, JurorSeverity, ranks_among
 from ..rounds import ROUND_ONE
 from ..rounds import deadline as round_deadline
 
@@ -159,7 +159,8 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "jury/ranking.html", context)
     member = _membership(request, edition)
     hidden = _hidden_from(member)
-    rows = [f for f in result.figures.entries if f.entry not in hidden]
+    # Ranks among what the viewer may see: no gap tells where a hidden entry stands.
+    rows = ranks_among(result.figures.entries, hidden) if hidden else result.figures.entries
     country = form.value("country", "")
     if country:
         in_country = set(

@@ -497,3 +497,18 @@ def test_the_chairs_report_leaves_out_the_entries_the_chair_is_in_conflict_with(
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert conflicted.reference not in text
     assert scored.entries[2].reference in text
+
+
+def test_a_conflicted_juror_reads_ranks_without_a_gap_where_the_hidden_entry_stands(client, scored):
+    juror = scored.jurors[1]
+    JurySettings.objects.update_or_create(
+        edition=scored.edition, defaults={"jurors_see_ranking": True}
+    )
+    # Entries score 1, 3, 5, 7 on average: ranks 4, 3, 2, 1. Hide the second best.
+    ConflictOfInterest.objects.create(member=juror, entry=scored.entries[2], kind="declared")
+    client.force_login(juror.user)
+
+    text = page(client.get(reverse("jury:ranking", args=[scored.edition.slug])))
+
+    ranks = re.findall(r"<tr[^>]*>\s*<td>(\d+)", text)
+    assert ranks == ["1", "2", "3"]

@@ -229,3 +229,20 @@ def test_schulze_states_a_tie():
     result = schulze([[A, B], [B, A]], [A, B])
 
     assert result.places == [[A, B]]
+
+
+def test_ranks_among_the_entries_shown_leave_no_gap_and_no_tie_with_a_hidden_one():
+    from jury.ranking import ranks_among
+
+    # Means 9, 8, 8, 6, 5: ranks 1, 2, 2, 4, 5.
+    scores = [Score(j, e, v) for e, v in enumerate([9, 8, 8, 6, 5], start=1) for j in (1, 2)]
+    figures = rank_round(scores).entries
+    assert [f.ranks["mean"] for f in figures] == [1, 2, 2, 4, 5]
+
+    shown = ranks_among(figures, left_out=[3, 4])
+
+    assert [(f.entry, f.ranks["mean"]) for f in shown] == [(1, 1), (2, 2), (5, 3)]
+    assert not any("mean" in f.tied for f in shown)
+    # The originals are untouched: the secretariat's page still reads them.
+    assert [f.ranks["mean"] for f in figures] == [1, 2, 2, 4, 5]
+    assert "mean" in figures[1].tied
