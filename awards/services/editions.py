@@ -157,7 +157,11 @@ def update_edition(
     for name, value in fields.items():
         setattr(edition, name, value)
     edition.full_clean()
-    edition.save()
+    if fields:
+        # Only what was changed: the phase, the lock of the jury's decision and the start of
+        # its deliberation are written by their own services meanwhile, never overwritten
+        # from a form read before.
+        edition.save(update_fields=list(fields))
     for question in questions:
         question.edition = edition
         question.full_clean()

@@ -96,6 +96,16 @@ def _reason(reason: str) -> str:
     return reason
 
 
+RANKING_SETTINGS = [
+    "ranking_method",
+    "min_evaluations",
+    "disagreement_threshold",
+    "tie_break",
+    "tie_break_criterion",
+    "jurors_see_ranking",
+]
+
+
 # The shortlist -------------------------------------------------------------------------------
 
 
@@ -418,7 +428,8 @@ def save_ranking_settings(*, settings: JurySettings, by: User) -> JurySettings:
         raise DecisionRefused(_("Choose the criterion that breaks ties."))
     if settings.tie_break != TieBreak.CRITERION:
         settings.tie_break_criterion = None
-    settings.save()
+    # Only the ranking's settings: the assignment page saves the others meanwhile.
+    settings.save(update_fields=RANKING_SETTINGS)
     return settings
 
 

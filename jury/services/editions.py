@@ -80,6 +80,14 @@ def add_default_criteria(*, edition: Edition) -> list[Criterion]:
     )
 
 
+JURY_SETTINGS = [
+    "jurors_per_entry",
+    "conflict_same_country",
+    "conflict_same_organisation",
+    "hide_scores_until_closed",
+]
+
+
 @transaction.atomic
 def save_settings(*, settings: JurySettings, by: User) -> tuple[int, int]:
     """Save the jury settings edited by the secretariat.
@@ -93,7 +101,8 @@ def save_settings(*, settings: JurySettings, by: User) -> tuple[int, int]:
     if not by.has_perm("jury.manage_jury"):
         raise JuryRefused(_("Only the secretariat may change the jury's settings."))
     lock_edition(settings.edition_id)
-    settings.save()
+    # Only the jury's own settings: the ranking page saves the ranking's meanwhile.
+    settings.save(update_fields=JURY_SETTINGS)
     lifted = ConflictOfInterest.objects.filter(
         member__edition_id=settings.edition_id,
         lifted_at__isnull=True,

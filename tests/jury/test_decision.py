@@ -338,3 +338,30 @@ def test_ballots_combined_by_schulze_state_the_matrix_and_a_cycle_as_a_tie(jury)
     assert result.places == [[a, b, c]]
     assert services.deliberation_for(jury.edition).ballot_opened_at is not None
     assert jury.refresh().deliberation_started_at is not None
+
+
+def test_saving_stale_copies_never_overwrites_the_lock_or_the_other_settings(jury):
+    from awards.services.editions import update_edition
+    from jury.models import JurySettings
+
+    stale = Edition.objects.get(pk=jury.edition.pk)  # a form read before the lock
+    decided(jury)
+    services.confirm_decision(edition=jury.edition, by=jury.chair)
+
+    update_edition(edition=stale, by=jury.secretariat, rules_text="New rules.")
+
+    edition = jury.refresh()
+    assert edition.results_locked_at is not None
+    assert edition.deliberation_started_at is not None
+    assert edition.rules_text == "New rules."
+
+    services.settings_for(jury.edition)
+    ranking_page = JurySettings.objects.get(edition=jury.edition)
+    assignment_page = JurySettings.objects.get(edition=jury.edition)
+    assignment_page.jurors_per_entry = 2
+    services.save_settings(settings=assignment_page, by=jury.secretariat)
+    ranking_page.ranking_method = "borda"
+    services.save_ranking_settings(settings=ranking_page, by=jury.secretariat)
+
+    saved = JurySettings.objects.get(edition=jury.edition)
+    assert (saved.jurors_per_entry, saved.ranking_method) == (2, "borda")
