@@ -150,7 +150,14 @@ def confirm_shortlist(
     deliberation.shortlist_method = method
     deliberation.shortlist_confirmed_at = now
     deliberation.shortlist_confirmed_by = by
-    deliberation.save()
+    deliberation.save(
+        update_fields=[
+            "round",
+            "shortlist_method",
+            "shortlist_confirmed_at",
+            "shortlist_confirmed_by",
+        ]
+    )
     references = ", ".join(e.reference for e in in_review if e.pk in chosen)
     _log(edition, DecisionEvent.Kind.SHORTLIST_CONFIRMED, by=by, now=now, note=references)
     return deliberation
