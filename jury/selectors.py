@@ -141,15 +141,20 @@ def scoring_progress_by_edition(editions: Iterable[Edition]) -> dict[int, dict[s
     return {row.pop("member__edition"): row for row in rows}
 
 
-def scoring_closes_for_all(edition: Edition) -> datetime.datetime:
-    """When the last juror's time to score runs out: the deadline, or later when an evaluation
-    reopened after it is still open."""
+def scoring_closes_for_all(edition: Edition, round: int = 1) -> datetime.datetime:
+    """When the last juror's time to score in `round` runs out: its deadline, or later when
+    an evaluation reopened after it is still open (a round two not opened: never)."""
+    from .rounds import deadline as round_deadline
+
+    deadline = round_deadline(edition, round)
+    if deadline is None:
+        return datetime.datetime.max.replace(tzinfo=datetime.UTC)
     latest = Evaluation.objects.filter(
         assignment__member__edition=edition,
-        assignment__round=1,
+        assignment__round=round,
         status=Evaluation.Status.DRAFT,
     ).aggregate(latest=Max("open_until"))["latest"]
-    return Evaluation.closes_at(edition.scoring_deadline, latest)
+    return Evaluation.closes_at(deadline, latest)
 
 
 def why_no_other_scores(
@@ -166,13 +171,13 @@ def why_no_other_scores(
     return str(NO_OTHERS_YET)
 
 
-def scores_hidden_until_closed(edition: Edition, now: datetime.datetime) -> bool:
-    """Whether the edition keeps every juror's scores from the others until scoring has closed
-    for everyone, and it has not yet."""
+def scores_hidden_until_closed(edition: Edition, now: datetime.datetime, round: int = 1) -> bool:
+    """Whether the edition keeps every juror's scores of `round` from the others until scoring
+    in that round has closed for everyone, and it has not yet."""
     hidden = JurySettings.objects.filter(
         edition_id=edition.pk, hide_scores_until_closed=True
     ).exists()
-    return hidden and now <= scoring_closes_for_all(edition)
+    return hidden and now <= scoring_closes_for_all(edition, round)
 
 
 OTHERS_AFTER_YOURS = gettext_lazy(
@@ -199,13 +204,18 @@ def visible_scores(
     active conflict on the entry are left out too.
     """
     now = now or timezone.now()
-    if scores_hidden_until_closed(entry.edition, now) or (
-        _active_conflicts(member=viewer_member, entry=entry).exists()
-    ):
+    if _active_conflicts(member=viewer_member, entry=entry).exists():
         return Evaluation.objects.none()
-    own_submitted_rounds = Assignment.objects.filter(
-        member=viewer_member, entry=entry, evaluation__status=Evaluation.Status.SUBMITTED
-    ).values("round")
+    own_submitted_rounds = [
+        round
+        for round in Assignment.objects.filter(
+            member=viewer_member, entry=entry, evaluation__status=Evaluation.Status.SUBMITTED
+        ).values_list("round", flat=True)
+        # Each round's scores stay hidden until that round has closed, where the edition says so.
+        if not scores_hidden_until_closed(entry.edition, now, round)
+    ]
+    if not own_submitted_rounds:
+        return Evaluation.objects.none()
     return (
         Evaluation.objects.filter(
             assignment__entry=entry,

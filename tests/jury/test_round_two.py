@@ -206,3 +206,30 @@ def test_the_round_two_board_offers_no_round_one_reminder(client, opened):
 
     assert "Remind<span" not in round_two.split("By juror")[1].split("By entry")[0]
     assert "Remind<span" in round_one.split("By juror")[1].split("By entry")[0]
+
+
+def test_hidden_scores_stay_hidden_until_round_two_has_closed(opened):
+    from jury.models import JurySettings
+    from jury.selectors import visible_scores
+
+    JurySettings.objects.update_or_create(
+        edition=opened.edition, defaults={"hide_scores_until_closed": True}
+    )
+    criterion = opened.edition.criteria.get()
+    entry = opened.entries[2]
+    one, two = opened.jurors[0], opened.jurors[1]
+    for member in (one, two):
+        assignment = Assignment.objects.get(member=member, entry=entry, round=2)
+        scoring.save_scores(
+            assignment=assignment, by=member.user, scores={criterion.pk: Decimal("8")}, comments={}
+        )
+        scoring.submit_evaluation(assignment=assignment, by=member.user)
+
+    now = timezone.now()
+    # Round one is over: its scores are shown; round two's are not, until it closes.
+    assert {e.assignment.round for e in visible_scores(entry=entry, viewer_member=one)} == {1}
+    later = now + 4 * DAY
+    rounds_seen = {
+        e.assignment.round for e in visible_scores(entry=entry, viewer_member=one, now=later)
+    }
+    assert rounds_seen == {1, 2}

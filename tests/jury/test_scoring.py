@@ -544,8 +544,9 @@ def test_visible_scores_prefetch_scores_and_criteria(
     for assignment in panel:
         score_and_submit(assignment, criteria)
 
-    # Settings, viewer's conflict, evaluations, their scores with criteria.
-    with django_assert_num_queries(4):
+    # The viewer's conflict, the rounds the viewer submitted, the settings of each such round
+    # (one here), evaluations, their scores with criteria.
+    with django_assert_num_queries(5):
         rows = [
             (
                 e.assignment.member.user.full_name,
