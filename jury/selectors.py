@@ -166,7 +166,7 @@ def why_no_other_scores(
     now = now or timezone.now()
     if evaluation.status != Evaluation.Status.SUBMITTED:
         return str(OTHERS_AFTER_YOURS)
-    if scores_hidden_until_closed(viewer_member.edition, now):
+    if scores_hidden_until_closed(viewer_member.edition, now, evaluation.assignment.round):
         return str(OTHERS_AFTER_CLOSING)
     return str(NO_OTHERS_YET)
 
