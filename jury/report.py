@@ -14,7 +14,8 @@ from awards.workflow import EntryState
 
 from . import standings
 from .models import Evaluation, JurySettings, Prize
-from .services import deliberation_for, settings_for
+from .rounds import ROUND_TWO
+from .services import ballot_result, deliberation_for, settings_for
 
 # The report lists this many entries of the ranking; the export carries all of them.
 REPORT_RANKING_ROWS = 200
@@ -42,6 +43,24 @@ def report_context(edition: Edition, *, hidden: frozenset[int] = frozenset()) ->
             key=lambda f: (f.ranks.get(method) is None, f.ranks.get(method) or 0, f.entry),
         )
         ranked = [(entries[f.entry], f) for f in ordered[:REPORT_RANKING_ROWS]]
+    round_two: list[tuple[object, object]] = []
+    if deliberation.round_two_opens is not None:
+        try:
+            second = standings.standings(edition, round=ROUND_TWO, settings=settings)
+        except standings.NoScores:
+            second = None
+        if second is not None:
+            ordered_two = sorted(
+                (f for f in second.figures.entries if f.entry not in hidden),
+                key=lambda f: (f.ranks.get("mean") is None, f.ranks.get("mean") or 0, f.entry),
+            )
+            round_two = [(entries[f.entry], f) for f in ordered_two]
+    ballot = ballot_result(edition)
+    ballot_places = (
+        [[entries[pk] for pk in place if pk not in hidden] for place in ballot.places]
+        if ballot is not None
+        else []
+    )
     participation = Evaluation.objects.filter(
         assignment__entry__edition=edition, assignment__round=round
     ).aggregate(
@@ -71,6 +90,8 @@ def report_context(edition: Edition, *, hidden: frozenset[int] = frozenset()) ->
         ],
         "prizes": [p for p in prizes if p.kind != Prize.Kind.FINALIST],
         "finalists": [p for p in prizes if p.kind == Prize.Kind.FINALIST],
+        "round_two": round_two,
+        "ballot_places": [place for place in ballot_places if place],
         "css": (asset_folder() / "report.css").as_uri(),
     }
 

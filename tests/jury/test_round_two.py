@@ -233,3 +233,35 @@ def test_hidden_scores_stay_hidden_until_round_two_has_closed(opened):
         e.assignment.round for e in visible_scores(entry=entry, viewer_member=one, now=later)
     }
     assert rounds_seen == {1, 2}
+
+
+def test_the_jury_report_gives_round_two_and_the_ballot(client, opened):
+    import io
+
+    from pypdf import PdfReader
+
+    criterion = opened.edition.criteria.get()
+    member = opened.jurors[1]
+    assignment = Assignment.objects.get(member=member, entry=opened.entries[2], round=2)
+    scoring.save_scores(
+        assignment=assignment, by=member.user, scores={criterion.pk: Decimal("9")}, comments={}
+    )
+    scoring.submit_evaluation(assignment=assignment, by=member.user)
+    services.open_ballot(edition=opened.edition, by=opened.chair.user)
+    services.cast_ballot(
+        edition=opened.edition,
+        by=member.user,
+        ranking=[opened.entries[3].pk, opened.entries[2].pk],
+    )
+    client.force_login(opened.secretariat)
+
+    response = client.get(reverse("jury:report", args=[opened.edition.slug]))
+
+    pdf = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert "Round two: the shortlist" in text
+    assert "9.00" in text
+    assert "The Schulze order" in text
+    assert text.index(opened.entries[3].reference, text.index("The Schulze order")) < text.index(
+        opened.entries[2].reference, text.index("The Schulze order")
+    )
