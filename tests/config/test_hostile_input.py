@@ -65,8 +65,8 @@ class Forms(HTMLParser):
             self._fields = {}
             method = (attributes.get("method") or "get").lower()
             self.forms.append((method, attributes.get("action") or self.url, self._fields))
-            if attributes.get("hx-post"):
-                self.forms.append(("post", attributes["hx-post"], self._fields))
+            if attributes.get("data-hx-post"):
+                self.forms.append(("post", attributes["data-hx-post"], self._fields))
         elif self._fields is None or not name or name == "csrfmiddlewaretoken":
             return
         elif tag == "input" and attributes.get("type") in ("checkbox", "radio"):

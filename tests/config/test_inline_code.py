@@ -86,3 +86,37 @@ def test_page_template_has_no_inline_script_or_style(path):
 )
 def test_inline_code_finder_reads_what_a_strict_policy_refuses(source, found):
     assert inline_code(source) == found
+
+
+class BareHtmxFinder(HTMLParser):
+    """htmx attributes written hx-*: not HTML (the Nu checker refuses them); htmx reads the
+    same as data-hx-*."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += [f"line {self.getpos()[0]}: {n}=" for n, _v in attrs if n.startswith("hx-")]
+
+    handle_startendtag = handle_starttag
+
+
+def bare_htmx(source: str) -> list[str]:
+    finder = BareHtmxFinder()
+    finder.feed(TEMPLATE_TAG.sub(lambda tag: "\n" * tag.group().count("\n") + " ", source))
+    finder.close()
+    return finder.found
+
+
+def test_a_bare_htmx_attribute_is_found():
+    assert bare_htmx('<div {% if x %}hx-get="/a"{% endif %} data-hx-swap="x">') == [
+        "line 1: hx-get="
+    ]
+
+
+@pytest.mark.parametrize(
+    "template", PAGE_TEMPLATES, ids=lambda p: p.relative_to(TEMPLATES).as_posix()
+)
+def test_page_template_writes_htmx_attributes_as_data_attributes(template):
+    assert bare_htmx(template.read_text(encoding="utf-8")) == []
