@@ -5,17 +5,20 @@ Who may open which page is asked of the edition (jury/rules.py): the secretariat
 run it; jurors read the board, and the ranking once scoring is over where the edition allows.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from awards.models import Edition, Entry
@@ -216,6 +219,40 @@ def _query_without_page(request: HttpRequest) -> str:
     return query.urlencode()
 
 
+# The buttons of the deliberation: each takes one step of jury.services.decision.
+
+REASON_NEEDED = gettext_lazy("Say why: a reason is required for this step.")
+
+
+def _step(
+    request: HttpRequest,
+    edition: Edition,
+    page: str,
+    step: Callable[[], Any],
+    done: Callable[[Any], str] | None = None,
+) -> HttpResponse:
+    """Take the step and go back to `page` with its message (`done` of what the step
+    returned), or with the refusal the step raised."""
+    back = redirect(page, slug=edition.slug)
+    try:
+        result = step()
+    except Refused as refusal:
+        return refused(request, refusal, to=back.url)
+    if done is not None:
+        messages.success(request, done(result))
+    return back
+
+
+def _unread(request: HttpRequest, edition: Edition, page: str, problem: str) -> HttpResponse:
+    """Back to `page`, saying why what the button sent could not be taken."""
+    messages.error(request, str(problem))
+    return redirect(page, slug=edition.slug)
+
+
+def _form_problems(form: Form) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 @require_POST
 def ranking_settings(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition(request, slug, "jury.manage_jury")
@@ -338,26 +375,24 @@ def shortlist(request: HttpRequest, slug: str) -> HttpResponse:
 def undo_shortlist(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition(request, slug, "jury.manage_jury")
     form = ReasonForm(request.POST)
-    back = redirect("jury:shortlist", slug=edition.slug)
     if not form.is_valid():
-        messages.error(request, _("Say why: a reason is required for this step."))
-        return back
-    try:
-        moved = services.undo_shortlist(
-            edition=edition, by=request.user, reason=form.cleaned_data["reason"]
-        )
-    except Refused as refusal:
-        return refused(request, refusal, to=back.url)
-    messages.success(
+        return _unread(request, edition, "jury:shortlist", REASON_NEEDED)
+    return _step(
         request,
-        ngettext(
-            "The shortlist is undone: %(count)s entry is back in jury review.",
-            "The shortlist is undone: %(count)s entries are back in jury review.",
-            moved,
-        )
-        % {"count": moved},
+        edition,
+        "jury:shortlist",
+        lambda: services.undo_shortlist(
+            edition=edition, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        lambda moved: (
+            ngettext(
+                "The shortlist is undone: %(count)s entry is back in jury review.",
+                "The shortlist is undone: %(count)s entries are back in jury review.",
+                moved,
+            )
+            % {"count": moved}
+        ),
     )
-    return back
 
 
 # The deliberation board ----------------------------------------------------------------------
@@ -543,15 +578,18 @@ def board_current(request: HttpRequest, slug: str) -> HttpResponse:
 def discuss(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition(request, slug, "jury.run_deliberation")
     form = DiscussForm(request.POST, edition=edition)
-    back = redirect("jury:board", slug=edition.slug)
     if not form.is_valid():
-        messages.error(request, _("Only a shortlisted entry can be discussed."))
-        return back
-    try:
-        services.discuss(edition=edition, entry=form.cleaned_data["entry"], by=request.user)
-    except Refused as refusal:
-        return refused(request, refusal, to=back.url)
-    return back
+        return _unread(
+            request, edition, "jury:board", _("Only a shortlisted entry can be discussed.")
+        )
+    return _step(
+        request,
+        edition,
+        "jury:board",
+        lambda: services.discuss(
+            edition=edition, entry=form.cleaned_data["entry"], by=request.user
+        ),
+    )
 
 
 # The decision --------------------------------------------------------------------------------
@@ -605,18 +643,20 @@ def decision(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def remove_prize(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     edition = _edition(request, slug, "jury.run_deliberation")
-    prize = get_object_or_404(
-        Prize.objects.select_related("edition", "entry"), pk=pk, edition=edition
-    )
+    prizes = Prize.objects.select_related("edition", "entry")
+    prize = get_object_or_404(prizes, pk=pk, edition=edition)
     form = OptionalReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    back = redirect("jury:decision", slug=edition.slug)
-    try:
-        services.remove_prize(prize=prize, by=request.user, reason=reason)
-    except Refused as refusal:
-        return refused(request, refusal, to=back.url)
-    messages.success(request, _("The prize is removed."))
-    return back
+    if not form.is_valid():
+        return _unread(request, edition, "jury:decision", _form_problems(form))
+    return _step(
+        request,
+        edition,
+        "jury:decision",
+        lambda: services.remove_prize(
+            prize=prize, by=request.user, reason=form.cleaned_data["reason"]
+        ),
+        lambda _result: _("The prize is removed."),
+    )
 
 
 @require_POST
@@ -624,49 +664,46 @@ def joint_prizes(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition(request, slug, "jury.confirm_decision")
     form = JointPrizesForm(request.POST)
     allowed = form.is_valid() and form.cleaned_data["allowed"]
-    back = redirect("jury:decision", slug=edition.slug)
-    try:
-        services.allow_joint_prizes(edition=edition, allowed=allowed, by=request.user)
-    except Refused as refusal:
-        return refused(request, refusal, to=back.url)
-    messages.success(
+    return _step(
         request,
-        _("Joint prizes are allowed.") if allowed else _("Joint prizes are not allowed."),
+        edition,
+        "jury:decision",
+        lambda: services.allow_joint_prizes(edition=edition, allowed=allowed, by=request.user),
+        lambda _result: (
+            _("Joint prizes are allowed.") if allowed else _("Joint prizes are not allowed.")
+        ),
     )
-    return back
 
 
 @require_POST
 def confirm_decision(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition(request, slug, "jury.confirm_decision")
-    back = redirect("jury:decision", slug=edition.slug)
-    try:
-        services.confirm_decision(edition=edition, by=request.user)
-    except Refused as refusal:
-        return refused(request, refusal, to=back.url)
-    messages.success(
+    return _step(
         request,
-        _("The decision is confirmed and locked: the results can now be published."),
+        edition,
+        "jury:decision",
+        lambda: services.confirm_decision(edition=edition, by=request.user),
+        lambda _awarded: _(
+            "The decision is confirmed and locked: the results can now be published."
+        ),
     )
-    return back
 
 
 @require_POST
 def reopen_decision(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition(request, slug, "jury.manage_jury")
     form = ReasonForm(request.POST)
-    back = redirect("jury:decision", slug=edition.slug)
     if not form.is_valid():
-        messages.error(request, _("Say why: a reason is required for this step."))
-        return back
-    try:
-        services.reopen_decision(
+        return _unread(request, edition, "jury:decision", REASON_NEEDED)
+    return _step(
+        request,
+        edition,
+        "jury:decision",
+        lambda: services.reopen_decision(
             edition=edition, by=request.user, reason=form.cleaned_data["reason"]
-        )
-    except Refused as refusal:
-        return refused(request, refusal, to=back.url)
-    messages.success(request, _("The decision is reopened; the chair must confirm it again."))
-    return back
+        ),
+        lambda _moved: _("The decision is reopened; the chair must confirm it again."),
+    )
 
 
 # Exports -------------------------------------------------------------------------------------
@@ -758,33 +795,32 @@ def ballot(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def ballot_open(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition(request, slug, "jury.run_deliberation")
-    back = redirect("jury:board", slug=edition.slug)
-    try:
-        services.open_ballot(edition=edition, by=request.user)
-    except Refused as refusal:
-        return refused(request, refusal, to=back.url)
-    messages.success(request, _("The ballot is open: every juror can now order the shortlist."))
-    return back
+    return _step(
+        request,
+        edition,
+        "jury:board",
+        lambda: services.open_ballot(edition=edition, by=request.user),
+        lambda _result: _("The ballot is open: every juror can now order the shortlist."),
+    )
 
 
 @require_POST
 def ballot_close(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition(request, slug, "jury.run_deliberation")
-    back = redirect("jury:board", slug=edition.slug)
-    try:
-        cast = services.close_ballot(edition=edition, by=request.user)
-    except Refused as refusal:
-        return refused(request, refusal, to=back.url)
-    messages.success(
+    return _step(
         request,
-        ngettext(
-            "The ballot is closed: %(count)s ballot was cast.",
-            "The ballot is closed: %(count)s ballots were cast.",
-            cast,
-        )
-        % {"count": cast},
+        edition,
+        "jury:board",
+        lambda: services.close_ballot(edition=edition, by=request.user),
+        lambda cast: (
+            ngettext(
+                "The ballot is closed: %(count)s ballot was cast.",
+                "The ballot is closed: %(count)s ballots were cast.",
+                cast,
+            )
+            % {"count": cast}
+        ),
     )
-    return back
 
 
 @require_POST
@@ -792,26 +828,28 @@ def round_two(request: HttpRequest, slug: str) -> HttpResponse:
     """The whole jury scores the shortlist again, until the deadline given."""
     edition = _edition(request, slug, "jury.run_deliberation")
     form = RoundTwoForm(request.POST, timezone=edition.timezone)
-    back = redirect("jury:board", slug=edition.slug)
     if not form.is_valid():
-        messages.error(request, _("Give round two a deadline in the future."))
-        return back
-    try:
-        made = services.open_round_two(
-            edition=edition, by=request.user, deadline=form.cleaned_data["deadline"]
+        return _unread(
+            request, edition, "jury:board", _("Give round two a deadline in the future.")
         )
-    except Refused as refusal:
-        return refused(request, refusal, to=back.url)
-    messages.success(
+    return _step(
         request,
-        ngettext(
-            "Round two is open: %(count)s evaluation to make; each juror is told their entries.",
-            "Round two is open: %(count)s evaluations to make; each juror is told their entries.",
-            made,
-        )
-        % {"count": made},
+        edition,
+        "jury:board",
+        lambda: services.open_round_two(
+            edition=edition, by=request.user, deadline=form.cleaned_data["deadline"]
+        ),
+        lambda made: (
+            ngettext(
+                "Round two is open: %(count)s evaluation to make; each juror is told their "
+                "entries.",
+                "Round two is open: %(count)s evaluations to make; each juror is told their "
+                "entries.",
+                made,
+            )
+            % {"count": made}
+        ),
     )
-    return back
 
 
 @require_POST
@@ -820,11 +858,12 @@ def meeting_note(request: HttpRequest, slug: str) -> HttpResponse:
     form = MeetingNoteForm(request.POST, edition=edition)
     back = redirect("jury:board", slug=edition.slug)
     if not form.is_valid():
-        problems = [str(e) for errors in form.errors.values() for e in errors]
-        if "entry" in form.errors:
-            problems = [_("Only a shortlisted entry has meeting notes.")]
-        messages.error(request, " ".join(problems))
-        return back
+        problem = (
+            _("Only a shortlisted entry has meeting notes.")
+            if "entry" in form.errors
+            else _form_problems(form)
+        )
+        return _unread(request, edition, "jury:board", problem)
     entry = form.cleaned_data["entry"]
     try:
         services.save_meeting_note(
