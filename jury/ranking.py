@@ -361,3 +361,11 @@ def ranks_among(entries: Sequence[EntryFigures], left_out: Iterable[int]) -> lis
                 for figures in group:
                     figures.tied.add(method)
     return kept
+
+
+def in_rank_order(entries: Iterable[EntryFigures], method: str) -> list[EntryFigures]:
+    """The entries best first by `method`; unranked ones last; equal ranks by entry id."""
+    return sorted(
+        entries,
+        key=lambda f: (f.ranks.get(method) is None, f.ranks.get(method) or 0, f.entry),
+    )

@@ -14,6 +14,7 @@ from awards.workflow import EntryState
 
 from . import standings
 from .models import Evaluation, JurySettings, Prize
+from .ranking import in_rank_order
 from .rounds import ROUND_TWO
 from .services import ballot_result, deliberation_for, settings_for
 
@@ -38,9 +39,8 @@ def report_context(edition: Edition, *, hidden: frozenset[int] = frozenset()) ->
     ranked = []
     if result is not None:
         method = settings.ranking_method
-        ordered = sorted(
-            (f for f in result.figures.entries if f.entry not in hidden),
-            key=lambda f: (f.ranks.get(method) is None, f.ranks.get(method) or 0, f.entry),
+        ordered = in_rank_order(
+            (f for f in result.figures.entries if f.entry not in hidden), method
         )
         ranked = [(entries[f.entry], f) for f in ordered[:REPORT_RANKING_ROWS]]
     round_two: list[tuple[object, object]] = []
@@ -50,9 +50,8 @@ def report_context(edition: Edition, *, hidden: frozenset[int] = frozenset()) ->
         except standings.NoScores:
             second = None
         if second is not None:
-            ordered_two = sorted(
-                (f for f in second.figures.entries if f.entry not in hidden),
-                key=lambda f: (f.ranks.get("mean") is None, f.ranks.get("mean") or 0, f.entry),
+            ordered_two = in_rank_order(
+                (f for f in second.figures.entries if f.entry not in hidden), "mean"
             )
             round_two = [(entries[f.entry], f) for f in ordered_two]
     ballot = ballot_result(edition)

@@ -53,9 +53,7 @@ from ..models import (
     Prize,
     RankingMethod,
 )
-from ..ranking import EntryFigures, JurorSeverity, ranks_among
-from ..rounds import ROUND_ONE
-from ..rounds import deadline as round_deadline
+from ..ranking import EntryFigures, JurorSeverity, in_rank_order, ranks_among
 
 METHOD_LABELS = dict(RankingMethod.choices)
 
@@ -108,12 +106,6 @@ class SeverityRow:
     severity: JurorSeverity
 
 
-def _sorted(rows: list[EntryFigures], method: str) -> list[EntryFigures]:
-    return sorted(
-        rows, key=lambda f: (f.ranks.get(method) is None, f.ranks.get(method) or 0, f.entry)
-    )
-
-
 def _severity_rows(
     edition: Edition, severities: list[JurorSeverity], *, names: bool
 ) -> list[SeverityRow]:
@@ -136,11 +128,11 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
     rounds = standings.rounds_with_scores(edition) or [1]
     form = RankingFilterForm(request.GET or None, rounds=rounds)
     chosen_round = int(form.value("round", rounds[0]))
-    if chosen_round != ROUND_ONE and not _runs(request, edition):
+    if chosen_round != rounds.ROUND_ONE and not _runs(request, edition):
         # Jurors read round two's ranking once it is over, as round one's.
-        deadline = round_deadline(edition, chosen_round)
+        deadline = rounds.deadline(edition, chosen_round)
         if deadline is None or timezone.now() <= deadline:
-            chosen_round = ROUND_ONE
+            chosen_round = rounds.ROUND_ONE
     method = str(form.value("sort", settings.ranking_method))
     context: dict[str, object] = {
         "edition": edition,
@@ -176,7 +168,7 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
         rows = [f for f in rows if f.entry in serving]
     if form.value("disagreement", False):
         rows = [f for f in rows if f.disagreement]
-    paginator = Paginator(_sorted(rows, method), RankingFilterForm.PER_PAGE)
+    paginator = Paginator(in_rank_order(rows, method), RankingFilterForm.PER_PAGE)
     page = paginator.get_page(form.value("page", 1))
     entries = Entry.objects.select_related("organisation", "edition").in_bulk(
         [f.entry for f in page]
