@@ -125,9 +125,9 @@ def _severity_rows(
 def ranking(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition(request, slug, "jury.view_ranking")
     settings = _settings(edition)
-    rounds = standings.rounds_with_scores(edition) or [1]
-    form = RankingFilterForm(request.GET or None, rounds=rounds)
-    chosen_round = int(form.value("round", rounds[0]))
+    scored_rounds = standings.rounds_with_scores(edition) or [1]
+    form = RankingFilterForm(request.GET or None, rounds=scored_rounds)
+    chosen_round = int(form.value("round", scored_rounds[0]))
     if chosen_round != rounds.ROUND_ONE and not _runs(request, edition):
         # Jurors read round two's ranking once it is over, as round one's.
         deadline = rounds.deadline(edition, chosen_round)
@@ -257,14 +257,14 @@ def ranking_settings(request: HttpRequest, slug: str) -> HttpResponse:
             return refused(request, refusal, to="jury:ranking", slug=edition.slug)
         messages.success(request, _("The ranking settings are saved."))
         return redirect("jury:ranking", slug=edition.slug)
-    rounds = standings.rounds_with_scores(edition) or [1]
+    scored_rounds = standings.rounds_with_scores(edition) or [1]
     return render(
         request,
         "jury/ranking.html",
         {
             "edition": edition,
             "section": "ranking",
-            "form": RankingFilterForm(rounds=rounds),
+            "form": RankingFilterForm(rounds=scored_rounds),
             "settings": settings,
             "settings_form": form,
             "may_manage": True,
@@ -703,8 +703,8 @@ def reopen_decision(request: HttpRequest, slug: str) -> HttpResponse:
 
 def exports(request: HttpRequest, slug: str) -> HttpResponse:
     edition = _edition(request, slug, "jury.manage_jury")
-    rounds = standings.rounds_with_scores(edition) or [1]
-    form = ExportForm(request.GET or None, rounds=rounds)
+    scored_rounds = standings.rounds_with_scores(edition) or [1]
+    form = ExportForm(request.GET or None, rounds=scored_rounds)
     if request.GET and form.is_valid():
         from ..exports import export_response
 
@@ -713,7 +713,7 @@ def exports(request: HttpRequest, slug: str) -> HttpResponse:
                 edition,
                 kind=form.cleaned_data["kind"],
                 format=form.cleaned_data["format"],
-                round=form.cleaned_data["round"] or rounds[0],
+                round=form.cleaned_data["round"] or scored_rounds[0],
                 pseudonymise=form.cleaned_data["pseudonymise"],
             )
         except Refused as refusal:
