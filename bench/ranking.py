@@ -9,7 +9,7 @@ seeded), so that the normalised mean and the Borda count have something to corre
 `jury.standings.standings()` (one aggregate query, then the pure-Python ranking of
 jury/ranking.py) is timed against one raw SQL aggregate that computes each entry's mean
 weighted score over the same rows (same filters, conflicts included) on the same database: the
-median of several runs of each, and their ratio. The query half (`round_scores`) and the
+median of several runs of each, taken in turns, and their ratio. The query half (`round_scores`) and the
 Python half (`rank_round` on the fetched scores) are timed apart too, to say where the time
 goes. The raw means must equal the standings' `mean` of every entry to 1e-9.
 
@@ -33,7 +33,7 @@ SEED = 2031
 ENTRIES = 10_000
 JURORS = 25
 PER_ENTRY = 5
-RUNS = 5
+RUNS = 9
 PAGE_GETS = 10
 # Entries whose assignments, evaluations and scores are built in one go (bounds the memory).
 CHUNK = 1_000
@@ -70,16 +70,25 @@ def run(report) -> None:
     )
     settings = settings_for(edition)
 
-    raw_ms, raw_means = _median_ms(lambda: _raw_means(edition, round=1))
-    standings_ms, result = _median_ms(lambda: standings(edition, round=1, settings=settings))
-    query_ms, scores = _median_ms(lambda: round_scores(edition, 1))
-    python_ms, _figures = _median_ms(
-        lambda: rank_round(
-            scores,
-            min_evaluations=settings.min_evaluations,
-            disagreement_threshold=float(settings.disagreement_threshold),
-        )
+    timings, results = _interleaved(
+        {
+            "raw": lambda: _raw_means(edition, round=1),
+            "standings": lambda: standings(edition, round=1, settings=settings),
+            "query": lambda: round_scores(edition, 1),
+        },
+        then={
+            "python": lambda scores: rank_round(
+                scores,
+                min_evaluations=settings.min_evaluations,
+                disagreement_threshold=float(settings.disagreement_threshold),
+            )
+        },
+        after="query",
     )
+    raw_ms, standings_ms, query_ms, python_ms = (
+        timings[name] for name in ("raw", "standings", "query", "python")
+    )
+    raw_means, result, scores = results["raw"], results["standings"], results["query"]
     _check_agree(raw_means, {f.entry: f.mean for f in result.figures.entries})
     assert len(scores) == ENTRIES * PER_ENTRY, len(scores)
 
@@ -87,7 +96,7 @@ def run(report) -> None:
         "raw SQL mean per entry (one aggregate)",
         raw_ms,
         "ms",
-        f"median of {RUNS}; {len(raw_means):,} entries",
+        f"median of {RUNS}, in turns with the below; {len(raw_means):,} entries",
     )
     report(
         "standings() (query + ranking)",
@@ -139,14 +148,22 @@ def run(report) -> None:
     )
 
 
-def _median_ms(function):
-    """The median time of RUNS calls of `function` in ms, and what the last call returned."""
-    timings = []
+def _interleaved(functions, *, then, after):
+    """The median time in ms of RUNS calls of each function, taken in turns (raw, standings,
+    query, then each of `then` on what `after` returned) so that a slower or faster moment of
+    the machine weighs on all of them alike; and what each call returned last."""
+    timings: dict[str, list[float]] = {name: [] for name in [*functions, *then]}
+    results = {}
     for _ in range(RUNS):
-        started = time.perf_counter()
-        result = function()
-        timings.append((time.perf_counter() - started) * 1000)
-    return statistics.median(timings), result
+        for name, function in functions.items():
+            started = time.perf_counter()
+            results[name] = function()
+            timings[name].append((time.perf_counter() - started) * 1000)
+        for name, function in then.items():
+            started = time.perf_counter()
+            results[name] = function(results[after])
+            timings[name].append((time.perf_counter() - started) * 1000)
+    return {name: statistics.median(values) for name, values in timings.items()}, results
 
 
 def _page_time(report, client, url: str, label: str, gets: int) -> None:

@@ -8,11 +8,13 @@ programme's method page (docs/architecture.md, "Ranking").
 
 import bisect
 import math
-import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple
+from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple
+
+from core.memory import cyclic_gc_paused
 
 METHODS = ("mean", "median", "normalised_mean", "borda")
 
@@ -25,7 +27,7 @@ class Score(NamedTuple):
     value: float
 
 
-@dataclass
+@dataclass(slots=True)
 class EntryFigures:
     entry: int
     evaluations: int
@@ -35,9 +37,12 @@ class EntryFigures:
     normalised_mean: float | None
     borda: float | None
     disagreement: bool
+    # The entry's evaluation scores, lowest first (the strip that shows their spread).
+    scores: Sequence[float] = ()
     ranks: dict[str, int | None] = field(default_factory=dict)
-    # Methods where this entry shares its rank with another after any tie-break.
-    tied: set[str] = field(default_factory=set)
+    # Methods where this entry shares its rank with another after any tie-break (a frozenset,
+    # replaced when it grows: most entries tie on nothing and share the empty one).
+    tied: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -68,9 +73,10 @@ def sample_stdev(values: Sequence[float]) -> float | None:
     if count < 2:
         return None
     mean = math.fsum(values) / count
-    return math.sqrt(math.fsum((value - mean) ** 2 for value in values) / (count - 1))
+    return math.sqrt(math.fsum([(value - mean) ** 2 for value in values]) / (count - 1))
 
 
+@cyclic_gc_paused()
 def rank_round(
     scores: Iterable[Score],
     *,
@@ -84,28 +90,31 @@ def rank_round(
     against the whole round rather than against themselves. `tie_break`, when the edition
     chose one, maps an entry to a key (greater is better) that orders entries of equal value;
     without it ties share the best rank (1, 2, 2, 4).
+
+    A round holds tens of thousands of scores: each figure is one pass over the jurors' or the
+    entries' few values, with no per-score function call (bench/ranking.py times it).
     """
-    scores = list(scores)
     by_entry: dict[int, list[float]] = defaultdict(list)
     by_juror: dict[int, dict[int, float]] = defaultdict(dict)
     for juror, entry, value in scores:
         by_entry[entry].append(value)
         by_juror[juror][entry] = value
-    everything = [score.value for score in scores]
+    everything = [value for values in by_entry.values() for value in values]
     round_mean = math.fsum(everything) / len(everything) if everything else None
     round_stdev = sample_stdev(everything)
-    normalised = _normalised_means(scores, by_juror, min_evaluations, round_mean, round_stdev)
+    normalised = _normalised_means(by_juror, min_evaluations, round_mean, round_stdev)
     borda = _borda(by_juror)
     entries = []
-    for entry, values in sorted(by_entry.items()):
-        # One pass over each entry's few values for all its figures (a round has thousands).
+    for entry in sorted(by_entry):
+        # One pass over each entry's few values for all its figures.
+        values = by_entry[entry]
         values.sort()
         count = len(values)
         mean = math.fsum(values) / count
         half = count // 2
         median = values[half] if count % 2 else (values[half - 1] + values[half]) / 2
         stdev = (
-            math.sqrt(math.fsum((value - mean) ** 2 for value in values) / (count - 1))
+            math.sqrt(math.fsum([(value - mean) ** 2 for value in values]) / (count - 1))
             if count > 1
             else None
         )
@@ -119,6 +128,7 @@ def rank_round(
                 normalised_mean=normalised.get(entry),
                 borda=borda.get(entry),
                 disagreement=stdev is not None and stdev >= disagreement_threshold,
+                scores=values,
             )
         )
     for method in METHODS:
@@ -134,7 +144,6 @@ def rank_round(
 
 
 def _normalised_means(
-    scores: list[Score],
     by_juror: Mapping[int, Mapping[int, float]],
     min_evaluations: int,
     round_mean: float | None,
@@ -147,47 +156,58 @@ def _normalised_means(
     round's. Empty when the round's scores do not vary (no z is defined)."""
     if round_mean is None or not round_sd:
         return {}
-    own: dict[int, tuple[float, float]] = {}
-    for juror, scored in by_juror.items():
+    # Sums and counts, not a list per entry: a round has tens of thousands of entries.
+    z_sums: dict[int, float] = defaultdict(float)
+    z_counts: dict[int, int] = defaultdict(int)
+    for scored in by_juror.values():
         values = list(scored.values())
         spread = sample_stdev(values)
         if len(values) >= min_evaluations and spread:
-            own[juror] = (math.fsum(values) / len(values), spread)
-    zs: dict[int, list[float]] = defaultdict(list)
-    for juror, entry, value in scores:
-        centre, spread = own.get(juror, (round_mean, round_sd))
-        zs[entry].append((value - centre) / spread)
-    return {entry: round_mean + round_sd * math.fsum(z) / len(z) for entry, z in zs.items()}
+            centre = math.fsum(values) / len(values)
+        else:
+            centre, spread = round_mean, round_sd
+        for entry, value in scored.items():
+            z_sums[entry] += (value - centre) / spread
+            z_counts[entry] += 1
+    return {
+        entry: round_mean + round_sd * total / z_counts[entry] for entry, total in z_sums.items()
+    }
 
 
 def average_positions(values: Mapping[int, float]) -> dict[int, float]:
     """Position of each key when ordered by value, greatest first (1 = best); equal values
     share the average of the positions they span."""
-    ordered = sorted(values.items(), key=lambda item: -item[1])
-    positions: dict[int, float] = {}
-    start = 0
-    while start < len(ordered):
-        end = start
-        while end + 1 < len(ordered) and ordered[end + 1][1] == ordered[start][1]:
+    return dict(_positions(values))
+
+
+def _positions(values: Mapping[int, float]) -> Iterator[tuple[int, float]]:
+    ordered = sorted(values.items(), key=itemgetter(1), reverse=True)
+    start, count = 0, len(ordered)
+    while start < count:
+        value = ordered[start][1]
+        end = start + 1
+        while end < count and ordered[end][1] == value:
             end += 1
-        shared = (start + end) / 2 + 1
-        for key, _value in ordered[start : end + 1]:
-            positions[key] = shared
-        start = end + 1
-    return positions
+        # Positions start + 1 to end share their average.
+        shared = (start + end + 1) / 2
+        for key, _value in ordered[start:end]:
+            yield key, shared
+        start = end
 
 
 def _borda(by_juror: Mapping[int, Mapping[int, float]]) -> dict[int, float]:
     """100 * the mean of the points each entry gets from the jurors who ordered at least two:
     (n_j - r) / (n_j - 1) from a juror with n_j entries who put it at position r."""
-    points: dict[int, list[float]] = defaultdict(list)
+    sums: dict[int, float] = defaultdict(float)
+    counts: dict[int, int] = defaultdict(int)
     for entries in by_juror.values():
         count = len(entries)
         if count < 2:
             continue
-        for entry, position in average_positions(entries).items():
-            points[entry].append((count - position) / (count - 1))
-    return {entry: 100 * statistics.fmean(got) for entry, got in points.items()}
+        for entry, position in _positions(entries):
+            sums[entry] += (count - position) / (count - 1)
+            counts[entry] += 1
+    return {entry: 100 * total / counts[entry] for entry, total in sums.items()}
 
 
 def _rank(
@@ -195,21 +215,28 @@ def _rank(
 ) -> None:
     """Competition ranks (1, 2, 2, 4) by `method`, greatest first; an entry without a value is
     not ranked. A tie-break only orders entries that share a value."""
-    keyed = []
-    for entry in entries:
-        entry.ranks[method] = None
-        value = getattr(entry, method)
-        if value is not None:
-            keyed.append(((value, *(tie_break(entry.entry) if tie_break else ())), entry))
-    keyed.sort(key=lambda pair: pair[0], reverse=True)
-    for position, (key, entry) in enumerate(keyed):
-        if position and keyed[position - 1][0] == key:
-            previous = keyed[position - 1][1]
-            entry.ranks[method] = previous.ranks[method]
-            entry.tied.add(method)
-            previous.tied.add(method)
+    value_of = attrgetter(method)
+
+    def key(figures: EntryFigures) -> Any:
+        return (value_of(figures), *tie_break(figures.entry)) if tie_break else value_of(figures)
+
+    ranked = []
+    for figures in entries:
+        figures.ranks[method] = None
+        if value_of(figures) is not None:
+            ranked.append(figures)
+    ranked.sort(key=key if tie_break else value_of, reverse=True)
+    previous_key: Any = None
+    previous: EntryFigures | None = None
+    for position, figures in enumerate(ranked, start=1):
+        current = key(figures)
+        if previous is not None and current == previous_key:
+            figures.ranks[method] = previous.ranks[method]
+            figures.tied |= {method}
+            previous.tied |= {method}
         else:
-            entry.ranks[method] = position + 1
+            figures.ranks[method] = position
+        previous_key, previous = current, figures
 
 
 def _severities(
@@ -238,23 +265,25 @@ def krippendorff_alpha(units: Iterable[Sequence[float]]) -> float | None:
 
     alpha = 1 - D_o / D_e, with D_o = 1/n Σ_u 1/(m_u - 1) Σ_{i≠j in u} (v_i - v_j)²
     and D_e = 1/(n (n - 1)) Σ_{i≠j over all pairable values} (v_i - v_j)²."""
-    pairable = [list(values) for values in units if len(values) >= 2]
-    values = [value for unit in pairable for value in unit]
-    n = len(values)
+    pairable = [values for values in units if len(values) >= 2]
+    n = sum(len(unit) for unit in pairable)
     if len(pairable) < 2 or n < 2:
         return None
-    observed = sum(_sum_squared_differences(unit) / (len(unit) - 1) for unit in pairable) / n
-    expected = _sum_squared_differences(values) / (n * (n - 1))
+    observed = math.fsum(_sum_squared_differences(unit) / (len(unit) - 1) for unit in pairable) / n
+    expected = _sum_squared_differences([value for unit in pairable for value in unit]) / (
+        n * (n - 1)
+    )
     if expected == 0:
         return None
     return 1 - observed / expected
 
 
 def _sum_squared_differences(values: Sequence[float]) -> float:
-    """Σ over ordered pairs i ≠ j of (v_i - v_j)², in one pass: 2 (n Σv² - (Σv)²)."""
+    """Σ over ordered pairs i ≠ j of (v_i - v_j)², as 2 n Σ (v - mean)² (the same sum, without
+    the cancellation of 2 (n Σv² - (Σv)²))."""
     count = len(values)
-    total = math.fsum(values)
-    return 2 * (count * math.fsum(v * v for v in values) - total * total)
+    mean = math.fsum(values) / count
+    return 2 * count * math.fsum([(value - mean) ** 2 for value in values])
 
 
 def kendall_w(scores: Iterable[Score]) -> float | None:
@@ -273,13 +302,13 @@ def kendall_w(scores: Iterable[Score]) -> float | None:
 def _kendall_w(by_juror: Mapping[int, Mapping[int, float]]) -> float | None:
     entries = {entry for scored in by_juror.values() for entry in scored}
     m, n = len(by_juror), len(entries)
-    if m < 2 or n < 2 or any(set(scored) != entries for scored in by_juror.values()):
+    # Every juror scored every entry when each has as many entries as the round.
+    if m < 2 or n < 2 or any(len(scored) != n for scored in by_juror.values()):
         return None
     rank_sums: dict[int, float] = defaultdict(float)
     ties = 0.0
     for scored in by_juror.values():
-        positions = average_positions(scored)
-        for entry, position in positions.items():
+        for entry, position in _positions(scored):
             rank_sums[entry] += position
         for size in _group_sizes(scored.values()):
             ties += size**3 - size
@@ -343,7 +372,9 @@ def ranks_among(entries: Sequence[EntryFigures], left_out: Iterable[int]) -> lis
     read its place from a gap in the ranks (1, 2, 4) or a tie with nobody. The tie-break the
     ranks were made with still orders them: an entry's place among the others is the same."""
     hidden = set(left_out)
-    kept = [replace(f, ranks=dict(f.ranks), tied=set()) for f in entries if f.entry not in hidden]
+    kept = [
+        replace(f, ranks=dict(f.ranks), tied=frozenset()) for f in entries if f.entry not in hidden
+    ]
     gone = [f for f in entries if f.entry in hidden]
     for method in METHODS:
         removed = sorted(r for f in gone if (r := f.ranks.get(method)) is not None)
@@ -359,7 +390,7 @@ def ranks_among(entries: Sequence[EntryFigures], left_out: Iterable[int]) -> lis
         for group in by_rank.values():
             if len(group) > 1:
                 for figures in group:
-                    figures.tied.add(method)
+                    figures.tied |= {method}
     return kept
 
 

@@ -95,7 +95,6 @@ def _hidden_from(member: JuryMember | None) -> set[int]:
 class RankingRow:
     entry: Entry
     figures: EntryFigures
-    scores: list[float]
     rank: int | None
     tied: bool
 
@@ -180,7 +179,6 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
             RankingRow(
                 entry=entries[f.entry],
                 figures=f,
-                scores=result.scores_by_entry.get(f.entry, []),
                 rank=f.ranks.get(method),
                 tied=method in f.tied,
             )
