@@ -89,7 +89,7 @@ def due_rules(*, now: datetime.datetime, **kwargs: object) -> list[DueRule]:
     for rule in rules:
         today = now.astimezone(rule.edition.tzinfo).date()
         if rule.due_day() == today:
-            due.append(DueRule(rule.pk, rule.audience, rule.edition_id, today))
+            due.append(DueRule(str(rule.pk), rule.audience, rule.edition_id, today))
     return due
 
 

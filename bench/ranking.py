@@ -9,9 +9,9 @@ seeded), so that the normalised mean and the Borda count have something to corre
 `jury.standings.standings()` (one aggregate query, then the pure-Python ranking of
 jury/ranking.py) is timed against one raw SQL aggregate that computes each entry's mean
 weighted score over the same rows (same filters, conflicts included) on the same database: the
-median of several runs of each, taken in turns, and their ratio. The query half (`round_scores`) and the
-Python half (`rank_round` on the fetched scores) are timed apart too, to say where the time
-goes. The raw means must equal the standings' `mean` of every entry to 1e-9.
+median of several runs of each, taken in turns, and their ratio. The query half
+(`round_scores`) and the Python half (`rank_round` on the fetched scores) are timed apart too,
+to say where the time goes. The raw means must equal the standings' `mean` of every entry to 1e-9.
 
 The ranking page (a secretariat, page 1 of 50 rows) is measured at 10 and at 1,000 entries
 scored by 3 jurors each: its query count must not grow with the entries. Its server time is the

@@ -19,9 +19,11 @@ class JuryConfig(AppConfig):
         # A juror who starts acting for an involved organisation is conflicted at once.
         signals.member_joined.connect(recheck_after_joining, dispatch_uid="jury.recheck")
 
-        # Jurors with evaluations to finish join the reminder audiences.
-        from notifications.reminders import reminder_audiences
+        # Jurors with evaluations to finish join the reminder audiences; round two, whose
+        # deadline is not one of the edition's milestones, is reminded on the jury's schedule.
+        from notifications.reminders import due_reminder_rules, reminder_audiences
 
         from . import reminders
 
         reminder_audiences.connect(reminders.audiences, dispatch_uid="jury.audiences")
+        due_reminder_rules.connect(reminders.due_rules, dispatch_uid="jury.due_rules")

@@ -4,7 +4,8 @@ time it was opened and the deadline the chair or the secretariat gave.
 
 Every place that asks "may this evaluation still be changed", "is it overdue", "what is left
 to score" asks it of a round, so that the two never mix: the progress board, the juror's home,
-the reminders (round one's milestones) and the mail of each juror's entries.
+the reminders (round one's on the edition's rules, round two's on the jury's schedule in
+jury/reminders.py) and the mail of each juror's entries.
 """
 
 import datetime

@@ -30,6 +30,7 @@ class Kind(models.TextChoices):
     JURY_EVALUATION_REOPENED = "jury.evaluation_reopened", _("Evaluation reopened")
     JURY_MORE_TIME = "jury.more_time", _("More time to score")
     REMINDER_JUROR = "reminder.juror", _("Reminder: evaluations to submit")
+    JURY_BALLOT_OPENED = "jury.ballot_opened", _("The jury's ranked ballot opened")
 
     @property
     def template(self) -> str:

@@ -30,11 +30,16 @@ class Audience:
     kind: Kind
     # (edition id, the time of the reminding) -> the people to remind.
     recipients: Callable[[int, datetime.datetime], Reminded]
+    # False for an audience its app reminds on a schedule of its own (round two's deadline is
+    # not one of the edition's milestones): not offered for the edition's reminder rules.
+    configurable: bool = True
 
 
 @dataclass(frozen=True)
 class DueRule:
-    rule_id: int
+    # Tells the rule apart from every other app's in the message key ("12": the edition's
+    # reminder rule 12; "round-two:3-1": the jury's round two, a day before its deadline).
+    rule: str
     audience: str
     edition_id: int
     day: datetime.date  # the day it is due, in the edition's time zone
@@ -55,7 +60,12 @@ def audiences() -> dict[str, Audience]:
 
 
 def audience_choices() -> list[tuple[str, str | Promise]]:
-    return [(name, audience.label) for name, audience in sorted(audiences().items())]
+    """The audiences an edition's reminder rules may name."""
+    return [
+        (name, audience.label)
+        for name, audience in sorted(audiences().items())
+        if audience.configurable
+    ]
 
 
 def send_due_reminders(now: datetime.datetime) -> int:
@@ -72,7 +82,7 @@ def send_due_reminders(now: datetime.datetime) -> int:
 
 
 def _send(audience: Audience, due: DueRule, now: datetime.datetime) -> int:
-    prefix = f"reminder:{due.rule_id}:{due.day.isoformat()}:"
+    prefix = f"reminder:{due.rule}:{due.day.isoformat()}:"
     batch = [
         (prefix + identity, to, context)
         for to, context, identity in audience.recipients(due.edition_id, now)

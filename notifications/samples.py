@@ -59,7 +59,11 @@ def sample_context(kind: Kind) -> dict:
                 "edition": edition["title"],
             },
         },
-        Kind.REMINDER_JUROR: {"left": 3, "total": 12},
+        Kind.REMINDER_JUROR: {"left": 3, "total": 12, "round": 1},
+        Kind.JURY_BALLOT_OPENED: {
+            "edition": {**edition, "slug": "platformawards-2026"},
+            "count": 5,
+        },
         Kind.JURY_ASSIGNED: {
             "entries": [
                 {"reference": entry["reference"], "title": entry["title"]},

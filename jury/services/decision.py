@@ -445,7 +445,12 @@ def save_ranking_settings(*, settings: JurySettings, by: User) -> JurySettings:
 
 @transaction.atomic
 def open_ballot(*, edition: Edition, by: User, now: datetime.datetime | None = None) -> None:
-    """Every juror may now order the shortlist; the ballot starts the deliberation."""
+    """Every juror may now order the shortlist; the ballot starts the deliberation.
+
+    Side effects: refused unless `by` runs the deliberation, the edition is in deliberation,
+    the decision is not locked, the shortlist is confirmed and no ballot is open; the
+    deliberation started; the opening logged; each accepted juror with an entry on their
+    ballot (the shortlist less their conflicts) mailed a link to it."""
     now = now or timezone.now()
     _require(by, "jury.run_deliberation", edition)
     edition = lock_edition(edition.pk)
@@ -459,6 +464,40 @@ def open_ballot(*, edition: Edition, by: User, now: datetime.datetime | None = N
     deliberation.ballot_opened_at, deliberation.ballot_closed_at = now, None
     deliberation.save(update_fields=["ballot_opened_at", "ballot_closed_at"])
     _log(edition, DecisionEvent.Kind.BALLOT_OPENED, by=by, now=now)
+    shortlist = set(
+        edition.entries.filter(state=EntryState.SHORTLISTED).values_list("pk", flat=True)
+    )
+    conflicts = _active_conflicts(edition)
+    for member in _jurors(edition):
+        theirs = len([pk for pk in shortlist if (member.pk, pk) not in conflicts])
+        if theirs:
+            notify_user(
+                Kind.JURY_BALLOT_OPENED,
+                user=member.user,
+                context={
+                    "edition": {"title": edition.title, "slug": edition.slug},
+                    "count": theirs,
+                },
+                key=f"jury-ballot:{member.pk}:{now.isoformat()}",
+            )
+
+
+def _jurors(edition: Edition) -> list[JuryMember]:
+    """The accepted jurors whose accounts are active, with their users."""
+    return list(
+        edition.jury_members.filter(accepted_at__isnull=False, user__is_active=True)
+        .select_related("user")
+        .order_by("pk")
+    )
+
+
+def _active_conflicts(edition: Edition) -> set[tuple[int, int]]:
+    """(member id, entry id) of every conflict of the edition's jury not lifted."""
+    return set(
+        ConflictOfInterest.objects.filter(
+            member__edition=edition, lifted_at__isnull=True
+        ).values_list("member_id", "entry_id")
+    )
 
 
 @transaction.atomic
@@ -571,21 +610,13 @@ def open_round_two(
     deliberation = deliberation_for(edition)
     if deliberation.round_two_opens is not None:
         raise DecisionRefused(_("Round two is open already."))
-    members = list(
-        edition.jury_members.filter(accepted_at__isnull=False, user__is_active=True)
-        .select_related("user")
-        .order_by("pk")
-    )
+    members = _jurors(edition)
     entries = list(
         edition.entries.filter(state=EntryState.SHORTLISTED)
         .select_related("edition")
         .order_by("number")
     )
-    conflicts = set(
-        ConflictOfInterest.objects.filter(
-            member__edition=edition, lifted_at__isnull=True
-        ).values_list("member_id", "entry_id")
-    )
+    conflicts = _active_conflicts(edition)
     made = Assignment.objects.bulk_create(
         [
             Assignment(member=member, entry=entry, round=ROUND_TWO)

@@ -7,13 +7,18 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from jury import scoring, services, standings
+from jury import reminders, scoring, services, standings
 from jury.board import board
 from jury.models import Assignment, ConflictOfInterest, Evaluation, JuryMember
+from notifications.context import decode
 from notifications.models import Notification
+from notifications.reminders import audience_choices
+from notifications.rendering import render as render_notification
+from notifications.tasks import send_reminders
 from tests.factories.deliberation import Scored
 
 pytestmark = pytest.mark.django_db
@@ -265,3 +270,128 @@ def test_the_jury_report_gives_round_two_and_the_ballot(client, opened):
     assert text.index(opened.entries[3].reference, text.index("The Schulze order")) < text.index(
         opened.entries[2].reference, text.index("The Schulze order")
     )
+
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def _round_two(opened_at, deadline):
+    """A scored edition whose round two (the last two entries) opened at `opened_at`; the
+    third juror is in conflict with the last entry."""
+    with time_machine.travel(opened_at):
+        scored = Scored(entries=4)
+        services.confirm_shortlist(
+            edition=scored.edition,
+            entries=[e.pk for e in scored.entries[2:]],
+            method="mean",
+            by=scored.secretariat,
+        )
+        ConflictOfInterest.objects.create(
+            member=scored.jurors[2], entry=scored.entries[3], kind="declared"
+        )
+        services.open_round_two(edition=scored.edition, by=scored.chair.user, deadline=deadline)
+    return scored
+
+
+def _round_two_reminders():
+    return Notification.objects.filter(key__startswith="reminder:round-two:")
+
+
+def test_round_two_is_reminded_against_its_own_deadline_with_its_own_work_only():
+    opened_at = datetime.datetime(2031, 3, 2, 10, tzinfo=BRUSSELS)
+    scored = _round_two(opened_at, deadline=datetime.datetime(2031, 3, 7, 18, tzinfo=BRUSSELS))
+
+    # Three days before: every juror has round-two evaluations left (none of round one).
+    with time_machine.travel(datetime.datetime(2031, 3, 4, 9, tzinfo=BRUSSELS)):
+        assert send_reminders() == 3
+        assert send_reminders() == 0
+    first = _round_two_reminders()
+    assert sorted((n.context["round"], n.context["left"], n.context["total"]) for n in first) == [
+        (2, 1, 1),
+        (2, 2, 2),
+        (2, 2, 2),
+    ]
+    assert {decode(n.context)["edition"]["scoring_deadline"] for n in first} == {
+        datetime.datetime(2031, 3, 7, 18, tzinfo=BRUSSELS)
+    }
+    subject, text, _html = render_notification(
+        "reminder.juror", first[0].context, first[0].language
+    )
+    assert "round-two" in subject and "round two" in text
+
+    # A juror who has submitted both is left alone the day before; nothing on other days.
+    done = scored.jurors[1]
+    Evaluation.objects.create(
+        assignment=Assignment.objects.get(member=done, entry=scored.entries[2], round=2),
+        status="submitted",
+        submitted_at=opened_at,
+    )
+    Evaluation.objects.create(
+        assignment=Assignment.objects.get(member=done, entry=scored.entries[3], round=2),
+        status="submitted",
+        submitted_at=opened_at,
+    )
+    with time_machine.travel(datetime.datetime(2031, 3, 5, 9, tzinfo=BRUSSELS)):
+        assert send_reminders() == 0
+    with time_machine.travel(datetime.datetime(2031, 3, 6, 9, tzinfo=BRUSSELS)):
+        assert send_reminders() == 2
+    eve = _round_two_reminders().filter(key__contains=":2031-03-06:")
+    assert done.user.email not in {n.recipient_email for n in eve}
+    # The day after the deadline the message says scoring has closed.
+    with time_machine.travel(datetime.datetime(2031, 3, 8, 9, tzinfo=BRUSSELS)):
+        assert send_reminders() == 2
+    after = _round_two_reminders().filter(key__contains=":2031-03-08:")
+    assert {n.context["closed"] for n in after} == {True}
+
+
+def test_round_two_sends_no_reminder_on_its_opening_day_nor_once_the_decision_is_confirmed():
+    opened_at = datetime.datetime(2031, 3, 2, 10, tzinfo=BRUSSELS)
+    scored = _round_two(opened_at, deadline=datetime.datetime(2031, 3, 3, 18, tzinfo=BRUSSELS))
+
+    # The eve of the deadline is the day it opened: the opening mail said it all.
+    with time_machine.travel(datetime.datetime(2031, 3, 2, 20, tzinfo=BRUSSELS)):
+        assert reminders.due_rules(now=timezone.now()) == []
+    with time_machine.travel(datetime.datetime(2031, 3, 4, 9, tzinfo=BRUSSELS)):
+        assert len(reminders.due_rules(now=timezone.now())) == 1
+        scored.edition.deliberation.__class__.objects.filter(edition=scored.edition).update(
+            confirmed_at=timezone.now()
+        )
+        assert reminders.due_rules(now=timezone.now()) == []
+        assert send_reminders() == 0
+
+
+def test_round_two_reminders_are_the_jurys_own_not_an_edition_rule():
+    assert reminders.ROUND_TWO_AUDIENCE not in dict(audience_choices())
+    assert "jurors_with_unsubmitted" in dict(audience_choices())
+
+
+def test_opening_the_ballot_mails_each_juror_a_link_to_their_ballot(client, opened):
+    # Fresh from round two being opened: the chair opens the ballot too.
+    services.open_ballot(edition=opened.edition, by=opened.chair.user)
+
+    mails = Notification.objects.filter(kind="jury.ballot_opened")
+    by_juror = {n.recipient_email: n.context["count"] for n in mails}
+    # Every juror, the one in conflict with an entry ordering one entry fewer.
+    assert by_juror == {
+        opened.jurors[0].user.email: 2,
+        opened.jurors[1].user.email: 2,
+        opened.jurors[2].user.email: 1,
+    }
+    subject, text, _html = render_notification("jury.ballot_opened", mails[0].context, "en")
+    assert opened.edition.title in subject
+    assert reverse("jury:ballot", args=[opened.edition.slug]) in text
+
+
+def test_a_juror_without_an_entry_on_the_ballot_or_an_account_is_not_mailed(opened):
+    JuryMember.objects.filter(pk=opened.jurors[1].pk).update(accepted_at=None)
+    ConflictOfInterest.objects.create(
+        member=opened.jurors[2], entry=opened.entries[2], kind="declared"
+    )
+
+    services.open_ballot(edition=opened.edition, by=opened.chair.user)
+
+    assert set(
+        Notification.objects.filter(kind="jury.ballot_opened").values_list(
+            "recipient_email", flat=True
+        )
+    ) == {opened.jurors[0].user.email}
