@@ -95,10 +95,13 @@ def due_rules(*, now: datetime.datetime, **kwargs: object) -> list[DueRule]:
     ).select_related("edition")
     due = []
     for deliberation in deliberations:
+        deadline_at, opened_at = deliberation.round_two_deadline, deliberation.round_two_opens
+        if deadline_at is None or opened_at is None:  # excluded by the query
+            continue
         zone = deliberation.edition.tzinfo
         today = now.astimezone(zone).date()
-        closes = deliberation.round_two_deadline.astimezone(zone).date()
-        opened = deliberation.round_two_opens.astimezone(zone).date()
+        closes = deadline_at.astimezone(zone).date()
+        opened = opened_at.astimezone(zone).date()
         for days in ROUND_TWO_DAYS:
             day = closes + datetime.timedelta(days=days)
             if day == today and day > opened:
