@@ -13,7 +13,7 @@ setup: $(PY_STAMP) $(JS_STAMP)
 
 $(PY_STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed, found " + sys.version.split()[0])'
-	@scripts/system-packages.sh libharfbuzz-subset0 gettext
+	@scripts/system-packages.sh libharfbuzz-subset0 gettext fonts-noto-core fonts-dejavu-core poppler-utils
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

@@ -53,3 +53,6 @@ rules.add_perm("awards.delete_entry", is_entry_editor)
 rules.add_perm("awards.grant_extension", is_secretariat)
 rules.add_perm("awards.screen_entry", is_secretariat)
 rules.add_perm("awards.manage_phases", is_secretariat)
+rules.add_perm("awards.manage_certificates", is_secretariat)
+# An entry's certificates: whoever acts for its organisation, and the secretariat.
+rules.add_perm("awards.download_certificates", is_entry_editor | is_secretariat)

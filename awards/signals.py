@@ -14,3 +14,6 @@ edition_cloned = Signal()
 # `user` now acts for `organisation` (created it, was approved, accepted an invitation);
 # kwargs: organisation, user.
 member_joined = Signal()
+# The edition's results were published; kwargs: edition, by, now. The jury asks for the
+# certificates of its prizes and of its members here (awards.certificates.request_certificate).
+results_published = Signal()

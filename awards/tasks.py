@@ -15,3 +15,24 @@ def secretariat_digest_task() -> int:
     from .services.digest import send_secretariat_digest
 
     return send_secretariat_digest()
+
+
+@shared_task(name="awards.issue_certificate", acks_late=True, ignore_result=True)
+def issue_certificate_task(*, certificate_id: int) -> bool:
+    """Render, seal and store one certificate (one task each, so workers share the work)."""
+    from .certificates import issue
+
+    return issue(certificate_id)
+
+
+@shared_task(name="awards.issue_pending_certificates", ignore_result=True)
+def issue_pending_certificates_task() -> int:
+    """Ask again for the certificates that a broker outage or a dead worker left pending."""
+    from django.utils import timezone
+
+    from .certificates import pending_certificates
+
+    pending = pending_certificates(timezone.now())
+    for certificate_id in pending:
+        issue_certificate_task.delay(certificate_id=certificate_id)
+    return len(pending)

@@ -1,10 +1,35 @@
 from django.urls import path
 
-from .views import call, editions, entries, organisations, partners, screening
+from .views import call, certificates, editions, entries, organisations, partners, screening
 
 app_name = "awards"
 
 urlpatterns = [
+    # Certificates: verification is public; the seal's certificate is public for pinning.
+    path("certificates/", certificates.certificate_lookup, name="certificate_lookup"),
+    path("certificates/check/", certificates.certificate_check, name="certificate_check"),
+    path("certificates/seal.pem", certificates.seal_certificate, name="seal_certificate"),
+    path(
+        "certificates/<str:code>/download/",
+        certificates.certificate_download,
+        name="certificate_download",
+    ),
+    path("certificates/<str:code>/", certificates.certificate_verify, name="certificate_verify"),
+    path(
+        "editions/<slug:slug>/certificates/",
+        certificates.edition_certificates,
+        name="edition_certificates",
+    ),
+    path(
+        "editions/<slug:slug>/certificates.zip",
+        certificates.edition_certificates_zip,
+        name="edition_certificates_zip",
+    ),
+    path(
+        "editions/<slug:slug>/certificates/<int:pk>/<slug:action>/",
+        certificates.certificate_action,
+        name="certificate_action",
+    ),
     # The call for entries, public.
     path("calls/<slug:slug>/", call.call_detail, name="call_detail"),
     # The secretariat's management of editions.

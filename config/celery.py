@@ -32,6 +32,10 @@ app.conf.beat_schedule = {
         "task": "awards.secretariat_digest",
         "schedule": crontab(hour=7, minute=0),  # in CELERY_TIMEZONE, Brussels
     },
+    "issue-pending-certificates": {
+        "task": "awards.issue_pending_certificates",
+        "schedule": 120.0,  # what a broker outage or a dead worker left pending is issued
+    },
     "advance-editions": {
         "task": "awards.advance_editions",
         "schedule": 300.0,  # a call closes within five minutes of its deadline

@@ -198,6 +198,13 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 PDF_RENDER_SECONDS = env.int("PDF_RENDER_SECONDS", default=20)
 PDF_MAX_HTML_CHARS = 2_000_000
 PDF_MAX_BYTES = 20 * 1024 * 1024
+
+# The programme's seal on every certificate (awards.certificates): a PKCS#12 file with its
+# password. `python manage.py create_seal` makes a self-signed one at this path for the demo
+# and tests; production names the programme's own.
+CERTIFICATE_SEAL_FILE = env.path("CERTIFICATE_SEAL_FILE", default=BASE_DIR / "var" / "seal.p12")
+CERTIFICATE_SEAL_PASSWORD = env.str("CERTIFICATE_SEAL_PASSWORD", default="")
+CERTIFICATE_SEAL_REASON = "PLATFORMAwards certificate"
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

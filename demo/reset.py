@@ -12,11 +12,13 @@ from django.db.models import Q, QuerySet
 
 from awards.models import (
     Attachment,
+    Certificate,
     Edition,
     EligibilityAnswer,
     Entry,
     EntryTransition,
     Partner,
+    Signatory,
 )
 from jury.models import (
     Ballot,
@@ -47,9 +49,10 @@ def remove_demo_editions(*, year: int) -> int:
     Side effects, in order: the outbox emptied of the messages to the demo's people and to the
     partners of those editions' entries (they point at entries about to go); the entries deleted
     with all they hold (partners, linked projects, answers, attachments, screening answers, their
-    history, conflicts of interest, assignments, evaluations and scores); the editions deleted
-    with their questions, checklist, reminder rules, phase history, rubric, jury and settings;
-    once committed, the attachments' files removed from storage.
+    history, conflicts of interest, assignments, evaluations and scores); their certificates and
+    the editions deleted with their questions, checklist, reminder rules, phase history, rubric,
+    jury and settings; once committed, the files of attachments, certificates and signatures
+    removed from storage.
     """
     editions = list(demo_editions(year).select_for_update())
     entries = Entry.objects.filter(edition__in=editions)
@@ -63,9 +66,14 @@ def remove_demo_editions(*, year: int) -> int:
         (attachment.file.storage, attachment.file.name)
         for attachment in Attachment.objects.filter(entry__in=entries)
     ]
+    issued = Certificate.objects.filter(edition__in=editions)
+    files += [(c.pdf.storage, c.pdf.name) for c in issued if c.pdf]
+    signatories = Signatory.objects.filter(edition__in=editions)
+    files += [(s.signature.storage, s.signature.name) for s in signatories if s.signature]
     # The programme's records are protected from any deletion that would take them along
     # unseen; the demo's own are removed on purpose, each in turn.
     Evaluation.objects.filter(assignment__entry__in=entries).delete()
+    issued.delete()
     Prize.objects.filter(entry__in=entries).delete()
     DecisionEvent.objects.filter(edition__in=editions).delete()
     Ballot.objects.filter(edition__in=editions).delete()

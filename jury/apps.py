@@ -18,6 +18,10 @@ class JuryConfig(AppConfig):
         signals.edition_cloned.connect(carry_over_jury_pool, dispatch_uid="jury.carry_over")
         # A juror who starts acting for an involved organisation is conflicted at once.
         signals.member_joined.connect(recheck_after_joining, dispatch_uid="jury.recheck")
+        # Publishing the results asks for the certificates of the prizes and of the jury.
+        from .certificates import request_certificates
+
+        signals.results_published.connect(request_certificates, dispatch_uid="jury.certificates")
 
         # Jurors with evaluations to finish join the reminder audiences; round two, whose
         # deadline is not one of the edition's milestones, is reminded on the jury's schedule.

@@ -19,9 +19,21 @@ def postgresql(db) -> None:
     )
 
 
+@pytest.fixture(scope="session")
+def seal_path(tmp_path_factory):
+    """One self-signed seal for the whole run (making an RSA key takes a moment)."""
+    from awards.management.commands.create_seal import make_seal
+
+    path = tmp_path_factory.mktemp("seal") / "seal.p12"
+    path.write_bytes(make_seal(name="Test seal", years=1, password="test"))
+    return path
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path) -> None:
+def _test_settings(settings, tmp_path, seal_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CERTIFICATE_SEAL_FILE = seal_path
+    settings.CERTIFICATE_SEAL_PASSWORD = "test"
     # Fast hashing for the accounts factories make; sign-in still checks real passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

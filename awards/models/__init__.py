@@ -1,3 +1,4 @@
+from .certificates import Certificate, Signatory, SupersededFile
 from .editions import (
     ENTRY_LANGUAGES,
     Edition,
@@ -32,6 +33,7 @@ __all__ = [
     "SDG_NAMES",
     "Answer",
     "Attachment",
+    "Certificate",
     "Edition",
     "EditionPhaseChange",
     "EligibilityAnswer",
@@ -46,6 +48,8 @@ __all__ = [
     "Partner",
     "Question",
     "ReminderRule",
+    "Signatory",
+    "SupersededFile",
     "SustainableDevelopmentGoal",
     "default_entry_languages",
     "validate_timezone",

@@ -12,6 +12,7 @@ from django_fsm import ConcurrentTransition
 from accounts.models import User
 from core.refusals import Conflict, Refused
 
+from .. import signals
 from ..models import Edition, EditionPhaseChange, Entry, EntryTransition
 from ..workflow import PHASE_MOVES_ENTRIES
 from . import announcements
@@ -135,6 +136,8 @@ def change_phase(
             at=now,
             entries_moved=moved,
         )
+        if name == "publish_results":
+            signals.results_published.send(sender=Edition, edition=locked, by=by, now=now)
     return locked
 
 

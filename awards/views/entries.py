@@ -18,6 +18,7 @@ from core.parsing import parse_id, parse_token
 from core.refusals import refused
 
 from .. import selectors
+from ..certificates import entry_certificates
 from ..forms.entries import (
     AnswersForm,
     AttachmentForm,
@@ -261,6 +262,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.entry_history(entry, internal=internal),
             "internal": internal,
             "extension_form": ExtensionForm(timezone=entry.edition.timezone) if internal else None,
+            "certificates": entry_certificates(entry, request.user),
         },
     )
 

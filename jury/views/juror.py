@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from awards import selectors as award_selectors
+from awards.certificates import personal_certificates
 from awards.models import Attachment
 from awards.views.entries import attachment_response
 from core.links import link_unusable
@@ -104,7 +105,11 @@ def juror_home(request: HttpRequest) -> HttpResponse:
                 ],
             }
         )
-    return render(request, "jury/home.html", {"juries": juries})
+    return render(
+        request,
+        "jury/home.html",
+        {"juries": juries, "certificates": personal_certificates(request.user)},
+    )
 
 
 def _assignment_for(request: HttpRequest, pk: int) -> Assignment:

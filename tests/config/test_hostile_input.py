@@ -151,6 +151,8 @@ def site():
         "invitation_pk": 1,
         "attachment_pk": 1,
         "uidb64": "MQ",
+        "code": "AAAA-BBBB-CCCC",
+        "action": "revoke",
     }
     per_route = {
         "editions/<slug:slug>/jury/members/<int:pk>/remove/": {"pk": juror.pk},

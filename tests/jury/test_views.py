@@ -107,8 +107,8 @@ def test_juror_home_query_count_constant(client, django_assert_num_queries, scor
 
     # session, user, groups and the model backend's two permission reads (the navigation),
     # memberships, then per jury its assignments, of every round (the progress is counted
-    # from them).
-    with django_assert_num_queries(7):
+    # from them), and the certificates that thank the juror.
+    with django_assert_num_queries(8):
         response = client.get(reverse("jury:home"))
 
     assert f"0 of {size} scored" in response.content.decode()

@@ -3,12 +3,14 @@ any time: it restores the demo's people and rebuilds its editions, duplicating n
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import translation
 
 from accounts.models import User
-from awards.models import Edition
+from awards.certificates import seal_file
+from awards.models import Certificate, Edition
 from demo.clock import DemoClock
 from demo.current_edition import seed_current_edition
 from demo.decided_edition import seed_decided_edition
@@ -32,6 +34,9 @@ class Command(BaseCommand):
     def handle(self, *args, password: str, **options):
         # One "today" for the whole run: every date of the demo is whole days from it.
         clock = DemoClock.now()
+        # The published edition's certificates are sealed: the demo makes its own test seal.
+        if not seal_file().exists():
+            call_command("create_seal", stdout=self.stdout)
         # The demo's mails go out when this commits, so they come before the logins, which
         # are printed last, to stay in view.
         with transaction.atomic():
@@ -39,6 +44,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo edition: {edition.title}"))
         self.stdout.write(f"Jury at work: {jury_edition.title}")
         self.stdout.write(f"Decided, results published: {decided.title}")
+        issued = Certificate.objects.filter(edition=decided).exclude(sha256="").count()
+        self.stdout.write(f"Certificates issued for it: {issued}")
         self._write_logins(password)
 
     def _seed(self, clock: DemoClock, password: str) -> tuple[Edition, Edition, Edition]:

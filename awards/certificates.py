@@ -1,0 +1,439 @@
+"""Certificates: rendered by WeasyPrint from our own template and assets, sealed with the
+programme's seal (pyHanko, PAdES B-B certification, no change allowed), stored with their sha256,
+and verifiable by anyone from the code printed on them or from the file itself.
+
+Other apps ask for certificates (`request_certificate`, in the transaction that decides them);
+one Celery task per certificate renders and seals it after the commit, and a periodic sweep
+issues any that a broker outage or a dead worker left pending. Nothing here reads the jury's
+models: the jury passes what a certificate says.
+"""
+
+import base64
+import dataclasses
+import datetime
+import functools
+import hashlib
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from core.refusals import Refused
+
+from .models import Certificate, Edition, Entry, SupersededFile
+from .models.certificates import normalise_code
+from .pdf import asset_folder, render_pdf
+from .workflow import EditionPhase
+
+# How long a certificate may stay pending before the sweep asks for it again.
+PENDING_GRACE = datetime.timedelta(minutes=2)
+
+
+class CertificateRefused(Refused):
+    """A certificate that cannot be issued, revoked or issued again as asked."""
+
+
+class SealMissing(CertificateRefused):
+    """The programme's seal is not where the settings say."""
+
+
+# Asking for certificates ---------------------------------------------------------------------
+
+
+def request_certificate(
+    *,
+    edition: Edition,
+    kind: str,
+    source: str,
+    prize_name: str,
+    recipients: Sequence[dict],
+    language: str,
+    citation: str = "",
+    entry: Entry | None = None,
+    person=None,
+    now: datetime.datetime | None = None,
+) -> Certificate:
+    """A certificate of `edition` for what `source` names ("prize:12"), made once however often
+    it is asked for; the task that issues it is queued once the caller's transaction commits.
+    Call it inside that transaction."""
+    certificate, created = Certificate.objects.get_or_create(
+        edition=edition,
+        source=source,
+        defaults={
+            "kind": kind,
+            "entry": entry,
+            "person": person,
+            "prize_name": prize_name,
+            "citation": citation,
+            "recipients": list(recipients),
+            "language": language if language in dict(settings.LANGUAGES) else "en",
+            "requested_at": now or timezone.now(),
+        },
+    )
+    if created:
+        _queue(certificate.pk)
+    return certificate
+
+
+def entry_recipients(entry: Entry) -> list[dict]:
+    """The lead applicant and every partner government of `entry` that did not decline, with
+    their countries, as a certificate names them."""
+    from .models import Partner
+
+    lead = entry.organisation
+    named = [{"name": lead.name, "country": str(lead.country), "role": "lead"}]
+    partners = entry.partners.exclude(status=Partner.Status.DECLINED).order_by("pk")
+    named += [{"name": p.name, "country": str(p.country), "role": "partner"} for p in partners]
+    return named
+
+
+def _queue(certificate_id: int) -> None:
+    from .tasks import issue_certificate_task
+
+    transaction.on_commit(
+        lambda: issue_certificate_task.delay(certificate_id=certificate_id), robust=True
+    )
+
+
+def pending_certificates(now: datetime.datetime) -> list[int]:
+    """Certificates asked for more than PENDING_GRACE ago and still not issued."""
+    return list(
+        Certificate.objects.filter(
+            sha256="", revoked_at__isnull=True, requested_at__lt=now - PENDING_GRACE
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+# Issuing -------------------------------------------------------------------------------------
+
+
+def issue(certificate_id: int, *, now: datetime.datetime | None = None) -> bool:
+    """Render, seal and store the certificate if it is still pending; False when there was
+    nothing to do (issued meanwhile, revoked, or gone). Rendering happens outside any
+    transaction; the file is stored only if the row is still pending once locked, so two
+    workers on the same certificate store one file."""
+    certificate = Certificate.objects.filter(pk=certificate_id).select_related("edition").first()
+    if certificate is None or certificate.is_issued or certificate.is_revoked:
+        return False
+    sealed = seal_pdf(render_certificate_pdf(certificate))
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Certificate.objects.select_for_update().get(pk=certificate_id)
+        if locked.is_issued or locked.is_revoked:
+            return False
+        locked.sha256 = hashlib.sha256(sealed).hexdigest()
+        locked.issued_at = now
+        locked.pdf.save(f"{locked.code}.pdf", ContentFile(sealed), save=False)
+        locked.save(update_fields=["sha256", "issued_at", "pdf"])
+    return True
+
+
+@transaction.atomic
+def revoke(*, certificate: Certificate, by, reason: str, now: datetime.datetime | None = None):
+    """The certificate no longer stands: verification says so, with the date and the reason."""
+    if not by.has_perm("awards.manage_certificates"):
+        raise CertificateRefused(_("Only the secretariat may revoke a certificate."))
+    reason = reason.strip()
+    if not reason:
+        raise CertificateRefused(_("Say why the certificate is revoked."))
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.is_revoked:
+        raise CertificateRefused(_("This certificate is revoked already."))
+    locked.revoked_at, locked.revoked_by, locked.revoked_reason = now or timezone.now(), by, reason
+    locked.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+    return locked
+
+
+@transaction.atomic
+def reissue(
+    *,
+    certificate: Certificate,
+    by,
+    reason: str,
+    prize_name: str | None = None,
+    citation: str | None = None,
+    recipients: Sequence[dict] | None = None,
+    now: datetime.datetime | None = None,
+) -> Certificate:
+    """Issue the certificate again after a correction: the same code, a new file; the old
+    file's hash is kept as replaced (it no longer verifies) with who and why."""
+    if not by.has_perm("awards.manage_certificates"):
+        raise CertificateRefused(_("Only the secretariat may issue a certificate again."))
+    reason = reason.strip()
+    if not reason:
+        raise CertificateRefused(_("Say what was corrected."))
+    now = now or timezone.now()
+    locked = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if locked.is_revoked:
+        raise CertificateRefused(_("A revoked certificate is not issued again."))
+    if locked.is_issued:
+        SupersededFile.objects.create(
+            certificate=locked,
+            sha256=locked.sha256,
+            issued_at=locked.issued_at,
+            superseded_at=now,
+            by=by,
+            reason=reason,
+        )
+    for field, value in (
+        ("prize_name", prize_name),
+        ("citation", citation),
+        ("recipients", None if recipients is None else list(recipients)),
+    ):
+        if value is not None:
+            setattr(locked, field, value)
+    locked.sha256, locked.issued_at, locked.requested_at = "", None, now
+    locked.save(
+        update_fields=[
+            "prize_name",
+            "citation",
+            "recipients",
+            "sha256",
+            "issued_at",
+            "requested_at",
+        ]
+    )
+    _queue(locked.pk)
+    return locked
+
+
+# Rendering -----------------------------------------------------------------------------------
+
+
+def verification_url(certificate: Certificate) -> str:
+    return settings.SITE_URL + reverse("awards:certificate_verify", args=[certificate.code])
+
+
+def render_certificate_pdf(certificate: Certificate) -> bytes:
+    """The certificate as a one-page A4 landscape PDF in its language (not yet sealed)."""
+    import segno
+
+    url = verification_url(certificate)
+    qr = segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#1d3f6e")
+    with translation.override(certificate.language):
+        edition = certificate.edition
+        html = render_to_string(
+            "awards/certificate_pdf.html",
+            {
+                "certificate": certificate,
+                "edition": edition,
+                "lead": _with_country(certificate.lead),
+                "partners": [_with_country(p) for p in certificate.partners],
+                "jurors": [
+                    r for r in certificate.recipients if r.get("role") in ("juror", "chair")
+                ],
+                "date": formats.date_format(
+                    timezone.localtime(certificate.requested_at, edition.tzinfo).date(),
+                    "DATE_FORMAT",
+                ),
+                "signatories": [
+                    (s, _image_data_uri(s.signature)) for s in edition.signatories.all()
+                ],
+                "qr": qr,
+                "url": url,
+                "css": (asset_folder() / "certificate.css").as_uri(),
+                # Long names and citations get the smaller type, so the page holds them.
+                "dense": len(certificate.citation) > 600 or len(certificate.recipients) > 6,
+            },
+        )
+    return render_pdf(html)
+
+
+def _with_country(recipient: dict | None) -> dict | None:
+    if recipient is None:
+        return None
+    code = recipient.get("country") or ""
+    return {**recipient, "country_name": str(countries.name(code)) if code else ""}
+
+
+def _image_data_uri(file) -> str:
+    """A signature image as a data: URL (the renderer fetches nothing else); "" without one or
+    when the stored file is not a PNG or JPEG."""
+    if not file:
+        return ""
+    from PIL import Image
+
+    try:
+        with file.open("rb") as handle:
+            content = handle.read()
+        kind = Image.open(io.BytesIO(content)).format
+    except (OSError, ValueError):
+        return ""
+    mime = {"PNG": "image/png", "JPEG": "image/jpeg"}.get(kind or "")
+    if mime is None:
+        return ""
+    return f"data:{mime};base64,{base64.b64encode(content).decode()}"
+
+
+# The seal ------------------------------------------------------------------------------------
+
+
+def seal_file() -> Path:
+    return Path(settings.CERTIFICATE_SEAL_FILE)
+
+
+@functools.lru_cache(maxsize=4)
+def _signer(path: str, modified: float, password: str):
+    from pyhanko.sign import signers
+
+    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
+    if signer is None:
+        raise SealMissing(_("The programme's seal could not be read: check its password."))
+    return signer
+
+
+def signer():
+    path = seal_file()
+    if not path.is_file():
+        raise SealMissing(
+            _(
+                "The programme's seal is missing (%(path)s): certificates cannot be issued. "
+                "Run “python manage.py create_seal” for a test seal, or set "
+                "CERTIFICATE_SEAL_FILE to the programme's PKCS#12 file."
+            )
+            % {"path": path}
+        )
+    return _signer(str(path), path.stat().st_mtime, settings.CERTIFICATE_SEAL_PASSWORD)
+
+
+def seal_pdf(pdf: bytes) -> bytes:
+    """`pdf` certified with the programme's seal: PAdES baseline B-B, no change allowed."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    metadata = signers.PdfSignatureMetadata(
+        field_name="ProgrammeSeal",
+        certify=True,
+        docmdp_permissions=fields.MDPPerm.NO_CHANGES,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=settings.CERTIFICATE_SEAL_REASON,
+    )
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    return signers.sign_pdf(writer, metadata, signer=signer()).getvalue()
+
+
+def seal_certificate_pem() -> bytes:
+    """The seal's public certificate, PEM: what a verifier pins."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    der = signer().signing_cert.dump()
+    return x509.load_der_x509_certificate(der).public_bytes(Encoding.PEM)
+
+
+@dataclasses.dataclass(frozen=True)
+class SealCheck:
+    intact: bool  # the bytes are those that were sealed
+    trusted: bool  # sealed with the programme's seal
+    unchanged: bool  # nothing added after the seal
+
+
+def check_seal(pdf: bytes) -> SealCheck | None:
+    """The seal of a PDF against the programme's own certificate; None when it has none.
+    Only called on files whose hash is on record (see `check_file`): a stranger's PDF is never
+    parsed here."""
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    reader = PdfFileReader(io.BytesIO(pdf))
+    if not reader.embedded_signatures:
+        return None
+    root = asn1_x509.Certificate.load(signer().signing_cert.dump())
+    status = validate_pdf_signature(
+        reader.embedded_signatures[0], ValidationContext(trust_roots=[root])
+    )
+    return SealCheck(
+        intact=bool(status.intact and status.valid),
+        trusted=bool(status.trusted),
+        unchanged=bool(status.docmdp_ok) and status.coverage.name == "ENTIRE_FILE",
+    )
+
+
+def entry_certificates(entry: Entry, user) -> list[Certificate]:
+    """The entry's certificates `user` may download: all issued ones for the secretariat; the
+    standing ones, once the results are public, for whoever acts for the entry."""
+    issued = entry.certificates.exclude(sha256="").select_related("edition").order_by("pk")
+    if user.has_perm("awards.manage_certificates"):
+        return list(issued)
+    if entry.edition.phase not in (EditionPhase.PUBLISHED, EditionPhase.ARCHIVED):
+        return []
+    if not user.has_perm("awards.download_certificates", entry):
+        return []
+    return list(issued.filter(revoked_at__isnull=True))
+
+
+def personal_certificates(user) -> list[Certificate]:
+    """The standing certificates that thank `user` (a juror), once the results are public."""
+    return list(
+        Certificate.objects.filter(
+            person=user,
+            revoked_at__isnull=True,
+            edition__phase__in=[EditionPhase.PUBLISHED, EditionPhase.ARCHIVED],
+        )
+        .exclude(sha256="")
+        .select_related("edition")
+        .order_by("-edition__year")
+    )
+
+
+# Verification --------------------------------------------------------------------------------
+
+
+def published(code: str) -> Certificate | None:
+    """The issued certificate with this code, only once its edition's results are public: an
+    unknown code and one not yet published look the same."""
+    stored = normalise_code(code)
+    if stored is None:
+        return None
+    return (
+        Certificate.objects.filter(
+            code=stored,
+            edition__phase__in=[EditionPhase.PUBLISHED, EditionPhase.ARCHIVED],
+        )
+        .exclude(sha256="")
+        .select_related("edition", "entry")
+        .first()
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class FileCheck:
+    certificate: Certificate | None
+    # The file was issued once, then replaced by a corrected one.
+    superseded: SupersededFile | None
+    seal: SealCheck | None
+
+
+def check_file(pdf: bytes) -> FileCheck:
+    """Whether `pdf` is a certificate as issued: its sha256 against those on record (of public
+    results only), and its seal when it is one of ours."""
+    digest = hashlib.sha256(pdf).hexdigest()
+    visible = [EditionPhase.PUBLISHED, EditionPhase.ARCHIVED]
+    certificate = (
+        Certificate.objects.filter(sha256=digest, edition__phase__in=visible)
+        .select_related("edition", "entry")
+        .first()
+    )
+    if certificate is not None:
+        return FileCheck(certificate, None, check_seal(pdf))
+    superseded = (
+        SupersededFile.objects.filter(sha256=digest, certificate__edition__phase__in=visible)
+        .select_related("certificate__edition")
+        .first()
+    )
+    if superseded is not None:
+        return FileCheck(superseded.certificate, superseded, check_seal(pdf))
+    return FileCheck(None, None, None)

@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..models.certificates import normalise_code
+
+# A certificate is one page: a file much larger than this is not one of ours.
+MAX_CHECKED_PDF_BYTES = 5 * 1024 * 1024
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=40,
+        help_text=_("As printed under the QR code, for example 7KQM-3XPA-9TDR."),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_code(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(
+                _("A code has twelve letters and digits, in three groups of four.")
+            )
+        return code
+
+
+class FileCheckForm(forms.Form):
+    file = forms.FileField(
+        label=_("Certificate file (PDF)"),
+        help_text=_("The file is compared with the certificates issued; it is not kept."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_CHECKED_PDF_BYTES:
+            raise forms.ValidationError(
+                _("This file is larger than any certificate we issue: it is not one of ours.")
+            )
+        return upload
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)

@@ -1,0 +1,193 @@
+"""Certificates: public verification by code, by file and of the seal; downloads for the
+people they name and for the secretariat."""
+
+import io
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from core.limits import accepts_uploads
+
+from .. import certificates
+from ..forms.certificates import MAX_CHECKED_PDF_BYTES, CodeForm, FileCheckForm, ReasonForm
+from ..models import Certificate, Edition
+from ..workflow import EditionPhase
+
+manage_certificates = permission_required("awards.manage_certificates", raise_exception=True)
+PUBLIC_PHASES = (EditionPhase.PUBLISHED, EditionPhase.ARCHIVED)
+
+
+@login_not_required
+@require_GET
+def certificate_lookup(request: HttpRequest) -> HttpResponse:
+    """The verification page's start: a code to type, a file to check."""
+    form = CodeForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        return redirect("awards:certificate_verify", code=form.cleaned_data["code"])
+    return render(
+        request,
+        "awards/certificate_lookup.html",
+        {"form": form, "file_form": FileCheckForm()},
+    )
+
+
+@login_not_required
+@require_GET
+def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
+    """What the QR code on a certificate opens: valid or revoked, and what it certifies. An
+    unknown code and one whose results are not public yet give the same page."""
+    certificate = certificates.published(code)
+    if certificate is None:
+        return render(
+            request,
+            "awards/certificate_unknown.html",
+            {"form": CodeForm(initial={"code": code[:40]}), "file_form": FileCheckForm()},
+            status=404,
+        )
+    return render(
+        request,
+        "awards/certificate_verify.html",
+        {"certificate": certificate, "file_form": FileCheckForm()},
+    )
+
+
+def _check_limit(request: HttpRequest) -> int:
+    return MAX_CHECKED_PDF_BYTES
+
+
+@login_not_required
+@accepts_uploads(_check_limit)
+@require_http_methods(["GET", "POST"])
+def certificate_check(request: HttpRequest) -> HttpResponse:
+    """Whether an uploaded file is a certificate as issued: its hash on record, and its seal."""
+    if request.method == "GET":
+        return redirect("awards:certificate_lookup")
+    form = FileCheckForm(request.POST, request.FILES)
+    result = None
+    if form.is_valid():
+        result = certificates.check_file(form.cleaned_data["file"].read())
+    return render(
+        request,
+        "awards/certificate_check.html",
+        {"form": form, "result": result},
+        status=200 if form.is_valid() else 400,
+    )
+
+
+@login_not_required
+@require_GET
+def seal_certificate(request: HttpRequest) -> HttpResponse:
+    """The seal's public certificate, for a verifier to pin (PDF readers, pyhanko)."""
+    try:
+        pem = certificates.seal_certificate_pem()
+    except certificates.SealMissing as missing:
+        raise Http404(str(missing)) from missing
+    response = HttpResponse(pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'inline; filename="platformawards-seal.pem"'
+    return response
+
+
+@require_GET
+def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
+    """The sealed PDF, for the secretariat and, once the results are public, for whoever acts
+    for the entry's organisation or the juror it thanks. Anyone else: not found."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("edition", "entry"), code=code
+    )
+    if not _may_download(request.user, certificate) or not certificate.is_issued:
+        raise Http404
+    with certificate.pdf.open("rb") as handle:
+        response = HttpResponse(handle.read(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(certificate)}"'
+    return response
+
+
+def _may_download(user, certificate: Certificate) -> bool:
+    if user.has_perm("awards.manage_certificates"):
+        return True
+    if certificate.edition.phase not in PUBLIC_PHASES or certificate.is_revoked:
+        return False
+    if certificate.person_id is not None:
+        return certificate.person_id == user.pk
+    return certificate.entry is not None and user.has_perm(
+        "awards.download_certificates", certificate.entry
+    )
+
+
+def _file_name(certificate: Certificate) -> str:
+    subject = certificate.entry.reference if certificate.entry else f"jury-{certificate.pk}"
+    return f"{certificate.edition.slug}-{subject}-{certificate.kind}-{certificate.code}.pdf"
+
+
+@manage_certificates
+@require_GET
+def edition_certificates(request: HttpRequest, slug: str) -> HttpResponse:
+    """The secretariat's list of an edition's certificates: issued, pending or revoked."""
+    edition = get_object_or_404(Edition, slug=slug)
+    rows = edition.certificates.select_related("entry", "person").order_by("kind", "pk")
+    return render(
+        request,
+        "awards/edition_certificates.html",
+        {"edition": edition, "certificates": rows, "reason_form": ReasonForm()},
+    )
+
+
+@manage_certificates
+@require_GET
+def edition_certificates_zip(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every issued, standing certificate of the edition in one ZIP."""
+    edition = get_object_or_404(Edition, slug=slug)
+    issued = edition.certificates.exclude(sha256="").filter(revoked_at__isnull=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for certificate in issued.select_related("edition", "entry").order_by("kind", "pk"):
+            with certificate.pdf.open("rb") as handle:
+                archive.writestr(_file_name(certificate), handle.read())
+    stamp = timezone.localtime(timezone.now(), edition.tzinfo).strftime("%Y%m%d-%H%M")
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{edition.slug}-certificates-{stamp}.zip"'
+    )
+    return response
+
+
+@manage_certificates
+@require_POST
+def certificate_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+    """Revoke a certificate, or issue it again after a correction, with the reason given."""
+    certificate = get_object_or_404(Certificate, pk=pk, edition__slug=slug)
+    form = ReasonForm(request.POST)
+    if action not in ("revoke", "reissue"):
+        raise Http404
+    if not form.is_valid():
+        messages.error(request, _("Give the reason, in a few words."))
+        return redirect("awards:edition_certificates", slug=slug)
+    try:
+        if action == "revoke":
+            certificates.revoke(
+                certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request, _("Certificate %(code)s is revoked.") % {"code": certificate.code}
+            )
+        else:
+            certificates.reissue(
+                certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(
+                request,
+                _(
+                    "Certificate %(code)s is being issued again; the earlier file no longer "
+                    "verifies."
+                )
+                % {"code": certificate.code},
+            )
+    except certificates.CertificateRefused as refusal:
+        messages.error(request, str(refusal))
+    return redirect("awards:edition_certificates", slug=slug)

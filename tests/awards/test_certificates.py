@@ -1,0 +1,444 @@
+"""Certificates read back as a verifier would: the PDF's text (pypdf), its QR code (rendered
+with pdftoppm, read with zxing-cpp), its hash and its seal (pyHanko against the seal published
+at its public URL), and the public pages that say whether a code or a file is genuine."""
+
+import hashlib
+import http.server
+import io
+import re
+import shutil
+import subprocess
+import threading
+
+import pypdf
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from awards import certificates
+from awards.models import Certificate, Entry
+from tests import services
+from tests.factories import (
+    EditionFactory,
+    EntryFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PartnerFactory,
+    SecretariatFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+UKRAINIAN = "Львівська міська рада"
+ARABIC = "بلدية تونس"
+GEORGIAN = "თბილისის მერია"
+
+
+def _entry(phase="published", **organisation):
+    edition = EditionFactory(phase=phase)
+    entry = EntryFactory(
+        edition=edition,
+        organisation=OrganisationFactory(name="Ville de Lyon", country="FR", **organisation),
+        title="Lyon and Lviv: water for every district",
+        language="en",
+    )
+    Entry.objects.filter(pk=entry.pk).update(state="awarded")
+    PartnerFactory(entry=entry, name=UKRAINIAN, country="UA", status="confirmed")
+    PartnerFactory(entry=entry, name=ARABIC, country="TN", status="confirmed")
+    PartnerFactory(entry=entry, name=GEORGIAN, country="GE", status="confirmed")
+    PartnerFactory(entry=entry, name="Declined town", country="SN", status="declined")
+    return entry
+
+
+def _issued(entry, **overrides):
+    fields = {
+        "edition": entry.edition,
+        "kind": Certificate.Kind.PRIZE,
+        "source": f"prize:{entry.pk}",
+        "entry": entry,
+        "prize_name": "1st prize",
+        "citation": "A partnership that other cities can follow.",
+        "recipients": certificates.entry_recipients(entry),
+        "language": "en",
+    }
+    fields.update(overrides)
+    certificate = certificates.request_certificate(**fields)
+    assert certificates.issue(certificate.pk)
+    certificate.refresh_from_db()
+    return certificate
+
+
+def _pdf(certificate) -> bytes:
+    with certificate.pdf.open("rb") as handle:
+        return handle.read()
+
+
+def _text(pdf: bytes) -> tuple[int, str]:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return len(reader.pages), " ".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_pdf_names_the_prize_every_partner_in_its_script_and_the_code():
+    certificate = _issued(_entry())
+
+    pages, text = _text(_pdf(certificate))
+
+    assert pages == 1
+    for expected in (
+        "1st prize",
+        "Ville de Lyon",
+        UKRAINIAN,
+        ARABIC,
+        GEORGIAN,
+        "Ukraine",
+        "Tunisia",
+        certificate.code,
+        "A partnership that other cities can follow.",
+    ):
+        assert expected in text, expected
+    assert "Declined town" not in text
+
+
+def test_a_certificate_is_written_in_its_recipients_language():
+    certificate = _issued(_entry(), language="fr", prize_name="1er prix")
+
+    _pages, text = _text(_pdf(certificate))
+
+    assert "Certificat" in text and "1er prix" in text and "Ukraine" in text
+
+
+def test_the_qr_code_on_the_page_opens_the_verification_url(tmp_path):
+    import zxingcpp
+    from PIL import Image
+
+    services.require(
+        shutil.which("pdftoppm") is not None, "pdftoppm is missing (Debian's poppler-utils)"
+    )
+
+    certificate = _issued(_entry())
+    (tmp_path / "c.pdf").write_bytes(_pdf(certificate))
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-singlefile", tmp_path / "c.pdf", tmp_path / "page"],
+        check=True,
+    )
+
+    found = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
+
+    assert [code.text for code in found] == [certificates.verification_url(certificate)]
+    assert certificates.verification_url(certificate).endswith(f"/certificates/{certificate.code}/")
+
+
+def test_the_stored_hash_and_the_seal_hold_and_one_changed_byte_breaks_both(client):
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    certificate = _issued(_entry())
+    pdf = _pdf(certificate)
+    assert hashlib.sha256(pdf).hexdigest() == certificate.sha256
+    # A verifier pins the certificate published at the seal's public URL.
+    published = client.get(reverse("awards:seal_certificate"))
+    assert published.status_code == 200
+    _type, _headers, der = pem.unarmor(published.content)
+    pinned = ValidationContext(trust_roots=[asn1_x509.Certificate.load(der)])
+
+    def validate(data):
+        signature = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
+        return validate_pdf_signature(signature, pinned)
+
+    status = validate(pdf)
+    assert status.intact and status.valid and status.trusted and status.docmdp_ok
+    assert status.coverage.name == "ENTIRE_FILE"
+    # One byte changed inside the sealed range.
+    changed = bytearray(pdf)
+    changed[len(changed) // 3] ^= 0x01
+    assert not validate(bytes(changed)).intact
+    assert certificates.check_file(bytes(changed)).certificate is None
+
+
+def test_another_seal_is_not_trusted(settings, tmp_path):
+    from awards.management.commands.create_seal import make_seal
+
+    certificate = _issued(_entry())
+    pdf = _pdf(certificate)
+    other = tmp_path / "other.p12"
+    other.write_bytes(make_seal(name="Someone else", years=1, password=""))
+    settings.CERTIFICATE_SEAL_FILE, settings.CERTIFICATE_SEAL_PASSWORD = other, ""
+
+    check = certificates.check_seal(pdf)
+
+    assert check is not None and check.intact and not check.trusted
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):
+        _Recorder.requests.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def listener():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    _Recorder.requests = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_hostile_names_and_citations_stay_text_on_one_page_and_call_nothing(listener):
+    entry = _entry()
+    hostile = [
+        f'<img src="{listener}/img.png">',
+        f"<style>@import url({listener}/x.css);</style>",
+        '<b style="background:url(file:///etc/passwd)">bold</b>',
+        "\u202eevil\u202c \u200fمرحبا Привет Γειά",  # noqa: RUF001
+        "W" * 300,
+    ]
+    for name in hostile:
+        PartnerFactory(entry=entry, name=name[:200], country="BR", status="confirmed")
+    certificate = _issued(
+        entry,
+        citation=f"<script>fetch('{listener}/js')</script> {'long' * 75} "
+        f'<link rel="stylesheet" href="{listener}/css">',
+        prize_name=f'<img src="{listener}/prize.png">',
+    )
+
+    pages, text = _text(_pdf(certificate))
+
+    assert pages == 1
+    assert "<img src=" in text and "@import" in text and "<script>" in text
+    assert "etc/passwd" in text
+    assert _Recorder.requests == []
+
+
+def test_the_renderer_loads_no_file_outside_its_assets(tmp_path):
+    from awards.pdf import make_fetcher
+
+    secret = tmp_path / "secret.css"
+    secret.write_text("body { color: red }")
+    fetcher = make_fetcher()
+
+    with pytest.raises(ValueError, match="refused"):
+        fetcher.fetch(secret.as_uri())
+    with pytest.raises(ValueError, match="refused"):
+        fetcher.fetch("http://127.0.0.1:9/x.css")
+
+
+def test_asking_twice_makes_one_certificate():
+    entry = _entry()
+    fields = {
+        "edition": entry.edition,
+        "kind": Certificate.Kind.PRIZE,
+        "source": "prize:1",
+        "entry": entry,
+        "prize_name": "1st prize",
+        "recipients": [],
+        "language": "en",
+    }
+
+    first = certificates.request_certificate(**fields)
+    second = certificates.request_certificate(**fields)
+
+    assert first.pk == second.pk and Certificate.objects.count() == 1
+    assert certificates.issue(first.pk) and not certificates.issue(first.pk)
+
+
+def test_without_its_seal_nothing_is_issued_and_the_reason_is_plain(settings, tmp_path):
+    certificate = certificates.request_certificate(
+        edition=_entry().edition,
+        kind=Certificate.Kind.FINALIST,
+        source="finalist:1",
+        prize_name="Finalist",
+        recipients=[],
+        language="en",
+    )
+    settings.CERTIFICATE_SEAL_FILE = tmp_path / "none.p12"
+
+    with pytest.raises(certificates.SealMissing, match="create_seal"):
+        certificates.issue(certificate.pk)
+
+    certificate.refresh_from_db()
+    assert not certificate.is_issued and not certificate.pdf
+
+
+# The public pages -----------------------------------------------------------------------------
+
+
+def test_the_verification_page_shows_a_published_certificate_as_valid(client):
+    certificate = _issued(_entry())
+
+    typed = certificate.code.replace("-", "").lower()
+    response = client.get(reverse("awards:certificate_lookup"), {"code": typed})
+    page = client.get(response.url)
+
+    assert response.url == reverse("awards:certificate_verify", args=[certificate.code])
+    body = page.content.decode()
+    assert page.status_code == 200 and "Valid." in body
+    assert UKRAINIAN in body and "1st prize" in body
+
+
+def test_an_unpublished_and_an_unknown_code_give_the_same_not_found(client):
+    hidden = _issued(_entry(phase="deliberation"))
+
+    unpublished = client.get(reverse("awards:certificate_verify", args=[hidden.code]))
+    unknown = client.get(reverse("awards:certificate_verify", args=["AAAA-BBBB-CCCC"]))
+
+    assert unpublished.status_code == unknown.status_code == 404
+
+    def page(response, code):
+        # The same page, but for the code typed and the form's fresh CSRF token.
+        return re.sub(
+            r'"X-CSRFToken": "[^"]+"|value="[A-Za-z0-9]{64}"', "", response.content.decode()
+        ).replace(code, "")
+
+    assert page(unpublished, hidden.code) == page(unknown, "AAAA-BBBB-CCCC")
+    assert "Lyon" not in unpublished.content.decode()
+
+
+def test_revocation_shows_on_verification(client):
+    certificate = _issued(_entry())
+    certificates.revoke(
+        certificate=certificate, by=SecretariatFactory(), reason="Awarded in error."
+    )
+
+    body = client.get(reverse("awards:certificate_verify", args=[certificate.code])).content
+
+    assert b"Revoked." in body and b"Awarded in error." in body
+
+
+def test_an_uploaded_file_is_recognised_only_as_issued(client):
+    certificate = _issued(_entry())
+    pdf = _pdf(certificate)
+    url = reverse("awards:certificate_check")
+
+    genuine = client.post(url, {"file": SimpleUploadedFile("c.pdf", pdf, "application/pdf")})
+    changed = bytearray(pdf)
+    changed[len(changed) // 2] ^= 0x01
+    altered = client.post(
+        url, {"file": SimpleUploadedFile("c.pdf", bytes(changed), "application/pdf")}
+    )
+    junk = client.post(url, {"file": SimpleUploadedFile("c.pdf", b"not a pdf", "text/plain")})
+
+    assert "exactly as issued" in genuine.content.decode()
+    assert "not a certificate as issued" in altered.content.decode()
+    assert "not a certificate as issued" in junk.content.decode()
+
+
+def test_issued_again_the_code_stays_and_the_old_file_is_replaced(client):
+    certificate = _issued(_entry())
+    old = _pdf(certificate)
+    secretariat = SecretariatFactory()
+
+    certificates.reissue(certificate=certificate, by=secretariat, reason="Partner name corrected.")
+    assert certificates.issue(certificate.pk)
+    certificate.refresh_from_db()
+    check = client.post(
+        reverse("awards:certificate_check"),
+        {"file": SimpleUploadedFile("c.pdf", old, "application/pdf")},
+    )
+
+    assert certificate.sha256 != hashlib.sha256(old).hexdigest()
+    assert certificate.superseded_files.get().reason == "Partner name corrected."
+    assert "replaced by a corrected certificate" in check.content.decode()
+    assert "Partner name corrected." in check.content.decode()
+
+
+def test_revoking_and_issuing_again_need_the_secretariat_and_a_reason():
+    certificate = _issued(_entry())
+
+    with pytest.raises(certificates.CertificateRefused, match="secretariat"):
+        certificates.revoke(certificate=certificate, by=UserFactory(), reason="x")
+    with pytest.raises(certificates.CertificateRefused, match="why"):
+        certificates.revoke(certificate=certificate, by=SecretariatFactory(), reason="  ")
+
+
+def test_members_download_once_published_and_nobody_else(client):
+    membership = MembershipFactory()
+    entry = _entry()
+    Entry.objects.filter(pk=entry.pk).update(organisation=membership.organisation)
+    entry.refresh_from_db()
+    certificate = _issued(entry)
+    url = reverse("awards:certificate_download", args=[certificate.code])
+
+    client.force_login(membership.user)
+    mine = client.get(url)
+    client.force_login(UserFactory())
+    stranger = client.get(url)
+
+    assert mine.status_code == 200 and mine.content == _pdf(certificate)
+    assert stranger.status_code == 404
+
+
+def test_before_publication_only_the_secretariat_downloads(client):
+    membership = MembershipFactory()
+    entry = _entry(phase="deliberation")
+    Entry.objects.filter(pk=entry.pk).update(organisation=membership.organisation)
+    entry.refresh_from_db()
+    certificate = _issued(entry)
+    url = reverse("awards:certificate_download", args=[certificate.code])
+
+    client.force_login(membership.user)
+    assert client.get(url).status_code == 404
+    assert entry.certificates.exists()
+    assert "Certificates" not in client.get(entry.get_absolute_url()).content.decode()
+    client.force_login(SecretariatFactory())
+    assert client.get(url).status_code == 200
+
+
+def test_publishing_the_results_issues_the_prizes_and_the_jurys_certificates(
+    django_capture_on_commit_callbacks,
+):
+    from django.utils import timezone
+
+    from awards.services.transitions import change_phase
+    from jury.models import Prize
+    from tests.factories import JuryMemberFactory
+
+    entry = _entry(phase="deliberation")
+    finalist = EntryFactory(edition=entry.edition, title="Ghent and Cuenca", language="es")
+    now = timezone.now()
+    type(entry.edition).objects.filter(pk=entry.edition.pk).update(
+        results_locked_at=now, announcement_at=now - timezone.timedelta(hours=1)
+    )
+    for kind, holder, name in (
+        ("first", entry, ""),
+        ("special", entry, "Youth engagement prize"),
+        ("finalist", finalist, ""),
+    ):
+        Prize.objects.create(
+            edition=entry.edition,
+            entry=holder,
+            kind=kind,
+            name=name,
+            citation="Cited.",
+            decided_at=now,
+            confirmed_at=now,
+        )
+    chair = JuryMemberFactory(edition=entry.edition, is_chair=True, accepted_at=now)
+    JuryMemberFactory(edition=entry.edition, accepted_at=None)  # declined: no thanks
+    entry.edition.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_phase(edition=entry.edition, name="publish_results", by=SecretariatFactory())
+
+    issued = {
+        (c.kind, c.prize_name, c.language)
+        for c in Certificate.objects.exclude(sha256="").order_by("pk")
+    }
+    assert issued == {
+        ("prize", "1st prize", "en"),
+        ("special_prize", "Youth engagement prize", "en"),
+        ("finalist", "Finalista", "es"),
+        ("jury_thanks", "Chair of the jury", chair.user.preferred_language),
+    }
