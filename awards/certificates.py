@@ -28,6 +28,7 @@ from django_countries import countries
 
 from core.refusals import Refused
 
+from . import credentials
 from .models import Certificate, Edition, Entry, SupersededFile
 from .models.certificates import normalise_code
 from .pdf import asset_folder, render_pdf
@@ -133,8 +134,11 @@ def issue(certificate_id: int, *, now: datetime.datetime | None = None) -> bool:
             return False
         locked.sha256 = hashlib.sha256(sealed).hexdigest()
         locked.issued_at = now
+        locked.credential = ""
+        if locked.kind in credentials.BADGED_KINDS:
+            locked.credential = credentials.sign(credentials.credential_of(locked))
         locked.pdf.save(f"{locked.code}.pdf", ContentFile(sealed), save=False)
-        locked.save(update_fields=["sha256", "issued_at", "pdf"])
+        locked.save(update_fields=["sha256", "issued_at", "credential", "pdf"])
     return True
 
 

@@ -9,6 +9,14 @@ urlpatterns = [
     path("certificates/", certificates.certificate_lookup, name="certificate_lookup"),
     path("certificates/check/", certificates.certificate_check, name="certificate_check"),
     path("certificates/seal.pem", certificates.seal_certificate, name="seal_certificate"),
+    path("certificates/issuer.json", certificates.credential_issuer, name="credential_issuer"),
+    path("certificates/jwks.json", certificates.credential_keys, name="credential_keys"),
+    path("certificates/credential/", certificates.credential_check, name="credential_check"),
+    path(
+        "certificates/<str:code>/credential.<slug:format>",
+        certificates.credential_download,
+        name="credential_download",
+    ),
     path(
         "certificates/<str:code>/download/",
         certificates.certificate_download,

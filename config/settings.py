@@ -205,6 +205,12 @@ PDF_MAX_BYTES = 20 * 1024 * 1024
 CERTIFICATE_SEAL_FILE = env.path("CERTIFICATE_SEAL_FILE", default=BASE_DIR / "var" / "seal.p12")
 CERTIFICATE_SEAL_PASSWORD = env.str("CERTIFICATE_SEAL_PASSWORD", default="")
 CERTIFICATE_SEAL_REASON = "PLATFORMAwards certificate"
+# The Ed25519 key (a private JWK) that signs the Open Badges credentials (awards.credentials);
+# create_seal makes one here too. Its public part is published at /certificates/jwks.json.
+CREDENTIAL_KEY_FILE = env.path(
+    "CREDENTIAL_KEY_FILE", default=BASE_DIR / "var" / "credential-key.jwk"
+)
+CREDENTIAL_ISSUER_NAME = env.str("CREDENTIAL_ISSUER_NAME", default="PLATFORMA — PLATFORMAwards")
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

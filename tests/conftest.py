@@ -29,11 +29,21 @@ def seal_path(tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session")
+def credential_key_path(tmp_path_factory):
+    from awards.credentials import write_key
+
+    path = tmp_path_factory.mktemp("credentials") / "key.jwk"
+    write_key(path)
+    return path
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path, seal_path) -> None:
+def _test_settings(settings, tmp_path, seal_path, credential_key_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CERTIFICATE_SEAL_FILE = seal_path
     settings.CERTIFICATE_SEAL_PASSWORD = "test"
+    settings.CREDENTIAL_KEY_FILE = credential_key_path
     # Fast hashing for the accounts factories make; sign-in still checks real passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -40,3 +40,11 @@ class FileCheckForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)
+
+
+class CredentialCheckForm(forms.Form):
+    credential = forms.CharField(
+        label=_("Credential (the content of the .jwt file)"),
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+    )

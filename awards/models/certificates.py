@@ -108,6 +108,8 @@ class Certificate(models.Model):
     code = models.CharField(_("verification code"), max_length=20, unique=True, default=new_code)
     pdf = models.FileField(_("file"), upload_to=certificate_path, max_length=300, blank=True)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True)
+    # The Open Badges 3.0 credential of a prize or finalist certificate, as a VC-JWT.
+    credential = models.TextField(_("credential"), blank=True)
     requested_at = models.DateTimeField(_("requested"))
     issued_at = models.DateTimeField(_("issued"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)

@@ -6,16 +6,23 @@ import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.limits import accepts_uploads
 
-from .. import certificates
-from ..forms.certificates import MAX_CHECKED_PDF_BYTES, CodeForm, FileCheckForm, ReasonForm
+from .. import certificates, credentials
+from ..forms.certificates import (
+    MAX_CHECKED_PDF_BYTES,
+    CodeForm,
+    CredentialCheckForm,
+    FileCheckForm,
+    ReasonForm,
+)
 from ..models import Certificate, Edition
 from ..workflow import EditionPhase
 
@@ -90,6 +97,66 @@ def seal_certificate(request: HttpRequest) -> HttpResponse:
         raise Http404(str(missing)) from missing
     response = HttpResponse(pem, content_type="application/x-pem-file")
     response["Content-Disposition"] = 'inline; filename="platformawards-seal.pem"'
+    return response
+
+
+@login_not_required
+@require_GET
+def credential_issuer(request: HttpRequest) -> HttpResponse:
+    """The issuer profile every credential names (Open Badges 3.0 Profile)."""
+    return JsonResponse(credentials.issuer_profile(), json_dumps_params={"ensure_ascii": False})
+
+
+@login_not_required
+@require_GET
+def credential_keys(request: HttpRequest) -> HttpResponse:
+    """The public key set that verifies the credentials' signatures."""
+    try:
+        keys = credentials.public_key_set()
+    except credentials.KeyMissing as missing:
+        raise Http404(str(missing)) from missing
+    return JsonResponse(keys)
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def credential_check(request: HttpRequest) -> HttpResponse:
+    """Whether a pasted credential (VC-JWT) is signed by us, and the status of its certificate."""
+    form = CredentialCheckForm(request.POST or None)
+    result = None
+    if form.is_bound and form.is_valid():
+        result = credentials.check(form.cleaned_data["credential"])
+    return render(
+        request,
+        "awards/credential_check.html",
+        {
+            "form": form,
+            "result": result,
+            "keys_url": reverse("awards:credential_keys"),
+            "issuer_url": reverse("awards:credential_issuer"),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@require_GET
+def credential_download(request: HttpRequest, code: str, format: str) -> HttpResponse:
+    """The certificate's Open Badges credential, signed (.jwt) or as readable JSON (.json),
+    for the same people as the PDF."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("edition", "entry"), code=code
+    )
+    if format not in ("jwt", "json"):
+        raise Http404
+    if not _may_download(request.user, certificate) or not certificate.credential:
+        raise Http404
+    name = _file_name(certificate).removesuffix(".pdf")
+    if format == "jwt":
+        response = HttpResponse(certificate.credential, content_type="application/vc+jwt")
+    else:
+        payload = credentials.payload_of(certificate.credential)
+        response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
     return response
 
 

@@ -15,7 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from awards import certificates
+from awards import certificates, credentials
 from awards.models import Certificate, Entry
 from tests import services
 from tests.factories import (
@@ -51,18 +51,19 @@ def _entry(phase="published", **organisation):
     return entry
 
 
-def _issued(entry, **overrides):
+def _issued(of, **overrides):
     fields = {
-        "edition": entry.edition,
+        "edition": of.edition,
         "kind": Certificate.Kind.PRIZE,
-        "source": f"prize:{entry.pk}",
-        "entry": entry,
+        "source": f"prize:{of.pk}",
+        "entry": of,
         "prize_name": "1st prize",
         "citation": "A partnership that other cities can follow.",
-        "recipients": certificates.entry_recipients(entry),
+        "recipients": certificates.entry_recipients(of),
         "language": "en",
+        **overrides,
     }
-    fields.update(overrides)
+
     certificate = certificates.request_certificate(**fields)
     assert certificates.issue(certificate.pk)
     certificate.refresh_from_db()
@@ -442,3 +443,100 @@ def test_publishing_the_results_issues_the_prizes_and_the_jurys_certificates(
         ("finalist", "Finalista", "es"),
         ("jury_thanks", "Chair of the jury", chair.user.preferred_language),
     }
+
+
+# Open Badges ----------------------------------------------------------------------------------
+
+
+def test_a_prize_carries_an_open_badge_that_verifies_with_the_published_key(client):
+    import json
+
+    from jwcrypto import jwk, jws
+
+    certificate = _issued(_entry())
+    keys = client.get(reverse("awards:credential_keys")).json()["keys"]
+    issuer = client.get(reverse("awards:credential_issuer")).json()
+    token = jws.JWS()
+    token.deserialize(certificate.credential)
+    token.verify(jwk.JWK(**keys[0]))
+    credential = json.loads(token.payload)
+
+    assert token.jose_header["alg"] == "EdDSA" and token.jose_header["kid"] == keys[0]["kid"]
+    assert "d" not in keys[0]  # the private part is never published
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["@context"][0] == "https://www.w3.org/ns/credentials/v2"
+    assert credential["issuer"]["id"] == issuer["id"] and issuer["type"] == ["Profile"]
+    assert credential["validFrom"].startswith(str(certificate.issued_at.year))
+    achievement = credential["credentialSubject"]["achievement"]
+    assert achievement["name"] == "1st prize"
+    assert achievement["criteria"]["narrative"] and achievement["image"]["id"].startswith("data:")
+    assert credential["credentialSubject"]["identifier"][0]["identityHash"] == "Ville de Lyon"
+    assert credential["id"] == certificates.verification_url(certificate)
+
+
+def test_a_credential_signed_with_another_key_or_changed_is_refused(client):
+    import json
+
+    from jwcrypto import jwk, jws
+
+    certificate = _issued(_entry())
+    url = reverse("awards:credential_check")
+    forged = jws.JWS(json.dumps(credentials.payload_of(certificate.credential)).encode())
+    forged.add_signature(
+        jwk.JWK.generate(kty="OKP", crv="Ed25519"),
+        alg="EdDSA",
+        protected=json.dumps({"alg": "EdDSA"}),
+    )
+    head, payload, signature = certificate.credential.split(".")
+    tampered = ".".join(
+        [head, payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1], signature]
+    )
+
+    genuine = client.post(url, {"credential": certificate.credential}).content.decode()
+    other_key = client.post(url, {"credential": forged.serialize(compact=True)}).content.decode()
+    changed = client.post(url, {"credential": tampered}).content.decode()
+    garbage = client.post(url, {"credential": "<script>alert(1)</script>"}).content.decode()
+
+    assert "Valid: signed by the PLATFORMAwards" in genuine
+    for refused in (other_key, changed, garbage):
+        assert "not signed by the PLATFORMAwards" in refused
+    assert "<script>alert(1)</script>" not in garbage
+
+
+def test_a_revoked_certificates_credential_says_so(client):
+    certificate = _issued(_entry())
+    certificates.revoke(certificate=certificate, by=SecretariatFactory(), reason="Error.")
+
+    page = client.post(
+        reverse("awards:credential_check"), {"credential": certificate.credential}
+    ).content.decode()
+
+    assert "the certificate was revoked" in page
+
+
+def test_jury_thanks_carry_no_badge_and_members_download_the_badge(client):
+    membership = MembershipFactory()
+    entry = _entry()
+    Entry.objects.filter(pk=entry.pk).update(organisation=membership.organisation)
+    entry.refresh_from_db()
+    prize = _issued(entry)
+    thanks = _issued(
+        entry,
+        kind=Certificate.Kind.JURY_THANKS,
+        source="juror:1",
+        entry=None,
+        person=membership.user,
+        recipients=[{"name": "A juror", "country": "", "role": "juror"}],
+    )
+    client.force_login(membership.user)
+
+    jwt = client.get(reverse("awards:credential_download", args=[prize.code, "jwt"]))
+    readable = client.get(reverse("awards:credential_download", args=[prize.code, "json"]))
+
+    assert thanks.credential == ""
+    assert jwt.content.decode() == prize.credential
+    assert readable.json()["credentialSubject"]["achievement"]["name"] == "1st prize"
+    assert (
+        client.get(reverse("awards:credential_download", args=[prize.code, "xml"])).status_code
+        == 404
+    )

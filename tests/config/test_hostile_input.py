@@ -153,6 +153,7 @@ def site():
         "uidb64": "MQ",
         "code": "AAAA-BBBB-CCCC",
         "action": "revoke",
+        "format": "jwt",
     }
     per_route = {
         "editions/<slug:slug>/jury/members/<int:pk>/remove/": {"pk": juror.pk},

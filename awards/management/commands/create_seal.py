@@ -1,5 +1,6 @@
-"""Make a self-signed seal for certificates, for the demo and tests (production uses the
-programme's own PKCS#12 file, named by CERTIFICATE_SEAL_FILE)."""
+"""Make a self-signed seal for certificates and a key for their credentials, for the demo and
+tests (production uses the programme's own PKCS#12 file, named by CERTIFICATE_SEAL_FILE, and
+its own key, named by CREDENTIAL_KEY_FILE)."""
 
 import datetime
 import os
@@ -7,11 +8,15 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from awards import credentials
 from awards.certificates import seal_file
 
 
 class Command(BaseCommand):
-    help = "Create a self-signed seal (PKCS#12) at CERTIFICATE_SEAL_FILE for signing certificates."
+    help = (
+        "Create a self-signed seal (PKCS#12) at CERTIFICATE_SEAL_FILE for signing certificates, "
+        "and an Ed25519 key at CREDENTIAL_KEY_FILE for their Open Badges credentials."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,6 +28,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force: bool, years: int, name: str, **options):
+        key = credentials.key_file()
+        if force or not key.exists():
+            credentials.write_key(key)
+            self.stdout.write(self.style.SUCCESS(f"Credential signing key created at {key}."))
         path = seal_file()
         if path.exists() and not force:
             self.stdout.write(f"A seal exists already at {path}; --force replaces it.")

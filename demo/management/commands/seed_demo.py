@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import translation
 
 from accounts.models import User
+from awards import credentials
 from awards.certificates import seal_file
 from awards.models import Certificate, Edition
 from demo.clock import DemoClock
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         # One "today" for the whole run: every date of the demo is whole days from it.
         clock = DemoClock.now()
         # The published edition's certificates are sealed: the demo makes its own test seal.
-        if not seal_file().exists():
+        if not seal_file().exists() or not credentials.key_file().exists():
             call_command("create_seal", stdout=self.stdout)
         # The demo's mails go out when this commits, so they come before the logins, which
         # are printed last, to stay in view.
