@@ -29,6 +29,11 @@ urlpatterns = [
         name="edition_certificates",
     ),
     path(
+        "editions/<slug:slug>/signatories/",
+        certificates.edition_signatories,
+        name="edition_signatories",
+    ),
+    path(
         "editions/<slug:slug>/certificates.zip",
         certificates.edition_certificates_zip,
         name="edition_certificates_zip",

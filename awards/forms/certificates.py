@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..models import Signatory
 from ..models.certificates import normalise_code
 
 # A certificate is one page: a file much larger than this is not one of ours.
@@ -48,3 +49,30 @@ class CredentialCheckForm(forms.Form):
         max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
     )
+
+
+# A signature is a small scan; a megabyte holds a sharp one.
+MAX_SIGNATURE_BYTES = 1024 * 1024
+
+
+class SignatoryForm(forms.ModelForm):
+    class Meta:
+        model = Signatory
+        fields = ["position", "name", "role", "signature"]
+        help_texts = {
+            "signature": _("Optional: a PNG or JPEG of the signature, up to 1 MB."),
+            "position": _("Signatories sign from left to right in this order."),
+        }
+
+    def clean_signature(self):
+        from ..uploads import JPEG, PNG, check_upload
+
+        upload = self.cleaned_data.get("signature")
+        if not upload or not hasattr(upload, "content_type"):
+            return upload
+        checked = check_upload(upload, max_bytes=MAX_SIGNATURE_BYTES)
+        if checked.content_type not in (PNG.content_type, JPEG.content_type):
+            raise forms.ValidationError(
+                _("The signature must be a PNG or JPEG image; this file is not one.")
+            )
+        return upload

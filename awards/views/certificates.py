@@ -6,6 +6,7 @@ import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,16 +15,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.limits import accepts_uploads
+from core.parsing import parse_id
 
 from .. import certificates, credentials
 from ..forms.certificates import (
     MAX_CHECKED_PDF_BYTES,
+    MAX_SIGNATURE_BYTES,
     CodeForm,
     CredentialCheckForm,
     FileCheckForm,
     ReasonForm,
+    SignatoryForm,
 )
-from ..models import Certificate, Edition
+from ..models import Certificate, Edition, Signatory
 from ..workflow import EditionPhase
 
 manage_certificates = permission_required("awards.manage_certificates", raise_exception=True)
@@ -258,3 +262,45 @@ def certificate_action(request: HttpRequest, slug: str, pk: int, action: str) ->
     except certificates.CertificateRefused as refusal:
         messages.error(request, str(refusal))
     return redirect("awards:edition_certificates", slug=slug)
+
+
+def _signature_limit(request: HttpRequest, slug: str) -> int:
+    return MAX_SIGNATURE_BYTES if request.user.has_perm("awards.manage_certificates") else 0
+
+
+@manage_certificates
+@accepts_uploads(_signature_limit)
+@require_http_methods(["GET", "POST"])
+def edition_signatories(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who signs the edition's certificates: add one (with an optional signature image) or
+    remove one. Certificates issued already keep the signatures they were issued with."""
+    edition = get_object_or_404(Edition, slug=slug)
+    form = SignatoryForm(
+        request.POST if "add" in request.POST else None,
+        request.FILES or None,
+        instance=Signatory(edition=edition),
+    )
+    if request.method == "POST":
+        if "remove" in request.POST:
+            removed = edition.signatories.filter(pk=parse_id(request.POST.get("remove"))).first()
+            if removed is not None:
+                with transaction.atomic():
+                    name = removed.signature.name
+                    storage = removed.signature.storage
+                    removed.delete()
+                    if name:
+                        transaction.on_commit(lambda: storage.delete(name))
+                messages.success(request, _("%(name)s no longer signs.") % {"name": removed.name})
+            return redirect("awards:edition_signatories", slug=slug)
+        if form.is_valid():
+            form.save()
+            messages.success(
+                request, _("%(name)s now signs the certificates.") % {"name": form.instance.name}
+            )
+            return redirect("awards:edition_signatories", slug=slug)
+    return render(
+        request,
+        "awards/edition_signatories.html",
+        {"edition": edition, "form": form, "signatories": edition.signatories.all()},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )

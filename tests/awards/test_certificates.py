@@ -540,3 +540,76 @@ def test_jury_thanks_carry_no_badge_and_members_download_the_badge(client):
         client.get(reverse("awards:credential_download", args=[prize.code, "xml"])).status_code
         == 404
     )
+
+
+# Signatories ----------------------------------------------------------------------------------
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 40), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_the_secretariat_adds_a_signatory_whose_signature_is_on_the_certificate(client):
+    entry = _entry()
+    client.force_login(SecretariatFactory())
+    url = reverse("awards:edition_signatories", args=[entry.edition.slug])
+
+    response = client.post(
+        url,
+        {
+            "add": "1",
+            "position": "1",
+            "name": "Frédéric Vallier",
+            "role": "Secretary General",
+            "signature": SimpleUploadedFile("signature.png", _png(), "image/png"),
+        },
+    )
+    certificate = _issued(entry)
+    reader = pypdf.PdfReader(io.BytesIO(_pdf(certificate)))
+
+    assert response.status_code == 302
+    text = reader.pages[0].extract_text()
+    assert "Frédéric Vallier" in text and "Secretary General" in text
+    assert len(reader.pages[0].images) >= 1
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("signature.png", b"<html><script>alert(1)</script></html>"),
+        ("signature.png", b"%PDF-1.7\n%%EOF"),
+        ("signature.png", b"\x89PNG\r\n\x1a\nbroken"),
+    ],
+)
+def test_a_signature_that_is_not_an_image_is_refused_and_the_rest_is_kept(client, name, content):
+    entry = _entry()
+    client.force_login(SecretariatFactory())
+
+    response = client.post(
+        reverse("awards:edition_signatories", args=[entry.edition.slug]),
+        {
+            "add": "1",
+            "position": "1",
+            "name": "Frédéric Vallier",
+            "role": "Secretary General",
+            "signature": SimpleUploadedFile(name, content, "image/png"),
+        },
+    )
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'value="Frédéric Vallier"' in page and "invalid-feedback" in page
+    assert not entry.edition.signatories.exists()
+
+
+def test_only_the_secretariat_manages_signatories(client):
+    entry = _entry()
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("awards:edition_signatories", args=[entry.edition.slug]))
+
+    assert response.status_code == 403
