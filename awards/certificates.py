@@ -8,7 +8,9 @@ issues any that a broker outage or a dead worker left pending. Nothing here read
 models: the jury passes what a certificate says.
 """
 
+import asyncio
 import base64
+import concurrent.futures
 import dataclasses
 import datetime
 import functools
@@ -223,7 +225,9 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
     import segno
 
     url = verification_url(certificate)
-    qr = segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#1d3f6e")
+    # A PNG, not an SVG: WeasyPrint draws an SVG QR code module by module (bench/certificates.py).
+    # Ten pixels a module print sharp at the code's 24 mm.
+    qr = segno.make(url, error="m").png_data_uri(scale=10, border=0, dark="#1d3f6e")
     with translation.override(certificate.language):
         edition = certificate.edition
         html = render_to_string(
@@ -310,8 +314,23 @@ def signer():
     return _signer(str(path), path.stat().st_mtime, settings.CERTIFICATE_SEAL_PASSWORD)
 
 
+def _outside_event_loop(function, *args):
+    """`function(*args)`, run in a thread of its own when this one runs an event loop: pyHanko
+    starts one of its own (asyncio.run), which a running loop forbids."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
 def seal_pdf(pdf: bytes) -> bytes:
     """`pdf` certified with the programme's seal: PAdES baseline B-B, no change allowed."""
+    return _outside_event_loop(_seal, pdf, signer())
+
+
+def _seal(pdf: bytes, seal) -> bytes:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 
@@ -324,7 +343,7 @@ def seal_pdf(pdf: bytes) -> bytes:
         reason=settings.CERTIFICATE_SEAL_REASON,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    return signers.sign_pdf(writer, metadata, signer=signer()).getvalue()
+    return signers.sign_pdf(writer, metadata, signer=seal).getvalue()
 
 
 def seal_certificate_pem() -> bytes:
@@ -347,6 +366,10 @@ def check_seal(pdf: bytes) -> SealCheck | None:
     """The seal of a PDF against the programme's own certificate; None when it has none.
     Only called on files whose hash is on record (see `check_file`): a stranger's PDF is never
     parsed here."""
+    return _outside_event_loop(_check_seal, pdf, signer().signing_cert.dump())
+
+
+def _check_seal(pdf: bytes, pinned: bytes) -> SealCheck | None:
     from asn1crypto import x509 as asn1_x509
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
@@ -355,7 +378,7 @@ def check_seal(pdf: bytes) -> SealCheck | None:
     reader = PdfFileReader(io.BytesIO(pdf))
     if not reader.embedded_signatures:
         return None
-    root = asn1_x509.Certificate.load(signer().signing_cert.dump())
+    root = asn1_x509.Certificate.load(pinned)
     status = validate_pdf_signature(
         reader.embedded_signatures[0], ValidationContext(trust_roots=[root])
     )

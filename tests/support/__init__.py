@@ -208,6 +208,11 @@ def _drop_connections(app) -> None:
         if pool is not None:
             pool.force_close_all()
     app._after_fork()
+    # kombu keeps producer pools per broker address in a registry of its own: a closed one
+    # would be handed out again the next time this process publishes to the same broker.
+    from kombu import pools
+
+    pools.reset()
 
 
 def delivered(mail_dir: Path) -> list[email.message.EmailMessage]:
