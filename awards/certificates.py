@@ -31,11 +31,13 @@ from django_countries import countries
 from core.refusals import Refused
 
 from . import credentials
-from .models import Certificate, Edition, Entry, SupersededFile
+from .models import Certificate, Edition, Entry, Signatory, SupersededFile
 from .models.certificates import normalise_code
 from .pdf import asset_folder, render_pdf
 from .workflow import EditionPhase
 
+# A certificate's page holds this many signatures side by side.
+MAX_SIGNATORIES = 3
 # How long a certificate may stay pending before the sweep asks for it again.
 PENDING_GRACE = datetime.timedelta(minutes=2)
 
@@ -222,15 +224,20 @@ def verification_url(certificate: Certificate) -> str:
 
 def render_certificate_pdf(certificate: Certificate) -> bytes:
     """The certificate as a one-page A4 landscape PDF in its language (not yet sealed)."""
+    signatories = [(s, _image_data_uri(s.signature)) for s in certificate.edition.signatories.all()]
+    return render_pdf(_html(certificate, signatories), font_config=_warm_fonts())
+
+
+def _html(certificate: Certificate, signatories: list) -> str:
     import segno
 
     url = verification_url(certificate)
-    # A PNG, not an SVG: WeasyPrint draws an SVG QR code module by module (bench/certificates.py).
-    # Ten pixels a module print sharp at the code's 24 mm.
-    qr = segno.make(url, error="m").png_data_uri(scale=10, border=0, dark="#1d3f6e")
+    # A PNG, not an SVG: WeasyPrint draws an SVG QR code module by module. Six pixels a
+    # module: some 230 dpi at the code's 24 mm, sharp in print.
+    qr = segno.make(url, error="m").png_data_uri(scale=6, border=0, dark="#1d3f6e")
     with translation.override(certificate.language):
         edition = certificate.edition
-        html = render_to_string(
+        return render_to_string(
             "awards/certificate_pdf.html",
             {
                 "certificate": certificate,
@@ -244,9 +251,7 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
                     timezone.localtime(certificate.requested_at, edition.tzinfo).date(),
                     "DATE_FORMAT",
                 ),
-                "signatories": [
-                    (s, _image_data_uri(s.signature)) for s in edition.signatories.all()
-                ],
+                "signatories": signatories[:MAX_SIGNATORIES],
                 "qr": qr,
                 "url": url,
                 "css": (asset_folder() / "certificate.css").as_uri(),
@@ -254,7 +259,37 @@ def render_certificate_pdf(certificate: Certificate) -> bytes:
                 "dense": len(certificate.citation) > 600 or len(certificate.recipients) > 6,
             },
         )
-    return render_pdf(html)
+
+
+@functools.cache
+def _warm_fonts():
+    """A font configuration with every font and size a certificate uses already loaded, by
+    rendering here, once per process, a certificate of our own text (never a recipient's):
+    each forked render then starts warm. A child that loaded its fonts itself took three to
+    four times as long (bench/certificates.py)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    from .pdf import write_pdf
+
+    fonts = FontConfiguration()
+    edition = Edition(title="PLATFORMAwards", year=2026, slug="warm-up", timezone="UTC")
+    names = ["Aa Bb", "Кк Γγ", "ქართული", "العربية", "Հայերեն"]
+    sample = Certificate(
+        edition=edition,
+        entry=Entry(edition=edition, title="Aa Bb"),
+        kind=Certificate.Kind.PRIZE,
+        prize_name="Aa",
+        recipients=[{"name": "Aa", "country": "FR", "role": "lead"}]
+        + [{"name": n, "country": "FR", "role": "partner"} for n in names],
+        requested_at=timezone.now(),
+    )
+    signatories = [(Signatory(edition=edition, name="Aa", role="Bb"), "")] * MAX_SIGNATORIES
+    # Fonts are chosen by language too: each of the site's, in both sizes of type.
+    for language, _name in settings.LANGUAGES:
+        for citation in ("Aa Bb", "Aa " * 400):
+            sample.language, sample.citation = language, citation
+            write_pdf(_html(sample, signatories), font_config=fonts)
+    return fonts
 
 
 def _with_country(recipient: dict | None) -> dict | None:
@@ -294,10 +329,41 @@ def seal_file() -> Path:
 def _signer(path: str, modified: float, password: str):
     from pyhanko.sign import signers
 
-    signer = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
-    if signer is None:
+    loaded = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
+    if loaded is None:
         raise SealMissing(_("The programme's seal could not be read: check its password."))
-    return signer
+    return _seal_signer_class()(
+        signing_cert=loaded.signing_cert,
+        signing_key=loaded.signing_key,
+        cert_registry=loaded.cert_registry,
+    )
+
+
+@functools.cache
+def _seal_signer_class():
+    """pyHanko's in-memory signer, with the private key parsed once rather than at each
+    signature: parsing (and checking) an RSA key took 90 ms, twice a seal, where signing takes
+    2 ms (bench/certificates.py)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+    from pyhanko.sign.general import get_pyca_cryptography_hash
+    from pyhanko.sign.signers import SimpleSigner
+
+    class SealSigner(SimpleSigner):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self._key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+            hash_algorithm = get_pyca_cryptography_hash(digest_algorithm)
+            if mechanism == "rsassa_pkcs1v15" and isinstance(self._key, rsa.RSAPrivateKey):
+                return self._key.sign(data, padding.PKCS1v15(), hash_algorithm)
+            if mechanism == "ecdsa" and isinstance(self._key, ec.EllipticCurvePrivateKey):
+                return self._key.sign(data, ec.ECDSA(hash_algorithm))
+            return super().sign_raw(data, digest_algorithm)
+
+    return SealSigner
 
 
 def signer():

@@ -56,8 +56,10 @@ def make_fetcher():
     return OwnAssetsFetcher(allowed_protocols={"data", "file"}, allow_redirects=False)
 
 
-def render_pdf(html: str) -> bytes:
-    """The PDF of `html`, or PdfRefused when it is beyond the budget (see the module)."""
+def render_pdf(html: str, *, font_config=None) -> bytes:
+    """The PDF of `html`, or PdfRefused when it is beyond the budget (see the module).
+    `font_config`, a WeasyPrint FontConfiguration with its fonts loaded already, spares the
+    child loading them again (see awards.certificates)."""
     if len(html) > settings.PDF_MAX_HTML_CHARS:
         raise PdfRefused(
             _(
@@ -69,7 +71,7 @@ def render_pdf(html: str) -> bytes:
 
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_render_into, args=(html, sender), daemon=True)
+    child = context.Process(target=_render_into, args=(html, sender, font_config), daemon=True)
     child.start()
     sender.close()
     try:
@@ -105,18 +107,18 @@ def _received(receiver: Connection, *, seconds: float) -> bytes:
     return pdf
 
 
-def _render_into(html: str, sender: Connection) -> None:
+def _render_into(html: str, sender: Connection, font_config) -> None:
     """In the child process: render, send the PDF, end (an exception ends it unsent)."""
-    sender.send_bytes(write_pdf(html))
+    sender.send_bytes(write_pdf(html, font_config=font_config))
     sender.close()
 
 
-def write_pdf(html: str) -> bytes:
+def write_pdf(html: str, *, font_config=None) -> bytes:
     """WeasyPrint's rendering itself, without a budget: call `render_pdf`."""
     from weasyprint import HTML
 
     document = HTML(string=html, base_url=asset_folder().as_uri() + "/", url_fetcher=make_fetcher())
-    return document.write_pdf()
+    return document.write_pdf(font_config=font_config)
 
 
 def render_entry_pdf(entry: Entry) -> bytes:

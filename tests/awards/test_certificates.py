@@ -106,7 +106,7 @@ def test_a_certificate_is_written_in_its_recipients_language():
 
     _pages, text = _text(_pdf(certificate))
 
-    assert "Certificat" in text and "1er prix" in text and "Ukraine" in text
+    assert "Certificat de prix" in text and "décerné à" in text and "1er prix" in text
 
 
 def test_the_qr_code_on_the_page_opens_the_verification_url(tmp_path):
@@ -613,3 +613,43 @@ def test_only_the_secretariat_manages_signatories(client):
     response = client.get(reverse("awards:edition_signatories", args=[entry.edition.slug]))
 
     assert response.status_code == 403
+
+
+def test_pyhankos_own_validation_passes_the_certificate_and_fails_a_changed_copy(client, tmp_path):
+    """What the README tells a verifier to run: `pyhanko sign validate --trust seal.pem
+    --trust-replace certificate.pdf`."""
+    import subprocess
+    import sys
+
+    certificate = _issued(_entry())
+    (tmp_path / "seal.pem").write_bytes(client.get(reverse("awards:seal_certificate")).content)
+    (tmp_path / "certificate.pdf").write_bytes(_pdf(certificate))
+    changed = bytearray(_pdf(certificate))
+    changed[len(changed) // 3] ^= 0x01
+    (tmp_path / "changed.pdf").write_bytes(bytes(changed))
+
+    def validate(name):
+        return subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pyhanko",
+                "sign",
+                "validate",
+                "--pretty-print",
+                "--trust",
+                tmp_path / "seal.pem",
+                "--trust-replace",
+                tmp_path / name,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    genuine, altered = validate("certificate.pdf"), validate("changed.pdf")
+
+    assert genuine.returncode == 0, genuine.stdout + genuine.stderr
+    assert "The signer's certificate is trusted." in genuine.stdout
+    assert "The signature is cryptographically sound." in genuine.stdout
+    assert altered.returncode != 0
