@@ -235,6 +235,7 @@ def _html(certificate: Certificate, signatories: list) -> str:
     # A PNG, not an SVG: WeasyPrint draws an SVG QR code module by module. Six pixels a
     # module: some 230 dpi at the code's 24 mm, sharp in print.
     qr = segno.make(url, error="m").png_data_uri(scale=6, border=0, dark="#1d3f6e")
+    partners, citation, density = _fitted(certificate)
     with translation.override(certificate.language):
         edition = certificate.edition
         return render_to_string(
@@ -243,7 +244,9 @@ def _html(certificate: Certificate, signatories: list) -> str:
                 "certificate": certificate,
                 "edition": edition,
                 "lead": _with_country(certificate.lead),
-                "partners": [_with_country(p) for p in certificate.partners],
+                "partners": [_with_country(p) for p in partners],
+                "partners_left_out": len(certificate.partners) - len(partners),
+                "citation": citation,
                 "jurors": [
                     r for r in certificate.recipients if r.get("role") in ("juror", "chair")
                 ],
@@ -255,10 +258,35 @@ def _html(certificate: Certificate, signatories: list) -> str:
                 "qr": qr,
                 "url": url,
                 "css": (asset_folder() / "certificate.css").as_uri(),
-                # Long names and citations get the smaller type, so the page holds them.
-                "dense": len(certificate.citation) > 600 or len(certificate.recipients) > 6,
+                "density": density,
             },
         )
+
+
+# What one page holds, in characters, at each size of type: the names of the partners, and
+# the citation. Beyond the last, the page names as many partners as fit and says how many
+# more there are, and ends the citation at a word with an ellipsis; the verification page,
+# whose address is on the certificate, gives every name and the whole citation.
+DENSITIES = [(350, 350), (800, 600), (1400, 800)]
+
+
+def _fitted(certificate: Certificate) -> tuple[list[dict], str, int]:
+    """The partners and the citation the page shows, and the size of type (0 the largest)."""
+    names = sum(len(p["name"]) + 20 for p in certificate.partners)
+    citation = certificate.citation
+    for density, (names_fit, citation_fit) in enumerate(DENSITIES):
+        if names <= names_fit and len(citation) <= citation_fit:
+            return certificate.partners, citation, density
+    names_fit, citation_fit = DENSITIES[-1]
+    shown, used = [], 0
+    for partner in certificate.partners:
+        used += len(partner["name"]) + 20
+        if used > names_fit:
+            break
+        shown.append(partner)
+    if len(citation) > citation_fit:
+        citation = citation[:citation_fit].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
+    return shown, citation, len(DENSITIES) - 1
 
 
 @functools.cache
@@ -286,7 +314,7 @@ def _warm_fonts():
     signatories = [(Signatory(edition=edition, name="Aa", role="Bb"), "")] * MAX_SIGNATORIES
     # Fonts are chosen by language too: each of the site's, in both sizes of type.
     for language, _name in settings.LANGUAGES:
-        for citation in ("Aa Bb", "Aa " * 400):
+        for citation in ("Aa Bb", "Aa " * 200, "Aa " * 300):
             sample.language, sample.citation = language, citation
             write_pdf(_html(sample, signatories), font_config=fonts)
     return fonts

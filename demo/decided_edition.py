@@ -27,15 +27,16 @@ from .jury_edition import call_with_entries, screen_and_seat
 from .people import Juror
 
 DECIDED_ENTRIES: list[tuple[str, str, str, str, dict[str, Any]]] = [
+    # The demo's Lyon applicant holds this one: its certificate is theirs to download.
     (
-        "City of Nantes",
+        "City of Lyon",
         "FR",
         Organisation.Kind.MUNICIPALITY,
-        "Noémie Nantaise",
+        "Louise Lyonnais",
         {
-            "title": "Nantes and Rufisque: a coastline plan drawn with fishing families",
-            "summary": "The two cities mapped coastal erosion with the fishing community and "
-            "moved the fish market out of the flood zone together.",
+            "title": "Lyon and Rufisque: a flood plan drawn with fishing families",
+            "summary": "The two cities mapped flooding and coastal erosion with the fishing "
+            "community and moved the fish market out of the flood zone together.",
             "language": "fr",
             "sdgs": [11, 13, 14],
             "partners": [("Ville de Rufisque", "SN", "Awa Ndiaye", "littoral@rufisque.example")],

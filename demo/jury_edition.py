@@ -18,6 +18,7 @@ from jury.services import assign_automatically, save_settings, settings_for
 from .clock import DemoClock
 from .entries import fill_entry
 from .people import (
+    APPLICANTS,
     Juror,
     Person,
     demo_address,
@@ -200,7 +201,12 @@ def call_with_entries(
 
 
 def _applicant(org_name: str, full_name: str) -> User:
-    """The applicant of the previous edition's organisation: an account that never signs in."""
+    """The applicant of an earlier edition's organisation: the demo login that acts for it
+    (restored already, with its password and language), or else an account that never signs
+    in."""
+    login = next((a for a in APPLICANTS if a.organisation == org_name), None)
+    if login is not None:
+        return User.objects.get(email__iexact=login.email)
     place = org_name
     for prefix in ("City of ", "Region of ", "Province of "):
         place = place.removeprefix(prefix)

@@ -248,8 +248,15 @@ def certificate_action(request: HttpRequest, slug: str, pk: int, action: str) ->
                 request, _("Certificate %(code)s is revoked.") % {"code": certificate.code}
             )
         else:
+            # Issued again with the entry's names and countries as they stand now: a
+            # correction to a partner's name is what most re-issues are for.
             certificates.reissue(
-                certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+                certificate=certificate,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                recipients=certificates.entry_recipients(certificate.entry)
+                if certificate.entry
+                else None,
             )
             messages.success(
                 request,

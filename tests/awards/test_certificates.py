@@ -99,6 +99,10 @@ def test_the_pdf_names_the_prize_every_partner_in_its_script_and_the_code():
     ):
         assert expected in text, expected
     assert "Declined town" not in text
+    # Real glyphs: each script is drawn in a font that has it, embedded in the file.
+    resources = pypdf.PdfReader(io.BytesIO(_pdf(certificate))).pages[0]["/Resources"]["/Font"]
+    fonts = " ".join(str(font.get_object()["/BaseFont"]) for font in resources.values())
+    assert "Noto-Naskh-Arabic" in fonts and "Noto-Sans-Georgian" in fonts
 
 
 def test_a_certificate_is_written_in_its_recipients_language():
@@ -653,3 +657,62 @@ def test_pyhankos_own_validation_passes_the_certificate_and_fails_a_changed_copy
     assert "The signer's certificate is trusted." in genuine.stdout
     assert "The signature is cryptographically sound." in genuine.stdout
     assert altered.returncode != 0
+
+
+def test_issuing_again_from_the_page_takes_the_corrected_partner_names(
+    client, django_capture_on_commit_callbacks
+):
+    entry = _entry()
+    certificate = _issued(entry)
+    entry.partners.filter(name=GEORGIAN).update(name="Tbilisi City Hall")
+    client.force_login(SecretariatFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse(
+                "awards:certificate_action",
+                args=[entry.edition.slug, certificate.pk, "reissue"],
+            ),
+            {"reason": "Partner name corrected at its request."},
+        )
+
+    certificate.refresh_from_db()
+    _pages, text = _text(_pdf(certificate))
+    assert response.status_code == 302 and certificate.is_issued
+    assert "Tbilisi City Hall" in text and GEORGIAN not in text
+    assert certificate.superseded_files.count() == 1
+
+
+@pytest.mark.parametrize("partners, name_length", [(6, 200), (30, 200), (30, 12)])
+def test_the_longest_texts_the_forms_allow_stay_on_one_page_with_the_qr_code(
+    tmp_path, partners, name_length
+):
+    import zxingcpp
+    from PIL import Image
+
+    from core.limits import NOTE_MAX_CHARS
+
+    services.require(shutil.which("pdftoppm") is not None, "pdftoppm is missing (poppler-utils)")
+    entry = _entry()
+    for n in range(partners):
+        PartnerFactory(
+            entry=entry, name=(f"{n} " + "W" * 300)[:name_length], country="BR", status="confirmed"
+        )
+    certificate = _issued(
+        entry, citation=("A long citation, " * 200)[:NOTE_MAX_CHARS], prize_name="P" * 200
+    )
+    pdf = _pdf(certificate)
+    (tmp_path / "c.pdf").write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-singlefile", tmp_path / "c.pdf", tmp_path / "page"],
+        check=True,
+    )
+
+    pages, text = _text(pdf)
+
+    assert pages == 1
+    assert certificate.code in text and "P" * 200 in text.replace("\n", "")
+    found = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
+    assert [code.text for code in found] == [certificates.verification_url(certificate)]
+    if partners * name_length > 1400:
+        assert "more partners, named at the address below" in " ".join(text.split())

@@ -32,7 +32,7 @@ def test_a_render_past_its_time_is_stopped_and_the_person_told(
 
     settings.PDF_RENDER_SECONDS = 1
     # A render that would never end; the child process inherits the patched function.
-    monkeypatch.setattr(pdf, "write_pdf", lambda html: time.sleep(3600))
+    monkeypatch.setattr(pdf, "write_pdf", lambda html, **options: time.sleep(3600))
 
     started = time.monotonic()
     response = client.get(pdf_url(signed_in_entry), follow=True)
@@ -46,7 +46,7 @@ def test_a_render_past_its_time_is_stopped_and_the_person_told(
 
 def test_html_beyond_the_budget_is_not_rendered(client, signed_in_entry, settings, monkeypatch):
     settings.PDF_MAX_HTML_CHARS = 1000
-    monkeypatch.setattr(pdf, "write_pdf", lambda html: pytest.fail("rendered"))
+    monkeypatch.setattr(pdf, "write_pdf", lambda html, **options: pytest.fail("rendered"))
 
     response = client.get(pdf_url(signed_in_entry), follow=True)
 
