@@ -126,7 +126,8 @@ def issue(certificate_id: int, *, now: datetime.datetime | None = None) -> bool:
     """Render, seal and store the certificate if it is still pending; False when there was
     nothing to do (issued meanwhile, revoked, or gone). Rendering happens outside any
     transaction; the file is stored only if the row is still pending once locked, so two
-    workers on the same certificate store one file."""
+    workers on the same certificate store one file, and only if it was not asked for again
+    meanwhile (a correction issued again while this one rendered the text before it)."""
     certificate = Certificate.objects.filter(pk=certificate_id).select_related("edition").first()
     if certificate is None or certificate.is_issued or certificate.is_revoked:
         return False
@@ -136,6 +137,8 @@ def issue(certificate_id: int, *, now: datetime.datetime | None = None) -> bool:
         locked = Certificate.objects.select_for_update().get(pk=certificate_id)
         if locked.is_issued or locked.is_revoked:
             return False
+        if locked.requested_at != certificate.requested_at:
+            return False  # the newer request's own task issues it
         locked.sha256 = hashlib.sha256(sealed).hexdigest()
         locked.issued_at = now
         locked.credential = ""

@@ -716,3 +716,28 @@ def test_the_longest_texts_the_forms_allow_stay_on_one_page_with_the_qr_code(
     assert [code.text for code in found] == [certificates.verification_url(certificate)]
     if partners * name_length > 1400:
         assert "more partners, named at the address below" in " ".join(text.split())
+
+
+def test_a_render_overtaken_by_a_correction_is_not_stored(monkeypatch):
+    entry = _entry()
+    certificate = _issued(entry)
+    certificates.reissue(certificate=certificate, by=SecretariatFactory(), reason="First fix.")
+    real = certificates.render_certificate_pdf
+
+    def corrected_meanwhile(rendering):
+        pdf = real(rendering)
+        # While this worker rendered, the secretariat corrected the prize and asked again.
+        certificates.reissue(
+            certificate=rendering, by=SecretariatFactory(), reason="Second fix.", prize_name="2nd"
+        )
+        return pdf
+
+    monkeypatch.setattr(certificates, "render_certificate_pdf", corrected_meanwhile)
+    assert not certificates.issue(certificate.pk)
+    monkeypatch.setattr(certificates, "render_certificate_pdf", real)
+
+    certificate.refresh_from_db()
+    assert not certificate.is_issued
+    assert certificates.issue(certificate.pk)
+    certificate.refresh_from_db()
+    assert "2nd" in _text(_pdf(certificate))[1]
