@@ -26,7 +26,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django_countries import countries
 
 from core.refusals import Refused
 
@@ -34,7 +33,7 @@ from . import credentials
 from .models import Certificate, Edition, Entry, Signatory, SupersededFile
 from .models.certificates import normalise_code
 from .pdf import asset_folder, render_pdf
-from .workflow import EditionPhase
+from .workflow import ANNOUNCED_PHASES
 
 # A certificate's page holds this many signatures side by side.
 MAX_SIGNATORIES = 3
@@ -218,6 +217,19 @@ def reissue(
     return locked
 
 
+@transaction.atomic
+def remove_signatory(*, signatory: Signatory, by) -> None:
+    """The signatory no longer signs the edition's certificates (those issued keep their
+    signatures); the signature image leaves storage once this commits."""
+    if not by.has_perm("awards.manage_certificates"):
+        raise CertificateRefused(_("Only the secretariat may change who signs certificates."))
+    image = signatory.signature
+    storage, name = image.storage, image.name
+    signatory.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 # Rendering -----------------------------------------------------------------------------------
 
 
@@ -246,8 +258,8 @@ def _html(certificate: Certificate, signatories: list) -> str:
             {
                 "certificate": certificate,
                 "edition": edition,
-                "lead": _with_country(certificate.lead),
-                "partners": [_with_country(p) for p in partners],
+                "lead": certificate.lead,
+                "partners": partners,
                 "partners_left_out": len(certificate.partners) - len(partners),
                 "citation": citation,
                 "jurors": [
@@ -321,13 +333,6 @@ def _warm_fonts():
             sample.language, sample.citation = language, citation
             write_pdf(_html(sample, signatories), font_config=fonts)
     return fonts
-
-
-def _with_country(recipient: dict | None) -> dict | None:
-    if recipient is None:
-        return None
-    code = recipient.get("country") or ""
-    return {**recipient, "country_name": str(countries.name(code)) if code else ""}
 
 
 def _image_data_uri(file) -> str:
@@ -486,28 +491,32 @@ def _check_seal(pdf: bytes, pinned: bytes) -> SealCheck | None:
     )
 
 
-def entry_certificates(entry: Entry, user) -> list[Certificate]:
-    """The entry's certificates `user` may download: all issued ones for the secretariat; the
-    standing ones, once the results are public, for whoever acts for the entry."""
-    issued = entry.certificates.exclude(sha256="").select_related("edition").order_by("pk")
+def may_download(user, certificate: Certificate) -> bool:
+    """The secretariat, always; once the results are public and while the certificate stands,
+    the juror it thanks or whoever acts for the entry it names."""
     if user.has_perm("awards.manage_certificates"):
-        return list(issued)
-    if entry.edition.phase not in (EditionPhase.PUBLISHED, EditionPhase.ARCHIVED):
-        return []
-    if not user.has_perm("awards.download_certificates", entry):
-        return []
-    return list(issued.filter(revoked_at__isnull=True))
+        return True
+    if not certificate.edition.results_announced or certificate.is_revoked:
+        return False
+    if certificate.person_id is not None:
+        return certificate.person_id == user.pk
+    return certificate.entry is not None and user.has_perm(
+        "awards.download_certificates", certificate.entry
+    )
+
+
+def entry_certificates(entry: Entry, user) -> list[Certificate]:
+    """The entry's issued certificates that `user` may download."""
+    issued = entry.certificates.issued().select_related("edition", "entry").order_by("pk")
+    return [certificate for certificate in issued if may_download(user, certificate)]
 
 
 def personal_certificates(user) -> list[Certificate]:
     """The standing certificates that thank `user` (a juror), once the results are public."""
     return list(
-        Certificate.objects.filter(
-            person=user,
-            revoked_at__isnull=True,
-            edition__phase__in=[EditionPhase.PUBLISHED, EditionPhase.ARCHIVED],
-        )
-        .exclude(sha256="")
+        Certificate.objects.issued()
+        .announced()
+        .filter(person=user, revoked_at__isnull=True)
         .select_related("edition")
         .order_by("-edition__year")
     )
@@ -523,11 +532,9 @@ def published(code: str) -> Certificate | None:
     if stored is None:
         return None
     return (
-        Certificate.objects.filter(
-            code=stored,
-            edition__phase__in=[EditionPhase.PUBLISHED, EditionPhase.ARCHIVED],
-        )
-        .exclude(sha256="")
+        Certificate.objects.issued()
+        .announced()
+        .filter(code=stored)
         .select_related("edition", "entry")
         .first()
     )
@@ -545,16 +552,18 @@ def check_file(pdf: bytes) -> FileCheck:
     """Whether `pdf` is a certificate as issued: its sha256 against those on record (of public
     results only), and its seal when it is one of ours."""
     digest = hashlib.sha256(pdf).hexdigest()
-    visible = [EditionPhase.PUBLISHED, EditionPhase.ARCHIVED]
     certificate = (
-        Certificate.objects.filter(sha256=digest, edition__phase__in=visible)
+        Certificate.objects.announced()
+        .filter(sha256=digest)
         .select_related("edition", "entry")
         .first()
     )
     if certificate is not None:
         return FileCheck(certificate, None, check_seal(pdf))
     superseded = (
-        SupersededFile.objects.filter(sha256=digest, certificate__edition__phase__in=visible)
+        SupersededFile.objects.filter(
+            sha256=digest, certificate__edition__phase__in=ANNOUNCED_PHASES
+        )
         .select_related("certificate__edition")
         .first()
     )

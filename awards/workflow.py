@@ -60,6 +60,10 @@ class EditionPhase(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+# The phases in which an edition's results are public.
+ANNOUNCED_PHASES = (EditionPhase.PUBLISHED, EditionPhase.ARCHIVED)
+
+
 def refusal(message: str | Promise) -> Callable:
     """Attach the message a person sees when this condition stops a transition."""
 

@@ -174,13 +174,9 @@ def _normalised_means(
     }
 
 
-def average_positions(values: Mapping[int, float]) -> dict[int, float]:
-    """Position of each key when ordered by value, greatest first (1 = best); equal values
-    share the average of the positions they span."""
-    return dict(_positions(values))
-
-
 def _positions(values: Mapping[int, float]) -> Iterator[tuple[int, float]]:
+    """(key, position) when ordered by value, greatest first (1 = best); equal values share
+    the average of the positions they span."""
     ordered = sorted(values.items(), key=itemgetter(1), reverse=True)
     start, count = 0, len(ordered)
     while start < count:

@@ -64,6 +64,17 @@ class SignatoryForm(forms.ModelForm):
             "position": _("Signatories sign from left to right in this order."),
         }
 
+    def clean(self):
+        from ..certificates import MAX_SIGNATORIES
+
+        cleaned = super().clean()
+        if self.instance.edition.signatories.count() >= MAX_SIGNATORIES:
+            raise forms.ValidationError(
+                _("A certificate holds %(count)s signatures at most: remove one first.")
+                % {"count": MAX_SIGNATORIES}
+            )
+        return cleaned
+
     def clean_signature(self):
         from ..uploads import JPEG, PNG, check_upload
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.limits import NOTE_MAX_CHARS, text_field
 
+from ..workflow import ANNOUNCED_PHASES
 from .editions import Edition
 from .entries import Entry
 
@@ -72,6 +73,16 @@ class Signatory(models.Model):
         return f"{self.name}, {self.role}"
 
 
+class CertificateQuerySet(models.QuerySet):
+    def issued(self) -> "CertificateQuerySet":
+        """Those whose file is made (revoked ones included)."""
+        return self.exclude(sha256="")
+
+    def announced(self) -> "CertificateQuerySet":
+        """Those of editions whose results are public: nobody else's may be seen."""
+        return self.filter(edition__phase__in=ANNOUNCED_PHASES)
+
+
 class Certificate(models.Model):
     """One certificate: a prize, a finalist's place, a special prize or the thanks of a juror.
 
@@ -121,6 +132,8 @@ class Certificate(models.Model):
         related_name="+",
     )
     revoked_reason = text_field(_("reason for revoking"), max_length=NOTE_MAX_CHARS, blank=True)
+
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certificate")

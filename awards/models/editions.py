@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.limits import MAX_WORD_LIMIT, NOTE_MAX_CHARS, RULES_MAX_CHARS, text_field
 
-from ..workflow import EditionPhase, EditionWorkflow
+from ..workflow import ANNOUNCED_PHASES, EditionPhase, EditionWorkflow
 
 # The languages PLATFORMA has relayed its calls in; an edition offers a subset of them.
 ENTRY_LANGUAGES = [
@@ -137,7 +137,7 @@ class Edition(EditionWorkflow):
     @property
     def results_announced(self) -> bool:
         """Whether the jury's decisions may be known outside the secretariat and the jury."""
-        return self.phase in (EditionPhase.PUBLISHED, EditionPhase.ARCHIVED)
+        return self.phase in ANNOUNCED_PHASES
 
     @property
     def call_closed(self) -> bool:

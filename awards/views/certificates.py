@@ -6,7 +6,6 @@ import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,10 +27,8 @@ from ..forms.certificates import (
     SignatoryForm,
 )
 from ..models import Certificate, Edition, Signatory
-from ..workflow import EditionPhase
 
 manage_certificates = permission_required("awards.manage_certificates", raise_exception=True)
-PUBLIC_PHASES = (EditionPhase.PUBLISHED, EditionPhase.ARCHIVED)
 
 
 @login_not_required
@@ -147,12 +144,10 @@ def credential_check(request: HttpRequest) -> HttpResponse:
 def credential_download(request: HttpRequest, code: str, format: str) -> HttpResponse:
     """The certificate's Open Badges credential, signed (.jwt) or as readable JSON (.json),
     for the same people as the PDF."""
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("edition", "entry"), code=code
-    )
     if format not in ("jwt", "json"):
         raise Http404
-    if not _may_download(request.user, certificate) or not certificate.credential:
+    certificate = _downloadable(request, code)
+    if not certificate.credential:
         raise Http404
     name = _file_name(certificate).removesuffix(".pdf")
     if format == "jwt":
@@ -168,27 +163,21 @@ def credential_download(request: HttpRequest, code: str, format: str) -> HttpRes
 def certificate_download(request: HttpRequest, code: str) -> HttpResponse:
     """The sealed PDF, for the secretariat and, once the results are public, for whoever acts
     for the entry's organisation or the juror it thanks. Anyone else: not found."""
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("edition", "entry"), code=code
-    )
-    if not _may_download(request.user, certificate) or not certificate.is_issued:
-        raise Http404
+    certificate = _downloadable(request, code)
     with certificate.pdf.open("rb") as handle:
         response = HttpResponse(handle.read(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_file_name(certificate)}"'
     return response
 
 
-def _may_download(user, certificate: Certificate) -> bool:
-    if user.has_perm("awards.manage_certificates"):
-        return True
-    if certificate.edition.phase not in PUBLIC_PHASES or certificate.is_revoked:
-        return False
-    if certificate.person_id is not None:
-        return certificate.person_id == user.pk
-    return certificate.entry is not None and user.has_perm(
-        "awards.download_certificates", certificate.entry
+def _downloadable(request: HttpRequest, code: str) -> Certificate:
+    """The issued certificate with `code` if the person may download it; not found else."""
+    certificate = get_object_or_404(
+        Certificate.objects.issued().select_related("edition", "entry"), code=code
     )
+    if not certificates.may_download(request.user, certificate):
+        raise Http404
+    return certificate
 
 
 def _file_name(certificate: Certificate) -> str:
@@ -205,7 +194,7 @@ def edition_certificates(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "awards/edition_certificates.html",
-        {"edition": edition, "certificates": rows, "reason_form": ReasonForm()},
+        {"edition": edition, "certificates": rows},
     )
 
 
@@ -214,7 +203,7 @@ def edition_certificates(request: HttpRequest, slug: str) -> HttpResponse:
 def edition_certificates_zip(request: HttpRequest, slug: str) -> HttpResponse:
     """Every issued, standing certificate of the edition in one ZIP."""
     edition = get_object_or_404(Edition, slug=slug)
-    issued = edition.certificates.exclude(sha256="").filter(revoked_at__isnull=True)
+    issued = edition.certificates.issued().filter(revoked_at__isnull=True)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for certificate in issued.select_related("edition", "entry").order_by("kind", "pk"):
@@ -291,12 +280,7 @@ def edition_signatories(request: HttpRequest, slug: str) -> HttpResponse:
         if "remove" in request.POST:
             removed = edition.signatories.filter(pk=parse_id(request.POST.get("remove"))).first()
             if removed is not None:
-                with transaction.atomic():
-                    name = removed.signature.name
-                    storage = removed.signature.storage
-                    removed.delete()
-                    if name:
-                        transaction.on_commit(lambda: storage.delete(name))
+                certificates.remove_signatory(signatory=removed, by=request.user)
                 messages.success(request, _("%(name)s no longer signs.") % {"name": removed.name})
             return redirect("awards:edition_signatories", slug=slug)
         if form.is_valid():

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from awards.models import Edition, Entry, FormerMembership, Organisation, OrganisationMembership
-from awards.workflow import EditionPhase
+from awards.workflow import ANNOUNCED_PHASES
 
 from .. import selectors
 from ..models import (
@@ -147,7 +147,7 @@ def recheck_after_joining(*, organisation: Organisation, user: User, **kwargs: o
     that transaction): where they sit on a jury still at work, they are conflicted at once with
     the entries it is involved in."""
     live = JuryMember.objects.filter(user=user, accepted_at__isnull=False).exclude(
-        edition__phase__in=[EditionPhase.PUBLISHED, EditionPhase.ARCHIVED]
+        edition__phase__in=ANNOUNCED_PHASES
     )
     for member in live.select_related("edition"):
         record_automatic_conflicts(edition=member.edition)

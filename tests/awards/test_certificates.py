@@ -741,3 +741,40 @@ def test_a_render_overtaken_by_a_correction_is_not_stored(monkeypatch):
     assert certificates.issue(certificate.pk)
     certificate.refresh_from_db()
     assert "2nd" in _text(_pdf(certificate))[1]
+
+
+def test_a_fourth_signatory_is_refused_rather_than_left_off_the_page(client):
+    entry = _entry()
+    for position in range(certificates.MAX_SIGNATORIES):
+        entry.edition.signatories.create(position=position, name=f"S{position}", role="R")
+    client.force_login(SecretariatFactory())
+
+    response = client.post(
+        reverse("awards:edition_signatories", args=[entry.edition.slug]),
+        {"add": "1", "position": "9", "name": "One too many", "role": "R"},
+    )
+
+    assert response.status_code == 400
+    assert "3 signatures at most" in response.content.decode()
+    assert entry.edition.signatories.count() == certificates.MAX_SIGNATORIES
+
+
+def test_removing_a_signatory_removes_the_image_once_committed(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    entry = _entry()
+    signatory = entry.edition.signatories.create(position=1, name="Frédéric Vallier", role="SG")
+    signatory.signature.save("s.png", ContentFile(_png()))
+    stored = signatory.signature.name
+    client.force_login(SecretariatFactory())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("awards:edition_signatories", args=[entry.edition.slug]),
+            {"remove": str(signatory.pk)},
+        )
+
+    assert not entry.edition.signatories.exists()
+    assert not signatory.signature.storage.exists(stored)

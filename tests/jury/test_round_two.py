@@ -26,23 +26,31 @@ pytestmark = pytest.mark.django_db
 DAY = datetime.timedelta(days=1)
 
 
+def _round_two(opened_at, deadline):
+    """A scored edition whose round two (the last two of its four entries) opened at
+    `opened_at`; the third juror is in conflict with the last entry. `made`: the round-two
+    assignments."""
+    with time_machine.travel(opened_at, tick=False):
+        scored = Scored(entries=4)
+        services.confirm_shortlist(
+            edition=scored.edition,
+            entries=[e.pk for e in scored.entries[2:]],
+            method="mean",
+            by=scored.secretariat,
+        )
+        ConflictOfInterest.objects.create(
+            member=scored.jurors[2], entry=scored.entries[3], kind="declared"
+        )
+        scored.made = services.open_round_two(
+            edition=scored.edition, by=scored.chair.user, deadline=deadline
+        )
+    return scored
+
+
 @pytest.fixture
 def opened():
-    scored = Scored(entries=4)
-    services.confirm_shortlist(
-        edition=scored.edition,
-        entries=[e.pk for e in scored.entries[2:]],
-        method="mean",
-        by=scored.secretariat,
-    )
-    ConflictOfInterest.objects.create(
-        member=scored.jurors[2], entry=scored.entries[3], kind="declared"
-    )
-    made = services.open_round_two(
-        edition=scored.edition, by=scored.chair.user, deadline=timezone.now() + 3 * DAY
-    )
-    scored.made = made
-    return scored
+    now = timezone.now()
+    return _round_two(now, deadline=now + 3 * DAY)
 
 
 def test_round_two_assigns_every_juror_the_shortlist_but_their_conflicts_and_tells_them(opened):
@@ -273,24 +281,6 @@ def test_the_jury_report_gives_round_two_and_the_ballot(client, opened):
 
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-def _round_two(opened_at, deadline):
-    """A scored edition whose round two (the last two entries) opened at `opened_at`; the
-    third juror is in conflict with the last entry."""
-    with time_machine.travel(opened_at):
-        scored = Scored(entries=4)
-        services.confirm_shortlist(
-            edition=scored.edition,
-            entries=[e.pk for e in scored.entries[2:]],
-            method="mean",
-            by=scored.secretariat,
-        )
-        ConflictOfInterest.objects.create(
-            member=scored.jurors[2], entry=scored.entries[3], kind="declared"
-        )
-        services.open_round_two(edition=scored.edition, by=scored.chair.user, deadline=deadline)
-    return scored
 
 
 def _round_two_reminders():
