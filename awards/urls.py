@@ -39,9 +39,14 @@ urlpatterns = [
         name="edition_certificates_zip",
     ),
     path(
-        "editions/<slug:slug>/certificates/<int:pk>/<slug:action>/",
-        certificates.certificate_action,
-        name="certificate_action",
+        "editions/<slug:slug>/certificates/<int:pk>/correct/",
+        certificates.certificate_correct,
+        name="certificate_correct",
+    ),
+    path(
+        "editions/<slug:slug>/certificates/<int:pk>/revoke/",
+        certificates.certificate_revoke,
+        name="certificate_revoke",
     ),
     # The call for entries, public.
     path("calls/<slug:slug>/", call.call_detail, name="call_detail"),

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Signatory
+from ..models import Certificate, Signatory
 from ..models.certificates import normalise_code
 
 # A certificate is one page: a file much larger than this is not one of ours.
@@ -41,6 +41,23 @@ class FileCheckForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)
+
+
+class CorrectionForm(forms.ModelForm):
+    """What the secretariat may correct on a certificate before it is issued again; the names
+    and countries are taken from the entry as it stands."""
+
+    reason = forms.CharField(
+        label=_("What was corrected, and why"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the replaced file; the earlier file no longer verifies."),
+    )
+
+    class Meta:
+        model = Certificate
+        fields = ["prize_name", "citation"]
+        widgets = {"citation": forms.Textarea(attrs={"rows": 4})}
 
 
 class CredentialCheckForm(forms.Form):

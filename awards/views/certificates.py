@@ -21,6 +21,7 @@ from ..forms.certificates import (
     MAX_CHECKED_PDF_BYTES,
     MAX_SIGNATURE_BYTES,
     CodeForm,
+    CorrectionForm,
     CredentialCheckForm,
     FileCheckForm,
     ReasonForm,
@@ -219,34 +220,53 @@ def edition_certificates_zip(request: HttpRequest, slug: str) -> HttpResponse:
 
 @manage_certificates
 @require_POST
-def certificate_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
-    """Revoke a certificate, or issue it again after a correction, with the reason given."""
+def certificate_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Revoke a certificate, with the reason given: verification says so from then on."""
     certificate = get_object_or_404(Certificate, pk=pk, edition__slug=slug)
     form = ReasonForm(request.POST)
-    if action not in ("revoke", "reissue"):
-        raise Http404
     if not form.is_valid():
         messages.error(request, _("Give the reason, in a few words."))
         return redirect("awards:edition_certificates", slug=slug)
     try:
-        if action == "revoke":
-            certificates.revoke(
-                certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(
-                request, _("Certificate %(code)s is revoked.") % {"code": certificate.code}
-            )
-        else:
-            # Issued again with the entry's names and countries as they stand now: a
-            # correction to a partner's name is what most re-issues are for.
+        certificates.revoke(
+            certificate=certificate, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except certificates.CertificateRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request, _("Certificate %(code)s is revoked.") % {"code": certificate.code}
+        )
+    return redirect("awards:edition_certificates", slug=slug)
+
+
+@manage_certificates
+@require_http_methods(["GET", "POST"])
+def certificate_correct(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Correct a certificate's prize name or citation, then issue it again under the same
+    code; the partners' names and countries are taken from the entry as it stands now."""
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("edition", "entry"), pk=pk, edition__slug=slug
+    )
+    if certificate.is_revoked:
+        messages.error(request, _("A revoked certificate is not issued again."))
+        return redirect("awards:edition_certificates", slug=slug)
+    form = CorrectionForm(request.POST or None, instance=certificate)
+    if request.method == "POST" and form.is_valid():
+        try:
             certificates.reissue(
                 certificate=certificate,
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                prize_name=form.cleaned_data["prize_name"],
+                citation=form.cleaned_data["citation"],
                 recipients=certificates.entry_recipients(certificate.entry)
                 if certificate.entry
                 else None,
             )
+        except certificates.CertificateRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
             messages.success(
                 request,
                 _(
@@ -255,9 +275,17 @@ def certificate_action(request: HttpRequest, slug: str, pk: int, action: str) ->
                 )
                 % {"code": certificate.code},
             )
-    except certificates.CertificateRefused as refusal:
-        messages.error(request, str(refusal))
-    return redirect("awards:edition_certificates", slug=slug)
+            return redirect("awards:edition_certificates", slug=slug)
+    return render(
+        request,
+        "awards/certificate_correct.html",
+        {
+            "edition": certificate.edition,
+            "certificate": certificate,
+            "form": form,
+            "replaced": certificate.superseded_files.order_by("-superseded_at"),
+        },
+    )
 
 
 def _signature_limit(request: HttpRequest, slug: str) -> int:

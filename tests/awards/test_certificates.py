@@ -659,6 +659,14 @@ def test_pyhankos_own_validation_passes_the_certificate_and_fails_a_changed_copy
     assert altered.returncode != 0
 
 
+def _correct(client, certificate, django_capture_on_commit_callbacks, **data):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post(
+            reverse("awards:certificate_correct", args=[certificate.edition.slug, certificate.pk]),
+            data,
+        )
+
+
 def test_issuing_again_from_the_page_takes_the_corrected_partner_names(
     client, django_capture_on_commit_callbacks
 ):
@@ -667,20 +675,115 @@ def test_issuing_again_from_the_page_takes_the_corrected_partner_names(
     entry.partners.filter(name=GEORGIAN).update(name="Tbilisi City Hall")
     client.force_login(SecretariatFactory())
 
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse(
-                "awards:certificate_action",
-                args=[entry.edition.slug, certificate.pk, "reissue"],
-            ),
-            {"reason": "Partner name corrected at its request."},
-        )
+    response = _correct(
+        client,
+        certificate,
+        django_capture_on_commit_callbacks,
+        prize_name=certificate.prize_name,
+        citation=certificate.citation,
+        reason="Partner name corrected at its request.",
+    )
 
     certificate.refresh_from_db()
     _pages, text = _text(_pdf(certificate))
     assert response.status_code == 302 and certificate.is_issued
     assert "Tbilisi City Hall" in text and GEORGIAN not in text
     assert certificate.superseded_files.count() == 1
+
+
+def test_the_secretariat_corrects_the_prize_name_and_citation_before_issuing_again(
+    client, django_capture_on_commit_callbacks
+):
+    entry = _entry()
+    certificate = _issued(entry, citation="For water in every districkt.")
+    code, old_hash = certificate.code, certificate.sha256
+    client.force_login(SecretariatFactory())
+    page = client.get(
+        reverse("awards:certificate_correct", args=[entry.edition.slug, certificate.pk])
+    )
+    assert "For water in every districkt." in page.content.decode()
+
+    response = _correct(
+        client,
+        certificate,
+        django_capture_on_commit_callbacks,
+        prize_name="Special prize for water",
+        citation="For water in every district.",
+        reason="Typing error in the citation.",
+    )
+
+    certificate.refresh_from_db()
+    _pages, text = _text(_pdf(certificate))
+    assert response.status_code == 302
+    assert certificate.code == code and certificate.sha256 != old_hash
+    assert "Special prize for water" in text and "every district." in text
+    assert "districkt" not in text
+    replaced = certificate.superseded_files.get()
+    assert replaced.sha256 == old_hash and replaced.reason == "Typing error in the citation."
+
+
+def test_a_correction_without_a_reason_keeps_what_was_typed_and_changes_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    entry = _entry()
+    certificate = _issued(entry)
+    old_hash = certificate.sha256
+    client.force_login(SecretariatFactory())
+
+    response = _correct(
+        client,
+        certificate,
+        django_capture_on_commit_callbacks,
+        prize_name="A <b>corrected</b> prize",
+        citation="Corrected citation",
+        reason="",
+    )
+
+    certificate.refresh_from_db()
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "A &lt;b&gt;corrected&lt;/b&gt; prize" in body and "Corrected citation" in body
+    assert certificate.sha256 == old_hash and not certificate.superseded_files.exists()
+
+
+def test_a_revoked_certificate_is_not_corrected_and_others_may_not_try(
+    client, django_capture_on_commit_callbacks
+):
+    entry = _entry()
+    certificate = _issued(entry)
+    url = reverse("awards:certificate_correct", args=[entry.edition.slug, certificate.pk])
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+
+    secretariat = SecretariatFactory()
+    certificates.revoke(certificate=certificate, by=secretariat, reason="Awarded in error.")
+    client.force_login(secretariat)
+    response = _correct(
+        client,
+        certificate,
+        django_capture_on_commit_callbacks,
+        prize_name="x",
+        citation="",
+        reason="Try anyway.",
+    )
+
+    certificate.refresh_from_db()
+    assert response.status_code == 302 and certificate.is_revoked
+    assert not certificate.superseded_files.exists()
+
+
+def test_revoking_from_the_page_needs_a_reason(client):
+    entry = _entry()
+    certificate = _issued(entry)
+    client.force_login(SecretariatFactory())
+    url = reverse("awards:certificate_revoke", args=[entry.edition.slug, certificate.pk])
+
+    client.post(url, {"reason": ""})
+    certificate.refresh_from_db()
+    assert not certificate.is_revoked
+    client.post(url, {"reason": "Awarded in error."})
+    certificate.refresh_from_db()
+    assert certificate.is_revoked and certificate.revoked_reason == "Awarded in error."
 
 
 @pytest.mark.parametrize("partners, name_length", [(6, 200), (30, 200), (30, 12)])
