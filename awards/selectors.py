@@ -225,3 +225,15 @@ def needs_action(edition: Edition, now: datetime.datetime | None = None) -> dict
             distinct=True,
         ),
     )
+
+
+def publication_counts(edition: Edition) -> dict[str, int]:
+    """What the edition's publication makes public: its outcomes, and the other reviewed entries
+    whose applicants consented to be shown."""
+    from .services.publication import ALWAYS_SHOWN, SHOWN_WITH_CONSENT
+
+    return edition.entries.aggregate(
+        outcomes=Count("pk", filter=Q(state__in=ALWAYS_SHOWN)),
+        consented=Count("pk", filter=Q(state__in=SHOWN_WITH_CONSENT, public_display=True)),
+        published=Count("pk", filter=Q(published_at__isnull=False)),
+    )

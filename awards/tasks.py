@@ -9,6 +9,14 @@ def advance_editions_task() -> int:
     return len(advance_editions())
 
 
+@shared_task(name="awards.publish_due")
+def publish_due_task() -> int:
+    """Publish the results whose scheduled announcement has come (each edition once)."""
+    from .services.publication import publish_due
+
+    return len(publish_due())
+
+
 @shared_task(name="awards.secretariat_digest")
 def secretariat_digest_task() -> int:
     """Each morning, the secretariat hears what needs action in the current edition."""

@@ -57,6 +57,11 @@ urlpatterns = [
     path("editions/<slug:slug>/clone/", editions.edition_clone, name="edition_clone"),
     path("editions/<slug:slug>/phase/<slug:name>/", editions.edition_phase, name="edition_phase"),
     path("editions/<slug:slug>/reminders/", editions.edition_reminders, name="edition_reminders"),
+    path(
+        "editions/<slug:slug>/publication/",
+        editions.edition_publication,
+        name="edition_publication",
+    ),
     # The secretariat's eligibility screening.
     path("screening/", screening.screening_queue, name="screening_queue"),
     path("screening/bulk/", screening.screening_bulk, name="screening_bulk"),

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-BENCHMARKS = ["pages", "reminders", "ranking", "certificates"]
+BENCHMARKS = ["pages", "reminders", "ranking", "certificates", "public"]
 
 
 def report(name: str, value: float, unit: str, note: str = "") -> None:

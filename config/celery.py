@@ -36,6 +36,10 @@ app.conf.beat_schedule = {
         "task": "awards.issue_pending_certificates",
         "schedule": 120.0,  # what a broker outage or a dead worker left pending is issued
     },
+    "publish-due": {
+        "task": "awards.publish_due",
+        "schedule": 30.0,  # a scheduled announcement goes out within a minute of its moment
+    },
     "advance-editions": {
         "task": "awards.advance_editions",
         "schedule": 300.0,  # a call closes within five minutes of its deadline

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rules.apps.AutodiscoverRulesConfig",
     "django_fsm",
     "crispy_forms",
@@ -67,9 +68,11 @@ INSTALLED_APPS = [
     "django_countries",
     "axes",
     "csp",
+    "ninja",
     "accounts",
     "awards",
     "jury",
+    "showcase",
     "notifications",
     "demo",
 ]
@@ -119,7 +122,10 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Served, each worker keeps its connection a minute (checked before reuse) rather than opening
+# one a request, which cost the public pages most of their time (bench/public.py).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -234,6 +240,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PLATFORMAwards <awar
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Celery: with no broker configured (the demo, most tests) tasks run in-process.
+# The cache the public pages keep their rendered parts in (showcase/cache.py): Redis in
+# production (CACHE_URL=redis://redis:6379/1), each process's own memory by default.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from showcase.api import public_urls as api_urls
+
 from . import views
 
 urlpatterns = [
@@ -10,6 +12,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("outbox/", include("notifications.urls")),
+    path("api/", api_urls()),
+    path("", include("showcase.urls")),
     path("", include("jury.urls")),
     path("", include("awards.urls")),
     path("admin/", admin.site.urls),

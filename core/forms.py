@@ -8,10 +8,12 @@ anywhere near either end, so these fields refuse years outside MIN_YEAR..MAX_YEA
 """
 
 import datetime
+import zoneinfo
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone as django_timezone
 from django.utils.translation import gettext_lazy as _
 
 from .parsing import parse_id
@@ -44,6 +46,20 @@ class BoundedDateTimeField(forms.DateTimeField):
 
     def to_python(self, value: Any) -> datetime.datetime | None:
         return _within_years(self, super().to_python(value))
+
+
+class ZonedForm(forms.Form):
+    """A form whose dates and times are typed in a given time zone (an edition's)."""
+
+    def __init__(self, *args: Any, timezone: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zoneinfo.ZoneInfo(timezone)
+
+    def full_clean(self) -> None:
+        # The browser sends a wall-clock time; Django reads it in the current zone, which is
+        # made the form's (a time that does not exist there is refused, not shifted).
+        with django_timezone.override(self.zone):
+            super().full_clean()
 
 
 class BoundedDateField(forms.DateField):

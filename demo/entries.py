@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from awards.models import Entry
 from awards.services import entries as entry_services
 from awards.services import partners as partner_services
-from awards.services.transitions import transition_entry
 from core.rows import RowChanges
 
 DEMO_ENTRIES: dict[str, list[dict[str, Any]]] = {
@@ -109,9 +108,14 @@ def fill_entry(*, edition, organisation, by, spec: dict) -> Entry:
         question.pk: f"{question.title}: " + spec["summary"] for question in edition.questions.all()
     }
     entry_services.save_answers(entry=entry, by=by, answers=answers)
-    entry_services.add_attachment(entry=entry, by=by, upload=_demo_attachment(), description="Map")
+    entry_services.add_attachment(
+        entry=entry, by=by, upload=_demo_attachment(), description="Map", is_public=True
+    )
     if spec["submit"]:
-        transition_entry(entry=entry, name="submit", by=by)
+        # The demo's applicants agree to be shown in the gallery unless their spec says not.
+        entry_services.submit_entry(
+            entry=entry, by=by, public_display=spec.get("public_display", True)
+        )
         partner = entry.partners.earliest("pk")
         partner_services.respond(partner=partner, confirmed=True, note="We confirm.")
     if spec.get("ask_partners"):

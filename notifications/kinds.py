@@ -21,6 +21,7 @@ class Kind(models.TextChoices):
     EXTENSION_GRANTED = "entry.extension_granted", _("Deadline extension granted")
     CLARIFICATION_REQUESTED = "entry.clarification_requested", _("Clarification requested")
     ELIGIBILITY_DECIDED = "entry.eligibility_decided", _("Eligibility decision")
+    RESULTS_PUBLISHED = "entry.results", _("Results of the awards")
     REMINDER_DRAFT = "reminder.draft", _("Reminder: unsubmitted draft")
     REMINDER_PARTNER = "reminder.partner", _("Reminder: partner not yet confirmed")
     REMINDER_CLARIFICATION = "reminder.clarification", _("Reminder: clarification to answer")

@@ -49,6 +49,13 @@ def sample_context(kind: Kind) -> dict:
         Kind.EXTENSION_GRANTED: {"until": deadline + datetime.timedelta(days=3)},
         Kind.CLARIFICATION_REQUESTED: {"note": "Which partner chairs the steering committee?"},
         Kind.ELIGIBILITY_DECIDED: {"note": ""},
+        Kind.RESULTS_PUBLISHED: {
+            "edition_slug": "platformawards-2026",
+            "prizes": [
+                {"kind": "first", "name": "", "citation": "For tourism that stays in the villages."}
+            ],
+            "public": True,
+        },
         Kind.ENTRY_WITHDRAWN: {"by": "Ana Pérez", "note": "The project was postponed."},
         Kind.ENTRY_DELETED: {
             "by": "Ana Pérez",

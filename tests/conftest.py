@@ -46,6 +46,11 @@ def _test_settings(settings, tmp_path, seal_path, credential_key_path) -> None:
     settings.CREDENTIAL_KEY_FILE = credential_key_path
     # Fast hashing for the accounts factories make; sign-in still checks real passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The public pages' parts (showcase/cache.py) are kept in the process's memory: each test
+    # starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from core.forms import BoundedDateField, BoundedDateTimeField
+from core.forms import BoundedDateField, BoundedDateTimeField, ZonedForm
 from core.rows import CappedFormSetMixin, RowChanges, row_changes
 from notifications.reminders import audience_choices
 
@@ -230,3 +230,25 @@ ReminderRuleFormSet = inlineformset_factory(
     extra=1,
     can_delete=True,
 )
+
+
+class ScheduleForm(ZonedForm):
+    """The moment the results are announced, in the edition's time zone."""
+
+    at = BoundedDateTimeField(
+        label=_("Announce the results at"),
+        widget=DateTimeLocalInput(),
+        help_text=_(
+            "In the edition's time zone. The results are published by themselves within a "
+            "minute of it, once the jury's decision is locked."
+        ),
+    )
+
+
+class PublishNowForm(forms.Form):
+    confirmed = forms.BooleanField(
+        label=_(
+            "Publish now: the results, the public entries and the certificates appear at once "
+            "and every applicant and partner is told. This cannot be undone."
+        ),
+    )

@@ -1,13 +1,10 @@
-import zoneinfo
-
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
-from django.utils import timezone as django_timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from accounts.addresses import EmailAddressField
-from core.forms import BoundedDateTimeField, ModelIdsField, PartialFormMixin
+from core.forms import BoundedDateTimeField, ModelIdsField, PartialFormMixin, ZonedForm
 from core.limits import chars_for_words
 from core.rows import CappedFormSetMixin, RowChanges, row_changes
 
@@ -169,24 +166,18 @@ ProjectFormSet = inlineformset_factory(
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"))
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    is_public = forms.BooleanField(
+        label=_("Show this file on the entry's public page once the results are published"),
+        required=False,
+    )
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(ZonedForm):
     until = BoundedDateTimeField(
         label=_("New deadline"),
         widget=DateTimeLocalInput(),
         help_text=_("In the edition's time zone."),
     )
-
-    def __init__(self, *args, timezone: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.zone = zoneinfo.ZoneInfo(timezone)
-
-    def full_clean(self) -> None:
-        # The browser sends a wall-clock time; Django reads it in the current zone, which is
-        # made the edition's (a time that does not exist there is refused, not shifted).
-        with django_timezone.override(self.zone):
-            super().full_clean()
 
 
 class TransitionForm(forms.Form):
@@ -198,6 +189,21 @@ class TransitionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# The words the applicants agree to; shown as they are where they are asked.
+PUBLIC_DISPLAY_CONSENT = _(
+    "We agree that, once the results are announced, this entry's title, summary, partners, "
+    "Sustainable Development Goals and linked projects are shown in the public gallery of best "
+    "practices even if it wins no prize. Awarded entries and finalists are always shown. "
+    "Contact details are never shown."
+)
+
+
+class SubmitForm(TransitionForm):
+    """Submission, with the consent to public display (off unless the applicant ticks it)."""
+
+    public_display = forms.BooleanField(label=PUBLIC_DISPLAY_CONSENT, required=False)
 
 
 class PartnerResponseForm(forms.Form):

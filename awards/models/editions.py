@@ -64,6 +64,9 @@ class Edition(EditionWorkflow):
     scoring_deadline = models.DateTimeField(_("scoring deadline"))
     deliberation_at = models.DateTimeField(_("jury deliberation"))
     announcement_at = models.DateTimeField(_("announcement of results"))
+    # The secretariat scheduled the announcement: the scheduler publishes the results at
+    # `announcement_at` (once the jury's decision is locked).
+    publication_scheduled = models.BooleanField(_("publication scheduled"), default=False)
     rules_text = text_field(_("rules"), max_length=RULES_MAX_CHARS, blank=True)
     shortlist_size = models.PositiveSmallIntegerField(_("shortlist size"), default=8)
     languages = models.JSONField(

@@ -107,6 +107,15 @@ class Entry(EntryWorkflow):
         related_name="+",
         verbose_name=_("last saved by"),
     )
+    # The applicants' consent, given at submission, to the entry's showing in the public
+    # gallery even without a prize (awarded entries and finalists are always shown).
+    public_display = models.BooleanField(_("shown in the public gallery"), default=False)
+    public_display_at = models.DateTimeField(_("consent to public display"), null=True, blank=True)
+    # When the entry became public, with its edition's results; never unset.
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    # The names the public gallery's search finds it by besides its title and summary (the
+    # lead applicant's and the partners'), written when it is published or corrected.
+    search_names = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("entry")
@@ -114,6 +123,15 @@ class Entry(EntryWorkflow):
         ordering = ["edition", "number"]
         constraints = [
             models.UniqueConstraint(fields=["edition", "number"], name="entry_unique_number")
+        ]
+        indexes = [
+            # When a public entry last changed: what the public pages' cache keys read on
+            # every request (showcase.selectors.last_change), answered from this index.
+            models.Index(
+                fields=["updated_at"],
+                condition=models.Q(published_at__isnull=False),
+                name="entry_public_updated",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -345,6 +363,8 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    # Shown on the entry's public page once it is published, when the applicant says so.
+    is_public = models.BooleanField(_("public"), default=False)
 
     class Meta:
         verbose_name = _("attachment")

@@ -84,6 +84,7 @@ EDITION_NOT_COPIED = {
     "phase": "a new edition starts in preparation",
     "results_locked_at": "a new edition has no decision yet",
     "deliberation_started_at": "a new edition has not deliberated yet",
+    "publication_scheduled": "a new edition's announcement is not scheduled yet",
     "created_at": "the time of the clone",
 }
 

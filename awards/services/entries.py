@@ -28,7 +28,7 @@ from .related import (
     apply_partner_changes,
     apply_project_changes,
 )
-from .transitions import lock_entry
+from .transitions import TransitionRefused, lock_entry, transition_entry
 
 __all__ = ["EntryRefused", "PartnerRow", "ProjectRow"]
 
@@ -201,9 +201,47 @@ def save_related(
     return locked
 
 
+# The steps that hand the entry in, each with the applicants' answer on public display.
+SUBMITTING_STEPS = ("submit", "resubmit")
+
+
+@transaction.atomic
+def submit_entry(
+    *,
+    entry: Entry,
+    by: User,
+    name: str = "submit",
+    note: str = "",
+    public_display: bool = False,
+    now: datetime.datetime | None = None,
+) -> Entry:
+    """Hand the entry in (`submit`, or `resubmit` after a clarification) with the applicants'
+    answer on showing it in the public gallery without a prize.
+
+    Side effects, in one transaction: the transition as `transition_entry` takes it (refused
+    as it refuses); the consent and its time saved on the entry (a later submission may give
+    or take it back; publication reads it).
+    """
+    if name not in SUBMITTING_STEPS:
+        raise TransitionRefused(_("There is no such step for an entry."))
+    now = now or timezone.now()
+    moved = transition_entry(entry=entry, name=name, by=by, note=note, now=now)
+    moved.public_display = public_display
+    moved.public_display_at = now if public_display else None
+    Entry.objects.filter(pk=moved.pk).update(
+        public_display=moved.public_display, public_display_at=moved.public_display_at
+    )
+    return moved
+
+
 @transaction.atomic
 def add_attachment(
-    *, entry: Entry, by: User, upload: UploadedFile, description: str = ""
+    *,
+    entry: Entry,
+    by: User,
+    upload: UploadedFile,
+    description: str = "",
+    is_public: bool = False,
 ) -> Attachment:
     """Side effects: the file checked by content and stored outside the web root; a row."""
     locked = _lock_editable(entry)
@@ -222,6 +260,7 @@ def add_attachment(
         sha256=checked.sha256,
         description=description,
         uploaded_by=by,
+        is_public=is_public,
     )
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()

@@ -109,7 +109,9 @@ def change_phase(
     Side effects, in order, all in one transaction: the edition row locked; permission, then
     the phase, then the conditions checked (TransitionRefused); the new phase saved; every entry
     the phase moves (PHASE_MOVES_ENTRIES) moved through `transition_entry`; one
-    EditionPhaseChange row.
+    EditionPhaseChange row; on publication, the public entries marked published
+    (awards.services.publication) and `signals.results_published` sent (certificates, the
+    results told to the applicants), so that all of it commits at the moment or none of it.
     """
     if name not in transition_names(edition):
         raise TransitionRefused(_("There is no such step for an edition."))
@@ -137,6 +139,9 @@ def change_phase(
             entries_moved=moved,
         )
         if name == "publish_results":
+            from .publication import publish_entries
+
+            publish_entries(locked, now)
             signals.results_published.send(sender=Edition, edition=locked, by=by, now=now)
     return locked
 

@@ -5,17 +5,27 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import selectors
-from ..forms.editions import EditionForm, QuestionFormSet, ReminderRuleFormSet
+from ..forms.editions import (
+    EditionForm,
+    PublishNowForm,
+    QuestionFormSet,
+    ReminderRuleFormSet,
+    ScheduleForm,
+)
 from ..models import Edition
 from ..services import editions as services
+from ..services import publication
 from ..services.transitions import TransitionRefused, change_phase
+from ..workflow import EditionPhase
 
 manage_editions = permission_required("awards.manage_editions", raise_exception=True)
 
@@ -24,7 +34,6 @@ PHASE_ACTIONS = {
     "close_call": gettext_lazy("Close the call and start screening"),
     "open_jury_review": gettext_lazy("Open the jury review (moves every eligible entry)"),
     "open_deliberation": gettext_lazy("Close scoring and open the deliberation"),
-    "publish_results": gettext_lazy("Publish the results"),
     "archive": gettext_lazy("Archive the edition"),
 }
 
@@ -86,7 +95,7 @@ def edition_update(request: HttpRequest, slug: str) -> HttpResponse:
         "phase_actions": [
             (t.name, PHASE_ACTIONS[t.name])
             for t in edition.get_all_phase_transitions()  # type: ignore[attr-defined]
-            if t.source == edition.phase
+            if t.source == edition.phase and t.name in PHASE_ACTIONS
         ],
     }
     return render(request, "awards/edition_form.html", context)
@@ -132,6 +141,9 @@ def _parse_year(text: str) -> int | None:
 def edition_phase(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """Move the edition to its next phase (and its entries with it, where the phase says so)."""
     edition = get_object_or_404(Edition, slug=slug)
+    if name not in PHASE_ACTIONS:
+        # Publication has its own page (a schedule, or now after a confirmation).
+        raise Http404
     try:
         edition = change_phase(edition=edition, name=name, by=request.user)
     except TransitionRefused as refusal:
@@ -164,3 +176,54 @@ def edition_reminders(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "awards/edition_reminders.html", {"edition": edition, "formset": formset}
     )
+
+
+@manage_editions
+@require_http_methods(["GET", "POST"])
+def edition_publication(request: HttpRequest, slug: str) -> HttpResponse:
+    """The announcement of the results: schedule it, cancel the schedule, or publish now."""
+    edition = get_object_or_404(Edition, slug=slug)
+    action = request.POST.get("action") if request.method == "POST" else None
+    schedule_form = ScheduleForm(
+        request.POST if action == "schedule" else None,
+        timezone=edition.timezone,
+        initial={"at": timezone.localtime(edition.announcement_at, edition.tzinfo)},
+    )
+    publish_form = PublishNowForm(request.POST if action == "publish" else None)
+    try:
+        if action == "schedule" and schedule_form.is_valid():
+            edition = publication.schedule_publication(
+                edition=edition, by=request.user, at=schedule_form.cleaned_data["at"]
+            )
+            messages.success(
+                request,
+                _("The results will be published at %(moment)s.")
+                % {"moment": _moment(edition.announcement_at, edition)},
+            )
+            return redirect("awards:edition_publication", slug=slug)
+        if action == "cancel":
+            publication.cancel_schedule(edition=edition, by=request.user)
+            messages.success(request, _("The results will not be published by themselves."))
+            return redirect("awards:edition_publication", slug=slug)
+        if action == "publish" and publish_form.is_valid():
+            edition = publication.publish_now(edition=edition, by=request.user)
+            messages.success(request, _("The results are published."))
+            return redirect("awards:edition_publication", slug=slug)
+    except (publication.PublicationRefused, TransitionRefused) as refusal:
+        messages.error(request, str(refusal))
+    return render(
+        request,
+        "awards/edition_publication.html",
+        {
+            "edition": edition,
+            "schedule_form": schedule_form,
+            "publish_form": publish_form,
+            "schedulable": edition.phase in publication.SCHEDULABLE_PHASES,
+            "publishable": edition.phase == EditionPhase.DELIBERATION,
+            "to_publish": selectors.publication_counts(edition),
+        },
+    )
+
+
+def _moment(moment, edition: Edition) -> str:
+    return date_format(timezone.localtime(moment, edition.tzinfo), "DATETIME_FORMAT")

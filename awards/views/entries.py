@@ -20,12 +20,14 @@ from core.refusals import refused
 from .. import selectors
 from ..certificates import entry_certificates
 from ..forms.entries import (
+    PUBLIC_DISPLAY_CONSENT,
     AnswersForm,
     AttachmentForm,
     BasicsForm,
     ExtensionForm,
     PartnerFormSet,
     ProjectFormSet,
+    SubmitForm,
     TransitionForm,
 )
 from ..models import Attachment, Entry, Organisation
@@ -120,6 +122,7 @@ def _save_step(step: str, entry: Entry, form, by, seen: str | None) -> Entry | N
             by=by,
             upload=form.cleaned_data["file"],
             description=form.cleaned_data["description"],
+            is_public=form.cleaned_data["is_public"],
         )
         return None
 
@@ -246,6 +249,7 @@ def entry_review(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": STEPS,
             "step": "review",
             "deadline_passed": step is not None and not SUBMISSION_DEADLINES[step](entry),
+            "public_display_consent": PUBLIC_DISPLAY_CONSENT,
         },
     )
 
@@ -273,7 +277,10 @@ def entry_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     entry = entry_or_404(request, pk)
     if request.method != "POST" and name not in CONFIRMED:
         return redirect(entry)
-    form = TransitionForm(request.POST if request.method == "POST" else None)
+    submitting = name in services.SUBMITTING_STEPS
+    form = (SubmitForm if submitting else TransitionForm)(
+        request.POST if request.method == "POST" else None
+    )
     try:
         if name in CONFIRMED and (
             request.method != "POST" or "confirmed" not in request.POST or not form.is_valid()
@@ -287,9 +294,18 @@ def entry_transition(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         if not form.is_valid():
             messages.error(request, " ".join(form.errors["note"]))
             return redirect(entry)
-        entry = transition_entry(
-            entry=entry, name=name, by=request.user, note=form.cleaned_data["note"]
-        )
+        if submitting:
+            entry = services.submit_entry(
+                entry=entry,
+                by=request.user,
+                name=name,
+                note=form.cleaned_data["note"],
+                public_display=form.cleaned_data["public_display"],
+            )
+        else:
+            entry = transition_entry(
+                entry=entry, name=name, by=request.user, note=form.cleaned_data["note"]
+            )
     except TransitionRefused as refusal:
         return refused(request, refusal, to=entry)
     messages.success(request, SUCCESS.get(name, _("Done.")))

@@ -8,6 +8,7 @@ runs.
 """
 
 import logging
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -154,6 +155,7 @@ def site():
         "code": "AAAA-BBBB-CCCC",
         "action": "revoke",
         "format": "jwt",
+        "reference": "PA2030-0001",
     }
     per_route = {
         "editions/<slug:slug>/jury/members/<int:pk>/remove/": {"pk": juror.pk},
@@ -215,11 +217,9 @@ def site():
 
 
 def _reverse(route: str, kwargs: dict) -> str:
-    """The address of `route` (a pattern with its prefixes) with `kwargs` in place."""
-    for name, value in kwargs.items():
-        for written in (f"<int:{name}>", f"<slug:{name}>", f"<str:{name}>", f"<{name}>"):
-            route = route.replace(written, str(value))
-    return "/" + route
+    """The address of `route` (a pattern with its prefixes) with `kwargs` in place, whatever
+    the converter (<int:pk>, <reference:reference>, <slug>)."""
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda part: str(kwargs.get(part[1], part[0])), route)
 
 
 @pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())

@@ -57,8 +57,9 @@ def test_make_demo_seed_step_prints_one_line_per_mail_with_links_on_its_port(tmp
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     mails = [MAIL_LINE.match(line) for line in lines if " → " in line]
-    # Receipts, partner requests and decisions of the three editions, invitations, a reminder.
-    assert len(mails) == 37
+    # Receipts, partner requests and decisions of the three editions, invitations, a reminder,
+    # and the results of the published edition to its applicants and partners (12).
+    assert len(mails) == 49
     assert all(mails), [line for line in lines if " → " in line]
     assert all(m["link"].startswith("http://127.0.0.1:8100/") for m in mails)
     partners = {m["to"]: m for m in mails if "/partners/" in m["link"]}

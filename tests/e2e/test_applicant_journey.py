@@ -76,7 +76,7 @@ def test_new_applicant_submits_entry_and_partner_confirms(page, live_server, ope
 
     attachment = tmp_path / "market-plan.pdf"
     attachment.write_bytes(_small_pdf())
-    page.get_by_label("File").set_input_files(str(attachment))
+    page.locator("input[type=file]").set_input_files(str(attachment))
     page.get_by_role("button", name="Upload").click()
     expect(page.get_by_role("link", name="market-plan.pdf")).to_be_visible()
     page.get_by_role("link", name="Continue to the review").click()

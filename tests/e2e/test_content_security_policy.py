@@ -92,6 +92,7 @@ def walk(page, live_server):
 def test_anonymous_pages_refuse_nothing(walk, page, demo):
     partner = Partner.objects.filter(entry__state="submitted").first()
     person = User.objects.get(email=demo["secretariat"])
+    published = Entry.objects.filter(published_at__isnull=False).select_related("edition").first()
     uid = urlsafe_base64_encode(force_bytes(person.pk))
     token = default_token_generator.make_token(person)
 
@@ -103,6 +104,13 @@ def test_anonymous_pages_refuse_nothing(walk, page, demo):
         f"/accounts/password/reset/{uid}/{token}/",
         "/accounts/password/reset/complete/",
         f"/partners/{partner_token(partner)}/",
+        # The public site: results, the gallery searched, a published entry, the API's page.
+        "/results/",
+        f"/results/{published.edition.slug}/",
+        "/gallery/",
+        "/gallery/?q=water&region=africa",
+        f"/gallery/{published.reference}/",
+        "/api/docs",
     ]:
         walk.visit(path)
     # Links that are wrong or out of date say so on a page of the site's own.

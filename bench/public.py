@@ -1,0 +1,206 @@
+"""Requests per second and p95 of the public pages that crowds hit on announcement day, beside
+a bare Django view, under gunicorn and PostgreSQL in the same run.
+
+1,000 published entries (each with two partners and one or two SDGs, 32 with prizes) over
+four published editions. gunicorn serves the benchmark's database with the site's own
+settings (DEBUG off, the cache on Redis when REDIS_URL is set, none with
+CACHE_URL=dummycache://) plus one bare view (bench/public_urls.py); wrk loads each URL in turn
+(2 threads, 4 connections for 2 workers, 10 seconds after a 3-second warm-up). Needs
+PostgreSQL, gunicorn and wrk (Debian package `wrk`).
+
+gunicorn's sync workers close the connection after each response, so wrk connects again for
+every request; a few of those connections wait up to a second in the kernel (the p95 of even
+the bare view shows it), the same for every URL. p50 is the time of a request itself.
+"""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from django.db import connection
+from django.utils import timezone
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRIES = 1000
+EDITIONS = 4
+SECONDS = 10
+# Twice as many connections as gunicorn has workers: every worker always busy, few waiting.
+CONNECTIONS = 4
+THEMES = ("water", "schools", "waste", "health")
+
+
+def run(report) -> None:
+    if connection.vendor != "postgresql" or shutil.which("wrk") is None:
+        report("public pages", 0, "-", "skipped: needs PostgreSQL (DATABASE_URL) and wrk")
+        return
+    sample = _published_entries()
+    port = _free_port()
+    server = _gunicorn(port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_up(base + "/bench/bare/")
+        targets = [
+            ("bare Django view", "/bench/bare/"),
+            ("gallery", "/gallery/"),
+            ("gallery, searched and filtered", "/gallery/?q=water&region=africa"),
+            ("entry page", f"/gallery/{sample}/"),
+            ("API list", "/api/entries"),
+        ]
+        bare_rps = None
+        for name, path in targets:
+            rps, p95, p50, errors, total = _load(base + path)
+            bare_rps = bare_rps or rps
+            ratio = rps / bare_rps
+            note = f"p50 {p50:.1f} ms, p95 {p95:.1f} ms; {total} requests, {errors} errors"
+            if errors:
+                note += " (NOT VALID: errors)"
+            if path != "/bench/bare/":
+                note += f"; {ratio:.2f}x the bare view (target >= 0.5x)"
+            report(f"{name} (req/s)", rps, "req/s", note)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def _published_entries() -> str:
+    """ENTRIES published entries over EDITIONS editions, made in bulk; the reference of one."""
+    from awards.models import Entry, Organisation, Partner
+    from jury.models import Prize
+    from tests.factories import EditionFactory
+
+    now = timezone.now()
+    through = Entry.sdgs.through
+    sample = ""
+    per_edition = ENTRIES // EDITIONS
+    for e in range(EDITIONS):
+        edition = EditionFactory(year=2018 + 2 * e, phase="published", results_locked_at=now)
+        organisations = Organisation.objects.bulk_create(
+            Organisation(
+                name=f"Town {e}-{n}", country=("FR", "ES", "PL", "DE")[n % 4], kind="municipality"
+            )
+            for n in range(per_edition)
+        )
+        entries = Entry.objects.bulk_create(
+            Entry(
+                edition=edition,
+                organisation=organisation,
+                number=n + 1,
+                title=f"Partnership {e}-{n}: {THEMES[n % 4]} for every district",
+                summary="Two local governments worked together for years. " * 6,
+                language=("en", "fr", "es")[n % 3],
+                state="awarded" if n < 8 else "not_shortlisted",
+                submitted_at=now,
+                published_at=now,
+                public_display=True,
+                search_names=f"{organisation.name}\nPartner {e}-{n}",
+            )
+            for n, organisation in enumerate(organisations)
+        )
+        Partner.objects.bulk_create(
+            Partner(
+                entry=entry,
+                name=f"Partner {e}-{n}-{k}",
+                country=("SN", "UA", "BR", "MA")[(n + k) % 4],
+                contact_name="Contact",
+                contact_email=f"p{e}-{n}-{k}@example.org",
+                status="confirmed",
+            )
+            for n, entry in enumerate(entries)
+            for k in range(2)
+        )
+        through.objects.bulk_create(
+            through(entry_id=entry.pk, sustainabledevelopmentgoal_id=goal)
+            for n, entry in enumerate(entries)
+            for goal in (n % 17 + 1, 17)
+            if goal != 17 or n % 17 != 16
+        )
+        Prize.objects.bulk_create(
+            Prize(edition=edition, entry=entry, kind=kind, decided_at=now, confirmed_at=now)
+            for entry, kind in zip(
+                entries, ["first", "second", "third"] + ["finalist"] * 5, strict=False
+            )
+        )
+        sample = entries[0].reference
+    assert Entry.objects.filter(published_at__isnull=False).count() == ENTRIES
+    return sample
+
+
+def _gunicorn(port: int) -> subprocess.Popen:
+    database = connection.settings_dict
+    url = (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}"
+        f":{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.public_site",
+        "DATABASE_URL": url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "benchmark-only-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": "2",
+    }
+    # The cache as production has it (Redis) unless CACHE_URL says otherwise: CACHE_URL=
+    # dummycache:// measures the pages without it.
+    if os.environ.get("REDIS_URL") and not os.environ.get("CACHE_URL"):
+        env["CACHE_URL"] = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/3"
+    # With DEBUG off, pages name their static files from the manifest collectstatic writes.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    return subprocess.Popen(
+        [gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "config.wsgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _load(url: str) -> tuple[float, float, float, int, int]:
+    script = str(Path(__file__).with_name("latency.lua"))
+    # As behind the TLS-terminating proxy production has (README): HTTPS as far as Django knows.
+    proxied = ["-H", "X-Forwarded-Proto: https"]
+    subprocess.run(
+        ["wrk", *proxied, "-t2", f"-c{CONNECTIONS}", "-d3s", url], capture_output=True, check=True
+    )
+    done = subprocess.run(
+        ["wrk", *proxied, "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", script, url],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = re.search(r"RESULT ([\d.]+) ([\d.]+) ([\d.]+) (\d+) (\d+)", done.stdout)
+    assert found, done.stdout + done.stderr
+    rps, p95, p50, errors, total = found.groups()
+    return float(rps), float(p95), float(p50), int(errors), int(total)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(url: str) -> None:
+    for _ in range(100):
+        try:
+            asked = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
+            with urllib.request.urlopen(asked, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer at {url}")
