@@ -106,6 +106,7 @@ urlpatterns = [
     ),
     path("entries/<int:pk>/delete/", entries.entry_delete, name="entry_delete"),
     path("entries/<int:pk>/pdf/", entries.entry_pdf, name="entry_pdf"),
+    path("entries/<int:pk>/public-text/", entries.entry_public_text, name="entry_public_text"),
     path("entries/<int:pk>/extension/", entries.entry_extension, name="entry_extension"),
     path(
         "entries/<int:pk>/attachments/<int:attachment_pk>/",

@@ -59,3 +59,10 @@ class GalleryForm(forms.Form):
 
     def page_number(self) -> int:
         return (self.cleaned_data.get("page") if self.is_bound and self.is_valid() else None) or 1
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file of past winners"),
+        help_text=_("UTF-8, comma-separated, its first line naming the columns; 2 MB at most."),
+    )

@@ -25,6 +25,7 @@ register_converter(ReferenceConverter, "reference")
 
 urlpatterns = [
     path("results/", views.results_index, name="results_index"),
+    path("editions/past/import/", views.import_past_editions, name="import"),
     path("results/<slug:slug>/", views.edition_results, name="results"),
     path("gallery/", views.gallery, name="gallery"),
     path("gallery/entries.csv", views.gallery_csv, name="gallery_csv"),

@@ -5,7 +5,7 @@ import json
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -14,14 +14,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from awards.models import Attachment, Edition, Entry
 from awards.templatetags.certificates import country_name
+from core.limits import accepts_uploads
 from jury.exports import Table, to_csv
 
-from . import cache, selectors
-from .forms import GalleryForm
+from . import cache, imports, selectors
+from .forms import GalleryForm, ImportForm
 
 GALLERY_PAGE_SIZE = 24
 
@@ -41,9 +42,12 @@ def edition_results(request: HttpRequest, slug: str) -> HttpResponse:
 
     def context() -> dict:
         try:
-            return {"results": selectors.results(slug)}
+            results = selectors.results(slug)
         except Edition.DoesNotExist as missing:
             raise Http404(_("No published results here.")) from missing
+        # The site's own address, never the Host a request named: the page is kept for all.
+        url = settings.SITE_URL + reverse("showcase:results", args=[slug])
+        return {"results": results, "url": url}
 
     return _public_page(request, "results", context)
 
@@ -249,3 +253,30 @@ def gallery_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(to_csv([table]), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="platformawards-best-practices.csv"'
     return response
+
+
+@permission_required("awards.manage_editions", raise_exception=True)
+@accepts_uploads(lambda request: imports.MAX_BYTES + 64 * 1024)
+@require_http_methods(["GET", "POST"])
+def import_past_editions(request: HttpRequest) -> HttpResponse:
+    """The secretariat imports the winners of editions run before this site, from a CSV; each
+    refused row is listed with its line and the reason."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > imports.MAX_BYTES:
+                raise imports.ImportRefused(
+                    _("The file is larger than 2 MB: split it into several files.")
+                )
+            rows, report = imports.read(upload.read())
+            report = imports.import_rows(rows, report, by=request.user)
+        except imports.ImportRefused as refusal:
+            form.add_error("file", str(refusal))
+            report = None
+    return render(
+        request,
+        "showcase/import.html",
+        {"form": form, "report": report, "columns": imports.COLUMNS},
+    )

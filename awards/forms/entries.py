@@ -213,3 +213,24 @@ class PartnerResponseForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class PublicTextForm(forms.ModelForm):
+    """The public text of a published entry, as the secretariat corrects it, with the reason."""
+
+    reason = forms.CharField(
+        label=_("What is corrected, and why"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the correction, with the text before and after."),
+    )
+
+    class Meta:
+        model = Entry
+        fields = ["title", "summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = True
+        self.fields["summary"].required = True

@@ -18,6 +18,7 @@ from .entries import (
     EntryTransition,
     LinkedProject,
     Partner,
+    PublicCorrection,
     SustainableDevelopmentGoal,
     word_count,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "OrganisationInvitation",
     "OrganisationMembership",
     "Partner",
+    "PublicCorrection",
     "Question",
     "ReminderRule",
     "Signatory",

@@ -113,6 +113,8 @@ class Entry(EntryWorkflow):
     public_display_at = models.DateTimeField(_("consent to public display"), null=True, blank=True)
     # When the entry became public, with its edition's results; never unset.
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    # The partnership's own web page, shown on its public page (past editions' imports).
+    public_url = models.URLField(_("web page of the partnership"), blank=True)
     # The names the public gallery's search finds it by besides its title and summary (the
     # lead applicant's and the partners'), written when it is published or corrected.
     search_names = models.TextField(editable=False, blank=True, default="")
@@ -427,3 +429,30 @@ class EntryTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id}: {self.source_state} → {self.target_state}"
+
+
+class PublicCorrection(models.Model):
+    """A change the secretariat made to the public text of a published entry, with the text
+    before and after and the reason: published results are corrected, never withdrawn."""
+
+    class Field(models.TextChoices):
+        TITLE = "title", _("title")
+        SUMMARY = "summary", _("summary")
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="public_corrections")
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices)
+    before = models.TextField(_("before"))
+    after = models.TextField(_("after"))
+    reason = text_field(_("reason"), max_length=NOTE_MAX_CHARS)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("when"))
+
+    class Meta:
+        verbose_name = _("correction of public text")
+        verbose_name_plural = _("corrections of public text")
+        ordering = ["entry", "-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.field} ({self.at:%Y-%m-%d})"

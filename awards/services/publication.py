@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.refusals import Refused
 
-from ..models import Edition, Entry, Partner
+from ..models import Edition, Entry, Partner, PublicCorrection
 from ..workflow import EditionPhase, EntryState
 from . import transitions
 
@@ -148,3 +148,58 @@ def publish_due(now: datetime.datetime | None = None) -> list[Edition]:
             # Published meanwhile by another run, or the decision reopened: nothing to do.
             logger.info("Edition %s not published by the scheduler: %s", edition.pk, refusal)
     return published
+
+
+@transaction.atomic
+def correct_public_text(
+    *,
+    entry: Entry,
+    by: User,
+    reason: str,
+    title: str,
+    summary: str,
+    now: datetime.datetime | None = None,
+) -> Entry:
+    """Correct the title or summary of a published entry, as the public reads them.
+
+    Side effects, in one transaction: refused unless `by` manages editions, the entry is
+    published and a reason is given; the entry row locked; one PublicCorrection row a changed
+    field, with the text before and after; the entry saved (its `updated_at` is what the
+    public pages' cache keys read, so the correction shows at once).
+    """
+    if not by.has_perm("awards.manage_editions"):
+        raise PublicationRefused(_("Only the secretariat may correct a published entry."))
+    reason = reason.strip()
+    if not reason:
+        raise PublicationRefused(_("Say what is corrected and why."))
+    now = now or timezone.now()
+    locked = Entry.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+    if locked.published_at is None:
+        raise PublicationRefused(
+            _("Only a published entry is corrected here; before that, its applicants edit it.")
+        )
+    wanted = {"title": title.strip(), "summary": summary.strip()}
+    for field, value in wanted.items():
+        limit = Entry._meta.get_field(field).max_length
+        if not value or (limit is not None and len(value) > limit):
+            raise PublicationRefused(
+                _("The %(field)s must be given, in %(limit)s characters at most.")
+                % {"field": Entry._meta.get_field(field).verbose_name, "limit": limit}
+            )
+    changed = [
+        (field, getattr(locked, field), value)
+        for field, value in wanted.items()
+        if getattr(locked, field) != value
+    ]
+    if not changed:
+        raise PublicationRefused(_("Nothing was changed."))
+    PublicCorrection.objects.bulk_create(
+        PublicCorrection(
+            entry=locked, field=field, before=before, after=after, reason=reason, by=by, at=now
+        )
+        for field, before, after in changed
+    )
+    for field, _before, after in changed:
+        setattr(locked, field, after)
+    locked.save(update_fields=[field for field, _b, _a in changed] + ["updated_at"])
+    return locked

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import email_confirmed_required
 from core.headers import private_document
@@ -27,11 +27,13 @@ from ..forms.entries import (
     ExtensionForm,
     PartnerFormSet,
     ProjectFormSet,
+    PublicTextForm,
     SubmitForm,
     TransitionForm,
 )
 from ..models import Attachment, Entry, Organisation
 from ..services import entries as services
+from ..services import publication
 from ..services.transitions import (
     TransitionRefused,
     check_transition,
@@ -416,3 +418,37 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     else:
         messages.success(request, _("“%(name)s” removed.") % {"name": attachment.original_name})
     return redirect("awards:entry_edit", pk=entry.pk, step="attachments")
+
+
+@permission_required("awards.manage_editions", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def entry_public_text(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretariat corrects the public title or summary of a published entry; every
+    correction is kept, with the text before and after and the reason."""
+    entry = get_object_or_404(Entry.objects.select_related("edition"), pk=pk)
+    if entry.published_at is None:
+        raise Http404
+    form = PublicTextForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            publication.correct_public_text(
+                entry=entry,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                title=form.cleaned_data["title"],
+                summary=form.cleaned_data["summary"],
+            )
+        except publication.PublicationRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("The correction is published."))
+            return redirect("awards:entry_public_text", pk=entry.pk)
+    return render(
+        request,
+        "awards/entry_public_text.html",
+        {
+            "entry": entry,
+            "form": form,
+            "corrections": entry.public_corrections.select_related("by"),
+        },
+    )

@@ -195,6 +195,7 @@ def test_secretariat_pages_refuse_nothing(walk, page, sign_in, demo):
     edition = Edition.objects.get(phase="call_open")
     jury = Edition.objects.get(phase="jury_review")
     submitted = Entry.objects.get(state="submitted")
+    published = Entry.objects.filter(published_at__isnull=False).first()
     assignment = Assignment.objects.filter(member__edition=jury).first()
     evaluation = Evaluation.objects.filter(
         assignment__member__edition=jury, status="submitted"
@@ -218,6 +219,10 @@ def test_secretariat_pages_refuse_nothing(walk, page, sign_in, demo):
         f"/editions/{jury.slug}/jury/assignments/{assignment.pk}/more-time/",
         f"/editions/{jury.slug}/jury/evaluations/{evaluation.pk}/",
         "/outbox/",
+        # Publication, corrections after it, and the import of past editions.
+        f"/editions/{jury.slug}/publication/",
+        f"/entries/{published.pk}/public-text/",
+        "/editions/past/import/",
     ]:
         walk.visit(path.replace("/jury//", "/jury/"))
     # A form sent, and the page it leads to with its message.

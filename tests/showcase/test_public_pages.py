@@ -254,3 +254,15 @@ def test_a_signed_in_visitor_sees_the_kept_parts_inside_their_own_menu(client, d
     assert person.get_short_name() in second and decided.winner.title in second
     # The session, the person, and the one query that says whether the public data changed.
     assert len(captured) <= 4, [q["sql"] for q in captured]
+
+
+def test_a_kept_page_names_the_sites_own_address_whatever_host_asked(client, settings, decided):
+    settings.ALLOWED_HOSTS = ["platformawards.example", "other.example"]
+    settings.SITE_URL = "https://platformawards.example"
+    url = reverse("showcase:results", args=[decided.edition.slug])
+
+    client.get(url, HTTP_HOST="other.example")
+    body = client.get(url, HTTP_HOST="platformawards.example").content.decode()
+
+    assert f'content="https://platformawards.example{url}"' in body
+    assert "other.example" not in body

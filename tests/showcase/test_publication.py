@@ -265,3 +265,75 @@ def test_publishing_from_the_page_needs_the_confirmation(client):
     assert client.post(url, {"action": "publish", "confirmed": "on"}).status_code == 302
     decided.edition.refresh_from_db()
     assert decided.edition.phase == "published"
+
+
+def test_the_secretariat_corrects_a_published_entry_and_the_public_sees_it_at_once(client):
+    decided = Decided(announce_in=-DAY)
+    secretariat = SecretariatFactory()
+    publication.publish_now(edition=decided.edition, by=secretariat)
+    public = reverse("showcase:entry", args=[decided.winner.reference])
+    assert decided.winner.title in client.get(public).content.decode()
+    client.force_login(secretariat)
+    url = reverse("awards:entry_public_text", args=[decided.winner.pk])
+
+    response = client.post(
+        url,
+        {
+            "title": "Lviv and Lyon: clean water for every district",
+            "summary": decided.winner.summary,
+            "reason": "The partners asked for the word clean.",
+        },
+    )
+
+    client.logout()
+    assert response.status_code == 302
+    page = client.get(public).content.decode()
+    assert "Lviv and Lyon: clean water for every district" in page
+    correction = decided.winner.public_corrections.get()
+    assert (correction.field, correction.before) == ("title", decided.winner.title)
+    assert (
+        correction.reason == "The partners asked for the word clean."
+        and correction.by == secretariat
+    )
+
+
+def test_a_correction_without_a_reason_keeps_what_was_typed(client):
+    decided = Decided(announce_in=-DAY)
+    secretariat = SecretariatFactory()
+    publication.publish_now(edition=decided.edition, by=secretariat)
+    client.force_login(secretariat)
+
+    response = client.post(
+        reverse("awards:entry_public_text", args=[decided.winner.pk]),
+        {"title": "A new <b>title</b>", "summary": decided.winner.summary, "reason": ""},
+    )
+
+    assert response.status_code == 200
+    assert "A new &lt;b&gt;title&lt;/b&gt;" in response.content.decode()
+    assert not decided.winner.public_corrections.exists()
+
+
+def test_only_published_entries_are_corrected_and_only_by_the_secretariat(client):
+    decided = Decided(announce_in=DAY)
+    client.force_login(SecretariatFactory())
+    url = reverse("awards:entry_public_text", args=[decided.winner.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+    with pytest.raises(publication.PublicationRefused):
+        publication.correct_public_text(
+            entry=decided.winner, by=UserFactory(), reason="x", title="x", summary="x"
+        )
+
+
+@pytest.mark.parametrize("title", ["", "   ", "W" * 201])
+def test_a_public_title_that_is_empty_or_too_long_is_refused_by_the_service(title):
+    decided = Decided(announce_in=-DAY)
+    secretariat = SecretariatFactory()
+    publication.publish_now(edition=decided.edition, by=secretariat)
+
+    with pytest.raises(publication.PublicationRefused, match="characters at most"):
+        publication.correct_public_text(
+            entry=decided.winner, by=secretariat, reason="x", title=title, summary="Summary."
+        )
+    assert not decided.winner.public_corrections.exists()
