@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from showcase import views as showcase_views
 from showcase.api import public_urls as api_urls
 
 from . import views
@@ -12,6 +13,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("outbox/", include("notifications.urls")),
+    path("api/docs", showcase_views.api_docs, name="api_docs"),
     path("api/", api_urls()),
     path("", include("showcase.urls")),
     path("", include("jury.urls")),

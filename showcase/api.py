@@ -33,6 +33,9 @@ api = NinjaAPI(
         "prizes and entries with their partners and countries. Read-only, no key needed."
     ),
     urls_namespace="api",
+    # The documentation is a page of the site's own (showcase.views.api_docs): readable
+    # without JavaScript, in the site's languages and accessible, which Swagger UI is not.
+    docs_url=None,
 )
 
 MAX_PAGE_SIZE = 100

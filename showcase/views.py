@@ -280,3 +280,57 @@ def import_past_editions(request: HttpRequest) -> HttpResponse:
         "showcase/import.html",
         {"form": form, "report": report, "columns": imports.COLUMNS},
     )
+
+
+@login_not_required
+@require_GET
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The API's documentation, rendered here from its OpenAPI document: every operation with
+    its parameters and answers, readable without JavaScript (the document itself is at
+    /api/openapi.json for tools)."""
+    from .api import api  # the API's module imports these views' selectors: read it late
+
+    document = api.get_openapi_schema()
+    operations = []
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": operation.get("summary", ""),
+                    "parameters": [_parameter(p) for p in operation.get("parameters", [])],
+                    "responses": sorted(operation.get("responses", {})),
+                }
+            )
+    return render(
+        request,
+        "showcase/api_docs.html",
+        {"info": document["info"], "operations": operations},
+    )
+
+
+def _parameter(parameter: dict) -> dict:
+    schema = parameter.get("schema", {})
+    choices = schema.get("enum") or next(
+        (option.get("enum") for option in schema.get("anyOf", []) if option.get("enum")), None
+    )
+    kinds = [schema.get("type")] + [o.get("type") for o in schema.get("anyOf", [])]
+    return {
+        "name": parameter["name"],
+        "where": parameter["in"],
+        "required": parameter.get("required", False),
+        "type": next((kind for kind in kinds if kind and kind != "null"), "string"),
+        "description": parameter.get("description") or schema.get("description", ""),
+        "choices": choices or [],
+        "limits": ", ".join(
+            f"{name} {schema[key]}"
+            for key, name in (
+                ("minimum", "≥"),
+                ("maximum", "≤"),
+                ("maxLength", "max. length"),
+                ("pattern", "pattern"),
+            )
+            if key in schema
+        ),
+    }

@@ -54,6 +54,7 @@ PUBLIC_PAGES = [
     "/gallery/{reference}/",
     "/gallery/PA1999-0001/",
     "/certificates/",
+    "/api/docs",
 ]
 
 

@@ -174,6 +174,8 @@ PAGES = {
     "entry": lambda d: reverse("showcase:entry", args=[d.winner.reference]),
     "feed": lambda d: reverse("showcase:feed"),
     "sitemap": lambda d: reverse("showcase:sitemap"),
+    "API list": lambda d: "/api/entries?page_size=100",
+    "API list searched": lambda d: "/api/entries?q=local&region=europe",
 }
 
 
