@@ -90,6 +90,7 @@ class EntrySummary(Schema):
     partners: list[Government]
     sdgs: list[int]
     prizes: list[PrizeOut]
+    website: str = Field(description="The partnership's own web page, when known")
     published_at: datetime.datetime
 
 
@@ -183,6 +184,7 @@ def _entry(entry: Entry) -> dict:
         "partners": [{"name": p.name, "country": p.country.code} for p in entry.partners.all()],
         "sdgs": [goal.number for goal in entry.sdgs.all()],
         "prizes": [_prize(prize) for prize in entry.prizes.all()],
+        "website": entry.public_url,
         "published_at": entry.published_at,
     }
 

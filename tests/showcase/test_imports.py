@@ -46,6 +46,8 @@ def test_past_winners_are_imported_and_shown_in_the_gallery(client):
     assert "Lviv and Lyon: water" in gallery
     page = client.get(reverse("showcase:entry", args=[lyon.reference])).content.decode()
     assert "https://example.org/lviv-lyon" in page and "1st prize" in page
+    entry = client.get(f"/api/entries/{lyon.reference}").json()
+    assert entry["website"] == "https://example.org/lviv-lyon" and entry["year"] == 2018
 
 
 def test_importing_the_same_file_again_imports_nothing_twice(client):
