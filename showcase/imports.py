@@ -111,11 +111,9 @@ def read(content: bytes, *, now: datetime.datetime | None = None) -> tuple[list[
 
 def _row(number: int, values: dict, *, this_year: int, running: set[int]) -> Row:
     def value(name: str) -> str:
-        return (
-            " ".join((values.get(name) or "").split())
-            if name != "summary"
-            else (values.get(name) or "").strip()
-        )
+        """The cell, its spaces collapsed (a summary keeps its line breaks)."""
+        text = (values.get(name) or "").strip()
+        return text if name == "summary" else " ".join(text.split())
 
     if None in values:  # more cells than columns
         raise ValidationError(_("This line has more cells than the first line has columns."))
@@ -197,18 +195,22 @@ def import_rows(
         raise ImportRefused(_("Only the secretariat imports past editions."))
     now = now or timezone.now()
     editions: dict[int, Edition] = {}
+    last_number: dict[int, int] = {}  # an edition's highest entry number, counted here
     for row in rows:
-        edition = editions.get(row.year) or _edition(row.year, now)
-        editions[row.year] = edition
+        if row.year not in editions:
+            editions[row.year] = _edition(row.year, now)
+            found = editions[row.year].entries.aggregate(last=Max("number"))["last"]
+            last_number[row.year] = found or 0
+        edition = editions[row.year]
         organisation = _organisation(row.lead, row.lead_country)
         if edition.entries.filter(title=row.title, organisation=organisation).exists():
             report.already += 1
             continue
-        number = (edition.entries.aggregate(last=Max("number"))["last"] or 0) + 1
+        last_number[row.year] += 1
         entry = Entry.objects.create(
             edition=edition,
             organisation=organisation,
-            number=number,
+            number=last_number[row.year],
             title=row.title,
             summary=row.summary,
             public_url=row.link,
