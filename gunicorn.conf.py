@@ -31,3 +31,11 @@ max_requests_jitter = 200
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """Read the world atlas (half a second) before the worker takes its first request, not
+    during a visitor's: every entry page and its map draw on it (showcase.maps)."""
+    from showcase import maps
+
+    maps.world_svg()

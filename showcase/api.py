@@ -117,6 +117,7 @@ class EditionOut(Schema):
     slug: str
     year: int
     title: str
+    theme: str
     url: str
 
 
@@ -146,6 +147,7 @@ class EntryFilters(Schema):
     )
     region: RegionFilter | None = None
     sdg: int | None = Field(None, ge=1, le=17)
+    theme: str = Field("", max_length=120, description="The theme of an edition's call")
     language: LanguageFilter | None = None
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
@@ -158,6 +160,7 @@ class EntryFilters(Schema):
             country=self.country or "",
             region=self.region or "",
             sdg=self.sdg,
+            theme=" ".join(self.theme.split()),
             language=self.language or "",
         )
 
@@ -194,6 +197,7 @@ def _edition(edition: Edition) -> dict:
         "slug": edition.slug,
         "year": edition.year,
         "title": edition.title,
+        "theme": edition.theme,
         "url": settings.SITE_URL + reverse("showcase:results", args=[edition.slug]),
     }
 

@@ -11,6 +11,7 @@ class ShowcaseConfig(AppConfig):
     def ready(self) -> None:
         from awards import signals
 
+        from . import freshness
         from .announcements import tell_results
         from .cache import forget_on_commit
 
@@ -19,3 +20,5 @@ class ShowcaseConfig(AppConfig):
         signals.results_published.connect(tell_results, dispatch_uid="showcase.tell_results")
         # What the public pages kept is stale once the publication commits.
         signals.results_published.connect(forget_on_commit, dispatch_uid="showcase.cache")
+        # Any other change to what the public pages show.
+        freshness.connect()

@@ -32,16 +32,21 @@ class GalleryForm(forms.Form):
     sdg = forms.TypedChoiceField(
         label=_("Sustainable Development Goal"), coerce=int, empty_value=None, required=False
     )
+    theme = forms.ChoiceField(label=_("Theme of the call"), required=False)
     language = forms.ChoiceField(label=_("Language of the entry"), required=False)
     page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
 
-    def __init__(self, *args, editions, languages, **kwargs):
+    def __init__(self, *args, editions, themes, languages, **kwargs):
         super().__init__(*args, **kwargs)
         anything = [("", _("All"))]
         self.fields["edition"].choices = anything + list(editions)
         self.fields["country"].choices = anything + list(countries)
         self.fields["region"].choices = anything + region_choices()
         self.fields["sdg"].choices = anything + [(n, f"{n}. {SDG_NAMES[n]}") for n in SDG_NAMES]
+        if themes:
+            self.fields["theme"].choices = anything + [(theme, theme) for theme in themes]
+        else:  # no call has had a theme: nothing to choose
+            del self.fields["theme"]
         names = dict(ENTRY_LANGUAGES)
         self.fields["language"].choices = anything + [(c, names.get(c, c)) for c in languages]
 

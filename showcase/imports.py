@@ -30,12 +30,13 @@ from core.limits import MAX_WORD_LIMIT, chars_for_words
 from core.refusals import Refused
 from jury.models import Prize
 
-COLUMNS = ["year", "title", "lead", "lead_country", "partners", "prize", "summary", "link"]
+COLUMNS = ["year", "title", "lead", "lead_country", "partners", "prize", "summary", "link", "theme"]
 REQUIRED = ["year", "title", "lead", "lead_country", "partners", "prize"]
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 FIRST_YEAR = 1990
 NAME_CHARS = 200
+THEME_CHARS = Edition._meta.get_field("theme").max_length
 PRIZES = {"first", "second", "third", "finalist"}
 # "Lviv City Council (UA); Tunis (TN)": a name, its country's code in brackets.
 PARTNER = re.compile(r"^(?P<name>.+?)\s*\((?P<country>[A-Za-z]{2})\)$")
@@ -57,6 +58,7 @@ class Row:
     prize_name: str
     summary: str
     link: str
+    theme: str = ""
 
 
 @dataclass
@@ -90,6 +92,7 @@ def read(content: bytes, *, now: datetime.datetime | None = None) -> tuple[list[
         Edition.objects.exclude(phase__in=ANNOUNCED_PHASES).values_list("year", flat=True)
     )
     report, rows, seen = Report(), [], set()
+    themes: dict[int, str] = {}  # an edition's theme, as its first line with one gives it
     for number, values in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
             raise ImportRefused(
@@ -103,6 +106,15 @@ def read(content: bytes, *, now: datetime.datetime | None = None) -> tuple[list[
         key = (row.year, row.title.casefold(), row.lead.casefold())
         if key in seen:
             report.refused.append((number, _("The same entry is on an earlier line.")))
+            continue
+        if row.theme and themes.setdefault(row.year, row.theme) != row.theme:
+            report.refused.append(
+                (
+                    number,
+                    _("An earlier line gives the %(year)s edition another theme: “%(theme)s”.")
+                    % {"year": row.year, "theme": themes[row.year]},
+                )
+            )
             continue
         seen.add(key)
         rows.append(row)
@@ -150,7 +162,14 @@ def _row(number: int, values: dict, *, this_year: int, running: set[int]) -> Row
             URLValidator(schemes=["http", "https"])(link)
         except ValidationError as error:
             raise ValidationError(_("The link must be a web address (https://...).")) from error
-    return Row(number, year, title, lead, lead_country, partners, prize, prize_name, summary, link)
+    theme = value("theme")
+    if len(theme) > THEME_CHARS:
+        raise ValidationError(
+            _("The theme must be %(limit)s characters at most.") % {"limit": THEME_CHARS}
+        )
+    return Row(
+        number, year, title, lead, lead_country, partners, prize, prize_name, summary, link, theme
+    )
 
 
 def _country(code: str) -> str:
@@ -202,6 +221,9 @@ def import_rows(
             found = editions[row.year].entries.aggregate(last=Max("number"))["last"]
             last_number[row.year] = found or 0
         edition = editions[row.year]
+        if row.theme and not edition.theme:
+            edition.theme = row.theme
+            edition.save(update_fields=["theme"])
         organisation = _organisation(row.lead, row.lead_country)
         if edition.entries.filter(title=row.title, organisation=organisation).exists():
             report.already += 1

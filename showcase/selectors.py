@@ -71,6 +71,7 @@ class GalleryFilters:
     country: str = ""
     region: str = ""
     sdg: int | None = None
+    theme: str = ""
     language: str = ""
 
 
@@ -100,6 +101,8 @@ def gallery(filters: GalleryFilters) -> QuerySet[Entry]:
                 )
             )
         )
+    if filters.theme:
+        entries = entries.filter(edition__theme=filters.theme)
     if filters.language:
         entries = entries.filter(language=filters.language)
     if filters.q:
@@ -134,8 +137,9 @@ def search(entries: QuerySet[Entry], q: str) -> QuerySet[Entry]:
 
 
 def gallery_choices() -> dict:
-    """What the gallery's filters offer: the published editions and the entry languages."""
-    editions = list(public_editions().values_list("slug", "title"))
+    """What the gallery's filters offer: the published editions, their themes and the entry
+    languages."""
+    editions = list(public_editions().values_list("slug", "title", "theme"))
     languages = sorted(
         set(
             Entry.objects.filter(
@@ -144,7 +148,12 @@ def gallery_choices() -> dict:
         )
         - {""}
     )
-    return {"editions": editions, "languages": languages}
+    themes = sorted({theme for _slug, _title, theme in editions} - {""})
+    return {
+        "editions": [(slug, title) for slug, title, _theme in editions],
+        "themes": themes,
+        "languages": languages,
+    }
 
 
 def parse_reference(reference: str) -> tuple[int, int] | None:

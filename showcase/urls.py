@@ -29,6 +29,7 @@ urlpatterns = [
     path("results/<slug:slug>/", views.edition_results, name="results"),
     path("gallery/", views.gallery, name="gallery"),
     path("gallery/entries.csv", views.gallery_csv, name="gallery_csv"),
+    path("gallery/world.svg", views.world_map, name="world_map"),
     path("gallery/feed.atom", login_not_required(NewEntriesFeed()), name="feed"),
     path("gallery/<reference:reference>/", views.entry_page, name="entry"),
     path("gallery/<reference:reference>/files/<int:pk>/", views.entry_file, name="file"),

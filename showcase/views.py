@@ -21,7 +21,7 @@ from awards.templatetags.certificates import country_name
 from core.limits import accepts_uploads
 from jury.exports import Table, to_csv
 
-from . import cache, imports, selectors
+from . import cache, imports, maps, selectors
 from .forms import GalleryForm, ImportForm
 
 GALLERY_PAGE_SIZE = 24
@@ -124,6 +124,10 @@ def entry_page(request: HttpRequest, reference: str) -> HttpResponse:
         return {
             "entry": entry,
             "prizes": [(prize, selectors.prize_label(prize)) for prize in entry.prizes.all()],
+            "map": maps.partner_map(
+                entry.organisation.country.code,
+                [partner.country.code for partner in entry.partners.all()],
+            ),
             "url": url,
             "json_ld": _script_safe(json.dumps(_json_ld(entry, url), ensure_ascii=False)),
         }
@@ -212,6 +216,16 @@ def robots(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 @require_GET
+def world_map(request: HttpRequest) -> HttpResponse:
+    """The world under every partnership's map (showcase.maps): the same for every page and
+    every visitor, kept a day by browsers."""
+    response = HttpResponse(maps.world_svg(), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@login_not_required
+@require_GET
 def gallery_csv(request: HttpRequest) -> HttpResponse:
     """The gallery's published entries as a spreadsheet, filtered as the page is."""
     form = GalleryForm(request.GET or None, **selectors.gallery_choices())
@@ -222,6 +236,7 @@ def gallery_csv(request: HttpRequest) -> HttpResponse:
             "reference",
             "year",
             "edition",
+            "theme",
             "title",
             "lead",
             "lead_country",
@@ -239,6 +254,7 @@ def gallery_csv(request: HttpRequest) -> HttpResponse:
                 entry.reference,
                 entry.edition.year,
                 entry.edition.title,
+                entry.edition.theme,
                 entry.title,
                 entry.organisation.name,
                 entry.organisation.country.code,

@@ -71,6 +71,7 @@ class EditionForm(forms.ModelForm):
             "year",
             "title",
             "slug",
+            "theme",
             "timezone",
             *Edition.TIMELINE,
             "projects_since",
@@ -96,7 +97,7 @@ class EditionForm(forms.ModelForm):
 
     # How the page groups the fields, each group under its legend.
     FIELDSETS = [
-        (_("Name"), ["year", "title", "slug"]),
+        (_("Name"), ["year", "title", "slug", "theme"]),
         (_("Timeline"), ["timezone", *Edition.TIMELINE]),
         (_("Eligibility and rules"), ["projects_since", "languages", "rules_text"]),
         (

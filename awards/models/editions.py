@@ -50,6 +50,14 @@ class Edition(EditionWorkflow):
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    theme = models.CharField(
+        _("theme"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "The call's theme, if it has one (for example: the Sustainable Development Goals)."
+        ),
+    )
     timezone = models.CharField(
         _("time zone"),
         max_length=64,

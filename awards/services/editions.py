@@ -79,6 +79,7 @@ EDITION_NOT_COPIED = {
     "year": "the clone's own year",
     "title": "the year in it replaced",
     "slug": "made from the new title, unique",
+    "theme": "each call has a theme of its own, given anew",
     **dict.fromkeys(Edition.TIMELINE, "moved by the years between the editions"),
     "projects_since": "moved by the years between the editions",
     "phase": "a new edition starts in preparation",

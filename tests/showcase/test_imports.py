@@ -121,3 +121,22 @@ def test_only_the_secretariat_imports(client):
     with pytest.raises(imports.ImportRefused):
         imports.import_rows(rows, report, by=UserFactory())
     assert not Entry.objects.exists()
+
+
+def test_a_theme_is_given_to_its_edition_and_a_different_one_for_the_same_year_refused(client):
+    header = HEADER.rstrip("\n") + ",theme\n"
+    lines = [line + ",The Sustainable Development Goals" for line in GOOD.splitlines()]
+    lines.append("2018,Another,Gent,BE,Kigali (RW),finalist,,,Climate")
+
+    report = upload(client, header + "\n".join(lines) + "\n").context["report"]
+
+    assert report.imported == 3 and len(report.refused) == 1
+    assert "another theme: “The Sustainable Development Goals”" in report.refused[0][1]
+    assert Edition.objects.get(year=2018).theme == "The Sustainable Development Goals"
+    client.logout()
+    gallery = client.get(reverse("showcase:gallery") + "?theme=The+Sustainable+Development+Goals")
+    assert {entry.title for entry in gallery.context["page"]} == {
+        "Lviv and Lyon: water",
+        "Schools in Gdańsk",
+        "Tourism that stays local",
+    }

@@ -1,17 +1,20 @@
 """The public pages once the results are out: the results, the gallery's search and filters,
 an entry's page with its meta data, the feed, the sitemap and robots.txt."""
 
+import datetime
 import json
 import re
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from awards.models import Attachment, Entry
+from awards.models import Attachment, Edition, Entry
 from awards.services import publication
 from tests.factories import SecretariatFactory
 from tests.factories.publication import DAY, Decided
@@ -268,3 +271,98 @@ def test_a_kept_page_names_the_sites_own_address_whatever_host_asked(client, set
 
     assert f'content="https://platformawards.example{url}"' in body
     assert "other.example" not in body
+
+
+def test_the_gallery_and_api_filter_by_the_theme_of_the_call(client, decided):
+    other = published(year=2031)
+    Edition.objects.filter(pk=decided.edition.pk).update(theme="Climate and cities")
+
+    gallery = client.get(reverse("showcase:gallery") + "?theme=Climate+and+cities")
+    assert titles(gallery) == {decided.winner.title, decided.finalist.title, decided.shown.title}
+    assert "Climate and cities" in gallery.content.decode()
+    results = client.get(reverse("showcase:results", args=[decided.edition.slug]))
+    assert "Theme of the call: Climate and cities" in results.content.decode()
+    api = client.get("/api/entries?theme=Climate+and+cities").json()
+    assert {item["edition"] for item in api["items"]} == {decided.edition.slug}
+    assert other.edition.slug not in {item["edition"] for item in api["items"]}
+    editions = {e["slug"]: e["theme"] for e in client.get("/api/editions").json()}
+    assert editions == {decided.edition.slug: "Climate and cities", other.edition.slug: ""}
+
+
+def test_without_any_theme_the_gallery_offers_no_theme_filter(client, decided):
+    assert 'name="theme"' not in client.get(reverse("showcase:gallery")).content.decode()
+
+
+def _rename_prize(decided):
+    prize = decided.prizes[0]
+    prize.citation = "Corrected citation of the jury"
+    prize.save()
+    return "Corrected citation of the jury"
+
+
+def _rename_edition(decided):
+    edition = Edition.objects.get(pk=decided.edition.pk)
+    edition.title = "Corrected edition title"
+    edition.save()
+    return "Corrected edition title"
+
+
+def _rename_partner(decided):
+    partner = decided.winner.partners.first()
+    partner.name = "Corrected partner name"
+    partner.save()
+    return "Corrected partner name"
+
+
+def _rename_lead(decided):
+    organisation = decided.winner.organisation
+    organisation.name = "Corrected lead name"
+    organisation.save()
+    return "Corrected lead name"
+
+
+def _rename_juror(decided):
+    user = decided.chair.user
+    user.full_name = "Corrected juror name"
+    user.save()
+    return "Corrected juror name"
+
+
+@pytest.mark.parametrize(
+    "change", [_rename_prize, _rename_edition, _rename_partner, _rename_lead, _rename_juror]
+)
+def test_a_change_to_what_the_results_show_shows_at_once(client, decided, change):
+    url = reverse("showcase:results", args=[decided.edition.slug])
+    client.get(url)  # the page is kept
+
+    shown = change(decided)
+
+    assert shown in client.get(url).content.decode()
+
+
+def test_a_change_to_what_is_not_public_changes_nothing_public(client, decided):
+    from showcase import selectors
+
+    before = selectors.last_change()
+    draft = Decided(year=2033)  # not announced
+    partner = draft.winner.partners.first()
+    partner.name = "Changed in a draft"
+    partner.save()
+    draft.prizes[0].save()
+    draft.edition.save()
+    draft.chair.user.save()
+
+    assert selectors.last_change() == before
+
+
+def test_a_change_to_what_the_api_shows_gives_it_a_new_etag(client, decided):
+    url = f"/api/entries/{decided.winner.reference}"
+    first = client.get(url)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        _rename_prize(decided)  # later than the second Last-Modified gave
+
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 200
+    assert "Corrected citation of the jury" in again.content.decode()
+    since = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert since.status_code == 200
