@@ -1,15 +1,19 @@
 """The public pages' rendered parts, kept in Django's cache (Redis in production) so that a
-crowd on announcement day costs the database one small query a request.
+crowd on announcement day costs one round trip to the cache a request, and no query.
 
-A part's key holds the moment the public data last changed (`selectors.last_change`: the newest
-publication or correction of a public entry), and a part is kept with the generation number
-under which it was made, bumped once a publication commits: the moment of publication and any
-correction make every part older than them stale, so that no visitor is shown a page from
-before them. Parts hold nothing of the visitor: the menu, their name and the CSRF token are
-rendered around them at each request, or, in a whole page kept for visitors without a
-session, the token is put in at each request (`TOKEN_MARK`).
+Every part is kept with the moment the public data last changed when it was made, and is
+good only while that moment is still the last change. The moment is asked of the database
+(`selectors.last_change`: the newest publication or save of a public entry) when the cache is
+one process's own; with a cache every process shares, it is kept in the cache itself
+(`CHANGED`), read in the same round trip as the part, and moved once every change to public
+data commits — a publication (awards.signals.results_published), a save of a public entry and
+any change to what the public pages show of other rows (showcase.freshness). Should the cache
+lose it, it is asked of the database again. Parts hold nothing of the visitor: the menu, their
+name and the CSRF token are rendered around them at each request, or, in a whole page kept
+for visitors without a session, the token is put in at each request (`TOKEN_MARK`).
 """
 
+import datetime
 import hashlib
 from collections.abc import Callable
 from typing import TypeVar
@@ -18,57 +22,82 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from . import selectors
 
-GENERATION = "showcase:generation"
+CHANGED = "showcase:changed"
 # Where a whole page kept for visitors holds the CSRF token, replaced by each visitor's own.
 TOKEN_MARK = "csrf-token-of-the-visitor-2f6c1b"
 T = TypeVar("T")
 
 # A part is rebuilt at the latest this long after it was made, whatever else happens.
 PART_SECONDS = 15 * 60
+# Caches that live in one process: another process's change cannot move what they keep.
+PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+_UNKNOWN = object()
 
 
-def last_change(request: HttpRequest):
-    """`selectors.last_change()`, asked once a request (the cache key, the ETag and
+def shared() -> bool:
+    """Whether every process of the site reads the same cache (Redis, Memcached, a table)."""
+    return settings.CACHES["default"]["BACKEND"] not in PROCESS_CACHES
+
+
+def last_change(request: HttpRequest) -> datetime.datetime | None:
+    """When the public data last changed, asked once a request (the cache key, the ETag and
     Last-Modified all read it)."""
-    if not hasattr(request, "_public_last_change"):
-        request._public_last_change = selectors.last_change()  # type: ignore[attr-defined]
-    return request._public_last_change  # type: ignore[attr-defined]
+    known = getattr(request, "_public_last_change", _UNKNOWN)
+    if known is _UNKNOWN:
+        known = _read_change(cache.get(CHANGED) if shared() else None)
+        request._public_last_change = known  # type: ignore[attr-defined]
+    return known  # type: ignore[return-value]
+
+
+def _read_change(kept: object) -> datetime.datetime | None:
+    """The moment kept in the cache (a shared one), or else the database's."""
+    if isinstance(kept, tuple):  # ("at", moment or None)
+        return kept[1]
+    changed = selectors.last_change()
+    if shared():
+        cache.add(CHANGED, ("at", changed), timeout=None)
+    return changed
 
 
 def parts(request: HttpRequest, name: str, build: Callable[[], T]) -> T:
     """The rendered parts of page `name` for this request's path, query and language: from
     the cache when the public data has not changed since they were made, else `build()`.
 
-    One round trip to the cache a request: the generation is read with the parts, and parts
-    made under an earlier generation are made again."""
-    changed = last_change(request)
+    One round trip to the cache a request: with a shared cache, the moment of the last change
+    is read with the parts."""
     asked = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:24]
-    stamp = changed.timestamp() if changed else 0
-    key = f"showcase:{name}:{translation.get_language()}:{stamp}:{asked}"
-    found = cache.get_many([GENERATION, key])
-    generation = found.get(GENERATION, 0)
-    kept = found.get(key)
-    if kept is None or kept[0] != generation:
-        kept = (generation, build())
+    key = f"showcase:{name}:{translation.get_language()}:{asked}"
+    if shared() and not hasattr(request, "_public_last_change"):
+        found = cache.get_many([CHANGED, key])
+        request._public_last_change = _read_change(found.get(CHANGED))  # type: ignore[attr-defined]
+        kept = found.get(key)
+    else:
+        kept = cache.get(key)
+    changed = last_change(request)
+    if kept is None or kept[0] != changed:
+        kept = (changed, build())
         cache.set(key, kept, PART_SECONDS)
     return kept[1]
 
 
 def forget_on_commit(**kwargs: object) -> None:
-    """Every part made before this transaction commits is stale after it (the answer to
-    awards.signals.results_published, and what a correction of public text calls)."""
-    transaction.on_commit(_bump)
+    """Every part made before this transaction commits is stale after it."""
+    if shared():
+        transaction.on_commit(_moved)
 
 
-def _bump() -> None:
-    try:
-        cache.incr(GENERATION)
-    except ValueError:  # not set yet, or evicted
-        cache.set(GENERATION, 1, timeout=None)
+def _moved() -> None:
+    # The database's moment, read after the commit (what a process finds should the cache
+    # lose this), or the time now if that is later: never a moment a kept part was made at.
+    changed = selectors.last_change()
+    cache.set(CHANGED, ("at", max(filter(None, (changed, timezone.now())))), timeout=None)
 
 
 def for_everyone(request: HttpRequest) -> bool:

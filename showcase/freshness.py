@@ -1,12 +1,14 @@
-"""What else makes the public pages stale, besides a publication and an entry's own save.
+"""What else makes the public pages stale, besides a publication.
 
-Every public page, its cache key, its ETag and its Last-Modified read one moment,
-`selectors.last_change`: the newest `published_at` or `updated_at` of a public entry. What the
-pages show of other rows — an edition's title or theme, a prize's citation, a partner, a linked
-project, a file marked public, the lead's name, the jury — is saved without the entry: each of
-those saves moves the `updated_at` of the public entries it shows on, in the same transaction,
-so that the correction is shown at once and announced to caches as a change. A save of a row
-that is not public (a draft's partner, say) updates no row.
+Every public page, its cache key, its ETag and its Last-Modified read one moment: the newest
+`published_at` or `updated_at` of a public entry (`selectors.last_change`), kept in a shared
+cache by showcase.cache. A save of a public entry moves it, and tells the cache once the save
+commits. What the pages show of other rows — an edition's title or theme, a prize's citation,
+a partner, a linked project, a file marked public, the lead's name, the jury — is saved without
+the entry: each of those saves moves the `updated_at` of the public entries it shows on, in
+the same transaction, and tells the cache the same way, so that the correction is shown at
+once and announced to browsers and feed readers as a change. A save of a row that is not
+public (a draft's partner, say) updates no row and tells nothing.
 """
 
 from django.contrib.auth import get_user_model
@@ -17,6 +19,8 @@ from django.utils import timezone
 from awards.models import Attachment, Edition, Entry, LinkedProject, Organisation, Partner
 from awards.workflow import ANNOUNCED_PHASES
 from jury.models import JuryMember, Prize
+
+from .cache import forget_on_commit
 
 # For each model, the entries a row of it is shown with.
 SHOWN_WITH = {
@@ -32,12 +36,21 @@ SHOWN_WITH = {
 
 def touch(shown_with: Q) -> None:
     """Mark the public entries matching `shown_with` as changed now."""
-    Entry.objects.filter(shown_with, published_at__isnull=False).update(updated_at=timezone.now())
+    moved = Entry.objects.filter(shown_with, published_at__isnull=False).update(
+        updated_at=timezone.now()
+    )
+    if moved:
+        forget_on_commit()
 
 
 def _changed(sender: type[Model], instance: Model, **kwargs: object) -> None:
     if not kwargs.get("raw"):  # not loading fixtures
         touch(SHOWN_WITH[sender](instance))
+
+
+def _entry_saved(sender: type[Model], instance: Entry, **kwargs: object) -> None:
+    if instance.published_at is not None and not kwargs.get("raw"):
+        forget_on_commit()
 
 
 def _person_changed(sender: type[Model], instance: Model, **kwargs: object) -> None:
@@ -60,6 +73,7 @@ def connect() -> None:
         uid = f"showcase.freshness.{model.__name__}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid)
         post_delete.connect(_changed, sender=model, dispatch_uid=uid)
+    post_save.connect(_entry_saved, sender=Entry, dispatch_uid="showcase.freshness.entry")
     post_save.connect(
         _person_changed, sender=get_user_model(), dispatch_uid="showcase.freshness.user"
     )
