@@ -1,0 +1,76 @@
+"""simulate_edition: a whole small edition driven through the services, every invariant
+holding; the same seed giving the same edition; and each invariant able to fail."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test.utils import override_settings
+
+from awards.models import Certificate, EntryTransition
+from demo.simulation import Simulation
+from jury.models import Evaluation
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("rows_made_by_migrations"),
+]
+
+PHASES = [
+    "edition",
+    "entries submitted",
+    "partners replied",
+    "screening",
+    "jury seated",
+    "assignment",
+    "scoring",
+    "ranking and shortlist",
+    "deliberation",
+    "publication",
+    "invariants",
+]
+
+
+def simulate(capsys, *args: str) -> dict:
+    call_command("simulate_edition", "--json", *args)
+    return json.loads(capsys.readouterr().out)
+
+
+def test_a_simulated_edition_holds_every_invariant_and_a_seed_gives_the_same_one(capsys):
+    first = simulate(capsys, "--entries", "10", "--jurors", "4", "--seed", "7")
+
+    assert [phase["name"] for phase in first["phases"]] == PHASES
+    assert first["invariants"] and all(first["invariants"].values()), first["invariants"]
+    counts = {phase["name"]: phase["count"] for phase in first["phases"]}
+    assert counts["entries submitted"] == 10 and counts["jury seated"] == 4
+    assert counts["publication"] >= 3  # the winners and finalists at least are public
+    assert first["details"]["scored_then_declared"] >= 1
+
+    again = simulate(capsys, "--entries", "10", "--jurors", "4", "--seed", "7")
+    assert {p["name"]: p["count"] for p in again["phases"]} == counts
+    assert again["details"]["loads"] == first["details"]["loads"]
+
+
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+def test_each_invariant_fails_when_the_database_says_otherwise():
+    simulation = Simulation(entries=8, jurors=3, seed=2)
+    result = simulation.run()
+    assert all(result.invariants.values()), result.invariants
+    edition = simulation.edition
+
+    Certificate.objects.filter(edition=edition).exclude(kind="jury_thanks").first().delete()
+    assert not simulation._one_certificate_each()
+
+    logged = EntryTransition.objects.filter(entry__edition=edition).first()
+    logged.pk = None
+    logged.save()
+    assert not simulation._logged_once()
+
+    # A conflicted juror's evaluation made to count: back before the jury.
+    Evaluation.objects.filter(assignment__entry__edition=edition).update(status="draft")
+    assert not simulation._no_conflicted_score()
+
+    simulation.submissions += 1
+    assert simulation._one_receipt_each()  # receipts are per entry, not per submission
+    simulation.entries.pop()
+    assert not simulation._one_receipt_each()
