@@ -78,6 +78,7 @@ PARTNER_COUNTRIES = ["UA", "TN", "SN", "MA", "GE", "BR", "KE", "VN", "CV", "BJ",
 INELIGIBLE_SHARE = 0.05
 CLARIFIED_SHARE = 0.05
 DECLINING_PARTNER_SHARE = 0.03
+THEMES = ["water", "schools", "waste", "health", "climate", "housing", "youth", "finance"]
 DECLARED_CONFLICT_SHARE = 0.1  # of jurors, each declaring one conflict
 # A secretariat member sends at most JURY_INVITATIONS.per_person invitations an hour: a large
 # jury is invited by a team, as it would be.
@@ -680,9 +681,6 @@ class Simulation:
         edition = change_phase(edition=self.edition, name=name, by=self.secretariat[0])
         self.phase_changes += 1
         return edition
-
-
-THEMES = ["water", "schools", "waste", "health", "climate", "housing", "youth", "finance"]
 
 
 def _read_csv(data: bytes) -> list[dict[str, str]]:

@@ -9,7 +9,9 @@ from django.test.utils import override_settings
 
 from awards.models import Certificate, EntryTransition
 from demo.simulation import Simulation
+from jury import standings
 from jury.models import Evaluation
+from jury.ranking import Score
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -52,7 +54,7 @@ def test_a_simulated_edition_holds_every_invariant_and_a_seed_gives_the_same_one
 
 
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
-def test_each_invariant_fails_when_the_database_says_otherwise():
+def test_each_invariant_fails_when_the_database_says_otherwise(monkeypatch):
     simulation = Simulation(entries=8, jurors=3, seed=2)
     result = simulation.run()
     assert all(result.invariants.values()), result.invariants
@@ -66,8 +68,15 @@ def test_each_invariant_fails_when_the_database_says_otherwise():
     logged.save()
     assert not simulation._logged_once()
 
-    # A conflicted juror's evaluation made to count: back before the jury.
-    Evaluation.objects.filter(assignment__entry__edition=edition).update(status="draft")
+    # A ranking that forgot the conflicts: every submitted evaluation counted.
+    everything = [
+        Score(member, entry, 5.0)
+        for member, entry in Evaluation.objects.filter(
+            assignment__entry__edition=edition, status="submitted"
+        ).values_list("assignment__member_id", "assignment__entry_id")
+    ]
+    assert simulation._no_conflicted_score()
+    monkeypatch.setattr(standings, "round_scores", lambda edition, round=1: everything)
     assert not simulation._no_conflicted_score()
 
     simulation.submissions += 1

@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from awards.models import Entry, Organisation
+from awards.models import Edition, Entry, Organisation
 from jury.models import Prize
 
 from . import (
@@ -134,3 +134,49 @@ class Decided:
             decided_at=now - 2 * DAY,
             confirmed_at=now - DAY,
         )
+
+
+# Changes made after publication to what the public pages show, each returning the new text to
+# look for on the pages.
+
+
+def retitle_winner(decided: Decided) -> str:
+    entry = Entry.objects.get(pk=decided.winner.pk)
+    entry.title = "Corrected title of the partnership"
+    entry.save()
+    return entry.title
+
+
+def recite_first_prize(decided: Decided) -> str:
+    prize = decided.prizes[0]
+    prize.citation = "Corrected citation of the jury"
+    prize.save()
+    return prize.citation
+
+
+def rename_edition(decided: Decided) -> str:
+    edition = Edition.objects.get(pk=decided.edition.pk)
+    edition.title = "Corrected edition title"
+    edition.save()
+    return edition.title
+
+
+def rename_partner(decided: Decided) -> str:
+    partner = decided.winner.partners.first()
+    partner.name = "Corrected partner name"
+    partner.save()
+    return partner.name
+
+
+def rename_lead(decided: Decided) -> str:
+    organisation = decided.winner.organisation
+    organisation.name = "Corrected lead name"
+    organisation.save()
+    return organisation.name
+
+
+def rename_juror(decided: Decided) -> str:
+    user = decided.chair.user
+    user.full_name = "Corrected juror name"
+    user.save()
+    return user.full_name

@@ -13,7 +13,7 @@ from awards.models import Entry
 from awards.services import publication
 from showcase import cache as kept
 from tests.factories import SecretariatFactory
-from tests.factories.publication import DAY, Decided
+from tests.factories.publication import DAY, Decided, recite_first_prize, retitle_winner
 
 pytestmark = pytest.mark.django_db
 
@@ -66,20 +66,6 @@ def test_a_publication_shows_at_once_with_a_shared_cache(
     assert "Newly published partnership" in client.get(url).content.decode()
 
 
-def _retitle(decided):
-    entry = Entry.objects.get(pk=decided.winner.pk)
-    entry.title = "Corrected title of the partnership"
-    entry.save()
-    return "Corrected title of the partnership"
-
-
-def _recite(decided):
-    prize = decided.prizes[0]
-    prize.citation = "Corrected citation of the jury"
-    prize.save()
-    return "Corrected citation of the jury"
-
-
 def _correct(decided):
     publication.correct_public_text(
         entry=Entry.objects.get(pk=decided.winner.pk),
@@ -91,7 +77,7 @@ def _correct(decided):
     return "Title corrected by the secretariat"
 
 
-@pytest.mark.parametrize("change", [_retitle, _recite, _correct])
+@pytest.mark.parametrize("change", [retitle_winner, recite_first_prize, _correct])
 def test_a_change_shows_at_once_with_a_shared_cache(
     client, shared, decided, change, django_capture_on_commit_callbacks
 ):

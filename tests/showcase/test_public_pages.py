@@ -17,7 +17,15 @@ from django.utils import timezone
 from awards.models import Attachment, Edition, Entry
 from awards.services import publication
 from tests.factories import SecretariatFactory
-from tests.factories.publication import DAY, Decided
+from tests.factories.publication import (
+    DAY,
+    Decided,
+    recite_first_prize,
+    rename_edition,
+    rename_juror,
+    rename_lead,
+    rename_partner,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -293,43 +301,8 @@ def test_without_any_theme_the_gallery_offers_no_theme_filter(client, decided):
     assert 'name="theme"' not in client.get(reverse("showcase:gallery")).content.decode()
 
 
-def _rename_prize(decided):
-    prize = decided.prizes[0]
-    prize.citation = "Corrected citation of the jury"
-    prize.save()
-    return "Corrected citation of the jury"
-
-
-def _rename_edition(decided):
-    edition = Edition.objects.get(pk=decided.edition.pk)
-    edition.title = "Corrected edition title"
-    edition.save()
-    return "Corrected edition title"
-
-
-def _rename_partner(decided):
-    partner = decided.winner.partners.first()
-    partner.name = "Corrected partner name"
-    partner.save()
-    return "Corrected partner name"
-
-
-def _rename_lead(decided):
-    organisation = decided.winner.organisation
-    organisation.name = "Corrected lead name"
-    organisation.save()
-    return "Corrected lead name"
-
-
-def _rename_juror(decided):
-    user = decided.chair.user
-    user.full_name = "Corrected juror name"
-    user.save()
-    return "Corrected juror name"
-
-
 @pytest.mark.parametrize(
-    "change", [_rename_prize, _rename_edition, _rename_partner, _rename_lead, _rename_juror]
+    "change", [recite_first_prize, rename_edition, rename_partner, rename_lead, rename_juror]
 )
 def test_a_change_to_what_the_results_show_shows_at_once(client, decided, change):
     url = reverse("showcase:results", args=[decided.edition.slug])
@@ -359,7 +332,7 @@ def test_a_change_to_what_the_api_shows_gives_it_a_new_etag(client, decided):
     url = f"/api/entries/{decided.winner.reference}"
     first = client.get(url)
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
-        _rename_prize(decided)  # later than the second Last-Modified gave
+        recite_first_prize(decided)  # later than the second Last-Modified gave
 
     again = client.get(url, headers={"if-none-match": first["ETag"]})
     assert again.status_code == 200

@@ -7,7 +7,6 @@ checked against the database at the end. Mails go to memory, not out."""
 import json
 import sys
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
@@ -37,10 +36,7 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         # The outbox sends each mail for real, to memory: nobody of a simulation is written to.
-        with override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-            PASSWORD_HASHERS=settings.PASSWORD_HASHERS,
-        ):
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
             result = simulation.run()
         document = result.as_dict()
         if options["json"]:
