@@ -179,6 +179,7 @@ class Simulation:
             self._phase("partners replied", self._partners)
             self._phase("screening", self._screening)
             self._phase("jury seated", self._jury)
+            self._phase("jury review opened", self._open_review)
             self._phase("assignment", self._assignment)
             self._phase("scoring", self._scoring)
             self._phase("ranking and shortlist", self._shortlist)
@@ -350,7 +351,6 @@ class Simulation:
         return len(self.entries)
 
     def _jury(self) -> int:
-        now = timezone.now()
         self.members: list[JuryMember] = []
         for n in range(self.juror_count):
             by = self.secretariat[n // INVITATIONS_EACH]
@@ -368,18 +368,22 @@ class Simulation:
         settings = settings_for(self.edition)
         settings.jurors_per_entry = self.per_entry
         save_settings(settings=settings, by=self.secretariat[0])
+        return len(self.members)
+
+    def _open_review(self) -> int:
+        """The jury review opened: every eligible entry moved into it, each move logged."""
+        now = timezone.now()
         self.edition = update_edition(
             edition=self.edition,
             by=self.secretariat[0],
             clarification_deadline=now - DAY / 2,
             scoring_opens=now - DAY / 4,
         )
-        # Opening the review moves every eligible entry into it.
         self.edition = self._phase_change("open_jury_review")
-        for entry in self.entries:
-            if entry.pk not in self.ineligible:
-                self.transitions[entry.pk] += 1
-        return len(self.members)
+        moved = [entry for entry in self.entries if entry.pk not in self.ineligible]
+        for entry in moved:
+            self.transitions[entry.pk] += 1
+        return len(moved)
 
     def _assignment(self) -> int:
         by = self.secretariat[0]

@@ -24,6 +24,7 @@ PHASES = [
     "partners replied",
     "screening",
     "jury seated",
+    "jury review opened",
     "assignment",
     "scoring",
     "ranking and shortlist",
