@@ -102,7 +102,7 @@ def set_assignment(
         raise JuryRefused(
             _("%(juror)s has not accepted the invitation yet.") % {"juror": member.user}
         )
-    record_automatic_conflicts(edition=member.edition)
+    record_automatic_conflicts(edition=member.edition, members=[member])
     with transaction.atomic():
         lock_edition(member.edition_id)
         return _set_cell(member, entry, assigned=assigned, round=round)

@@ -3,6 +3,7 @@ declared by the juror, or recorded by the secretariat; lifted with a reason. The
 own record: who recorded it, when and why; who lifted it, when and why."""
 
 import datetime
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -88,8 +89,15 @@ def affiliations(members: list[JuryMember]) -> dict[int, Affiliation]:
 
 
 @transaction.atomic
-def record_automatic_conflicts(*, edition: Edition) -> int:
-    """Side effects, in order: the edition row locked; one ConflictOfInterest per juror and
+def record_automatic_conflicts(
+    *, edition: Edition, members: Collection[JuryMember] | None = None
+) -> int:
+    """For every accepted juror of the edition, or only for `members` (a juror who has just
+    accepted or joined an organisation: the others' conflicts are recorded already, and
+    checking each of them against every entry again made seating a jury grow with the square
+    of its size).
+
+    Side effects, in order: the edition row locked; one ConflictOfInterest per juror and
     entry that share a country or an organisation (as the edition's settings say), and per
     juror who acts or acted on this site for the lead applicant or a partner government, or is
     a partner's contact (always), unless one is active or was lifted by hand (a conflict lifted
@@ -98,7 +106,10 @@ def record_automatic_conflicts(*, edition: Edition) -> int:
     Returns how many were added."""
     lock_edition(edition.pk)
     settings = settings_for(edition)
-    members = list(edition.jury_members.filter(accepted_at__isnull=False).select_related("user"))
+    accepted = edition.jury_members.filter(accepted_at__isnull=False)
+    if members is not None:
+        accepted = accepted.filter(pk__in=[member.pk for member in members])
+    members = list(accepted.select_related("user"))
     affiliation = affiliations(members)
     entries = (
         edition.entries.filter(state__in=REVIEWED_STATES)
@@ -106,7 +117,7 @@ def record_automatic_conflicts(*, edition: Edition) -> int:
         .prefetch_related("partners")
     )
     existing = set(
-        ConflictOfInterest.objects.filter(member__edition=edition)
+        ConflictOfInterest.objects.filter(member__in=members)
         .exclude(lifted_with_rule=True)
         .values_list("member_id", "entry_id", "kind")
     )
@@ -132,7 +143,7 @@ def record_automatic_conflicts(*, edition: Edition) -> int:
             ]
     ConflictOfInterest.objects.bulk_create(new)
     # As when a conflict is recorded by hand: unopened assignments of a conflicted juror go.
-    Assignment.objects.filter(member__edition=edition, evaluation__isnull=True).filter(
+    Assignment.objects.filter(member__in=members, evaluation__isnull=True).filter(
         Exists(
             ConflictOfInterest.objects.filter(
                 member=OuterRef("member"), entry=OuterRef("entry"), lifted_at__isnull=True
@@ -150,7 +161,7 @@ def recheck_after_joining(*, organisation: Organisation, user: User, **kwargs: o
         edition__phase__in=ANNOUNCED_PHASES
     )
     for member in live.select_related("edition"):
-        record_automatic_conflicts(edition=member.edition)
+        record_automatic_conflicts(edition=member.edition, members=[member])
 
 
 @transaction.atomic

@@ -154,7 +154,7 @@ def accept_invitation(
             member.organisation = organisation.strip()
     member.accepted_at = member.accepted_at or now
     member.save(update_fields=["country", "organisation", "accepted_at"])
-    record_automatic_conflicts(edition=member.edition)
+    record_automatic_conflicts(edition=member.edition, members=[member])
     return member
 
 

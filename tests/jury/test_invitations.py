@@ -325,3 +325,25 @@ def test_inviting_an_address_in_another_spelling_invites_its_account(
     assert response.status_code == 302
     assert User.objects.filter(email__icontains="judge").count() == 1
     assert JuryMember.objects.get(edition=edition).user == juror
+
+
+def test_accepting_checks_the_conflicts_of_the_juror_who_accepts_and_of_no_other():
+    """Each juror's conflicts are recorded when they accept (or the planner runs): checking
+    every other juror against every entry again at each acceptance made seating a jury grow
+    with the square of its size."""
+    from awards.models import Entry
+    from jury.models import ConflictOfInterest
+    from jury.services import accept_invitation
+    from tests.factories import EntryFactory
+
+    seated = JuryMemberFactory(country="ES")  # accepted before the entry was in review
+    edition = seated.edition
+    entry = EntryFactory(edition=edition, organisation__country="ES")
+    Entry.objects.filter(pk=entry.pk).update(state="in_review")
+    newcomer = JuryMemberFactory(edition=edition, country="ES", accepted_at=None)
+
+    accept_invitation(member=newcomer, user=newcomer.user)
+
+    assert list(ConflictOfInterest.objects.values_list("member", "entry")) == [
+        (newcomer.pk, entry.pk)
+    ]
