@@ -36,7 +36,10 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         # The outbox sends each mail for real, to memory: nobody of a simulation is written to.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        # The site runs as it is served, without the local debugging that logs every query.
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", DEBUG=False
+        ):
             result = simulation.run()
         document = result.as_dict()
         if options["json"]:
