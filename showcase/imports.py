@@ -248,7 +248,7 @@ def import_rows(
                 status=Partner.Status.CONFIRMED,
                 contact_name="",
                 contact_email="",
-            )
+            ).fill_keys()
             for name, country in row.partners
         )
         entry.search_names = search_names(entry)

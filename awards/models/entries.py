@@ -21,7 +21,7 @@ from core.limits import (
 
 from ..workflow import UNANNOUNCED_STATES, EntryState, EntryWorkflow
 from .editions import ENTRY_LANGUAGES, Edition, EligibilityCriterion, Question
-from .organisations import Organisation
+from .organisations import Organisation, name_key, with_keys
 
 
 class SustainableDevelopmentGoal(models.Model):
@@ -264,6 +264,10 @@ class Partner(models.Model):
     country = CountryField(_("country"))
     contact_name = models.CharField(_("contact person"), max_length=200)
     contact_email = models.EmailField(_("contact email"))
+    # name_key(name) and the site's one spelling of contact_email, kept by save() (and set by
+    # fill_keys() before a bulk_create): what conflicts of interest compare.
+    name_key = models.CharField(max_length=600, editable=False, db_index=True, default="")
+    contact_key = models.CharField(max_length=254, editable=False, db_index=True, default="")
     status = models.CharField(
         _("confirmation"), max_length=12, choices=Status.choices, default=Status.NOT_ASKED
     )
@@ -278,6 +282,19 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_keys()
+        keys = {"name": "name_key", "contact_email": "contact_key"}
+        kwargs["update_fields"] = with_keys(kwargs.get("update_fields"), keys)
+        super().save(*args, **kwargs)
+
+    def fill_keys(self) -> "Partner":
+        from accounts.addresses import normalise_email
+
+        self.name_key = name_key(self.name)
+        self.contact_key = normalise_email(self.contact_email)[:254]
+        return self
 
 
 class LinkedProject(models.Model):

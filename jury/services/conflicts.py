@@ -7,12 +7,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.addresses import normalise_email
 from accounts.models import User
 from awards.models import Edition, Entry, FormerMembership, Organisation, OrganisationMembership
+from awards.models.organisations import name_key
 from awards.workflow import ANNOUNCED_PHASES
 
 from .. import selectors
@@ -34,12 +36,13 @@ def automatic_rules(settings: JurySettings) -> dict[str, bool]:
 
 
 def _involved(entry: Entry) -> tuple[set[str], set[str]]:
-    """The countries and the organisation names an entry involves (lead and partners)."""
+    """The countries and the organisation names (as name_key() folds them) an entry involves,
+    lead and partners."""
     countries = {entry.organisation.country.code}
-    names = {entry.organisation.name.casefold()}
+    names = {entry.organisation.name_key}
     for partner in entry.partners.all():
         countries.add(partner.country.code)
-        names.add(partner.name.casefold())
+        names.add(partner.name_key)
     return countries, names
 
 
@@ -47,9 +50,9 @@ def _involved(entry: Entry) -> tuple[set[str], set[str]]:
 class Affiliation:
     """What the site knows of whom a juror acts or acted for, whatever they declared."""
 
-    email: str
+    email: str  # as normalise_email() spells it
     organisation_ids: frozenset[int]
-    # (name casefolded, country) of those organisations, to meet them among the partners.
+    # (name_key, country) of those organisations, to meet them among the partners.
     governments: frozenset[tuple[str, str]]
 
     def involved_in(self, entry: Entry) -> bool:
@@ -58,10 +61,17 @@ class Affiliation:
         if entry.organisation_id in self.organisation_ids:
             return True
         return any(
-            partner.contact_email.lower() == self.email
-            or (partner.name.casefold(), partner.country.code) in self.governments
+            partner.contact_key == self.email
+            or (partner.name_key, partner.country.code) in self.governments
             for partner in entry.partners.all()
         )
+
+    def may_involve(self) -> Q:
+        """The entries `involved_in` may hold true for, as a filter: no entry outside it is."""
+        partners = Q(partners__contact_key=self.email)
+        for name, country in self.governments:
+            partners |= Q(partners__name_key=name, partners__country=country)
+        return Q(organisation__in=self.organisation_ids) | partners
 
 
 def affiliations(members: list[JuryMember]) -> dict[int, Affiliation]:
@@ -73,12 +83,12 @@ def affiliations(members: list[JuryMember]) -> dict[int, Affiliation]:
     former = FormerMembership.objects.filter(user_id__in=users)
     for rows in (current, former):
         for user_id, pk, name, country in rows.values_list(
-            "user_id", "organisation_id", "organisation__name", "organisation__country"
+            "user_id", "organisation_id", "organisation__name_key", "organisation__country"
         ):
-            by_user[user_id].add((pk, name.casefold(), country))
+            by_user[user_id].add((pk, name, country))
     return {
         member.pk: Affiliation(
-            email=member.user.email.lower(),
+            email=normalise_email(member.user.email),
             organisation_ids=frozenset(pk for pk, _name, _country in by_user[member.user_id]),
             governments=frozenset(
                 (name, country) for _pk, name, country in by_user[member.user_id]
@@ -107,15 +117,20 @@ def record_automatic_conflicts(
     lock_edition(edition.pk)
     settings = settings_for(edition)
     accepted = edition.jury_members.filter(accepted_at__isnull=False)
+    narrowed = members is not None
     if members is not None:
         accepted = accepted.filter(pk__in=[member.pk for member in members])
     members = list(accepted.select_related("user"))
     affiliation = affiliations(members)
-    entries = (
-        edition.entries.filter(state__in=REVIEWED_STATES)
-        .select_related("organisation")
-        .prefetch_related("partners")
-    )
+    entries = edition.entries.filter(state__in=REVIEWED_STATES)
+    if narrowed:
+        # A few jurors: the database finds the entries they may be involved in (by the keys
+        # stored beside each name), so that a juror accepting does not read every entry.
+        possible = Q(pk__in=[])
+        for member in members:
+            possible |= _may_involve(member, settings) | affiliation[member.pk].may_involve()
+        entries = entries.filter(pk__in=edition.entries.filter(possible).values("pk"))
+    entries = entries.select_related("organisation").prefetch_related("partners")
     existing = set(
         ConflictOfInterest.objects.filter(member__in=members)
         .exclude(lifted_with_rule=True)
@@ -132,7 +147,7 @@ def record_automatic_conflicts(
                 and member.country.code in countries
             ):
                 kinds.append(ConflictOfInterest.Kind.SAME_COUNTRY)
-            if settings.conflict_same_organisation and member.organisation.casefold() in names:
+            if settings.conflict_same_organisation and name_key(member.organisation) in names:
                 kinds.append(ConflictOfInterest.Kind.SAME_ORGANISATION)
             if affiliation[member.pk].involved_in(entry):
                 kinds.append(ConflictOfInterest.Kind.MEMBERSHIP)
@@ -151,6 +166,18 @@ def record_automatic_conflicts(
         )
     ).delete()
     return len(new)
+
+
+def _may_involve(member: JuryMember, settings: JurySettings) -> Q:
+    """The entries the switchable rules may conflict `member` with, as a filter."""
+    possible = Q(pk__in=[])
+    if settings.conflict_same_country and member.country:
+        possible |= Q(organisation__country=member.country.code)
+        possible |= Q(partners__country=member.country.code)
+    if settings.conflict_same_organisation:
+        key = name_key(member.organisation)
+        possible |= Q(organisation__name_key=key) | Q(partners__name_key=key)
+    return possible
 
 
 def recheck_after_joining(*, organisation: Organisation, user: User, **kwargs: object) -> None:

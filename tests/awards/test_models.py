@@ -60,3 +60,21 @@ def test_jury_has_one_chair_per_edition():
         second.full_clean()
 
     assert error.value.messages == ["This edition's jury already has a chair."]
+
+
+def test_the_keys_conflicts_compare_follow_every_save_of_a_name_or_an_address():
+    from tests.factories import PartnerFactory
+
+    partner = PartnerFactory(name="Ville de ŁÓDŹ", contact_email="Awa@Example.SN")
+    organisation = OrganisationFactory(name="STRASSE")
+    assert (partner.name_key, partner.contact_key) == ("ville de łódź", "awa@example.sn")
+
+    partner.name, partner.contact_email = "Łódź", "AWA.DIOP@example.sn"
+    partner.save(update_fields=["name", "contact_email"])
+    organisation.name = "Straße"
+    organisation.save(update_fields=["name"])
+
+    partner.refresh_from_db()
+    organisation.refresh_from_db()
+    assert (partner.name_key, partner.contact_key) == ("łódź", "awa.diop@example.sn")
+    assert organisation.name_key == "strasse"

@@ -347,3 +347,50 @@ def test_accepting_checks_the_conflicts_of_the_juror_who_accepts_and_of_no_other
     assert list(ConflictOfInterest.objects.values_list("member", "entry")) == [
         (newcomer.pk, entry.pk)
     ]
+
+
+def test_a_juror_accepting_is_checked_against_the_entries_they_may_be_involved_in_only(
+    monkeypatch,
+):
+    """Each rule still finds its conflict, names compared case folded ("ŁÓDŹ" is "Łódź") and
+    addresses in the site's one spelling; the entries nothing links to the juror are not even
+    read, so that accepting costs the same in an edition of ten thousand entries."""
+    from awards.models import Entry
+    from jury.models import ConflictOfInterest
+    from jury.services import accept_invitation
+    from jury.services import conflicts as conflict_services
+    from tests.factories import EntryFactory, MembershipFactory, PartnerFactory
+
+    newcomer = JuryMemberFactory(
+        country="GE", organisation="Ville de ŁÓDŹ", accepted_at=None, user__email="ana@vng.nl"
+    )
+    edition = newcomer.edition
+    MembershipFactory(user=newcomer.user, organisation__name="Tbilisi", organisation__country="GE")
+
+    def entry(**partner):
+        made = EntryFactory(edition=edition, organisation__country="BE")
+        PartnerFactory(entry=made, **{"country": "SN", **partner})
+        Entry.objects.filter(pk=made.pk).update(state="in_review")
+        return made
+
+    same_country = entry(country="GE", name="Batumi")
+    same_organisation = entry(name="ville de łódź", country="PL")
+    partner_contact = entry(contact_email="Ana@VNG.nl")
+    government = entry(name="TBILISI", country="GE")
+    unrelated = [entry() for _ in range(12)]
+    read = []
+    involved = conflict_services._involved
+    monkeypatch.setattr(conflict_services, "_involved", lambda e: read.append(e.pk) or involved(e))
+
+    accept_invitation(member=newcomer, user=newcomer.user)
+
+    assert set(ConflictOfInterest.objects.values_list("entry", "kind")) == {
+        (same_country.pk, "country"),
+        (same_organisation.pk, "organisation"),
+        (partner_contact.pk, "membership"),
+        (government.pk, "country"),
+        (government.pk, "membership"),
+    }
+    linked = {same_country.pk, same_organisation.pk, partner_contact.pk, government.pk}
+    assert set(read) == linked
+    assert not set(read) & {e.pk for e in unrelated}
