@@ -295,9 +295,13 @@ def weighted_score(evaluation: Evaluation) -> Decimal | None:
 
 
 def _locked_evaluation(assignment: Assignment) -> Evaluation:
-    """The assignment's evaluation, locked (created as a draft if missing)."""
-    evaluation_for(assignment=assignment)
-    return _lock(assignment_id=assignment.pk)
+    """The assignment's evaluation, locked (created as a draft if missing): one query for
+    each autosave but a juror's first."""
+    try:
+        return _lock(assignment_id=assignment.pk)
+    except Evaluation.DoesNotExist:
+        Evaluation.objects.get_or_create(assignment=assignment)
+        return _lock(assignment_id=assignment.pk)
 
 
 def _lock(**lookup: object) -> Evaluation:

@@ -146,8 +146,8 @@ def save_answers(
 
     Side effects, in order: the entry row locked and checked (EntryLocked,
     EntryChangedMeanwhile); refused (EntryRefused) when an answer is too long for its
-    question's word limit; one Answer row per question given, created or updated (answers to
-    questions of another edition are left out).
+    question's word limit; one Answer row per question given, created or updated in one
+    statement (answers to questions of another edition are left out).
     """
     locked = _lock_editable(entry, seen, by)
     questions = {q.pk: q for q in locked.edition.questions.all()}
@@ -155,8 +155,13 @@ def save_answers(
     for pk, text in given.items():
         limit = chars_for_words(questions[pk].word_limit)
         _check_text(text, name=f"answer_{pk}", max_length=limit)
-    for pk, text in given.items():
-        Answer.objects.update_or_create(entry=locked, question_id=pk, defaults={"text": text})
+    # One statement for every answer given, new or changed (the entry's row lock orders it).
+    Answer.objects.bulk_create(
+        [Answer(entry=locked, question_id=pk, text=text) for pk, text in given.items()],
+        update_conflicts=True,
+        unique_fields=["entry", "question"],
+        update_fields=["text"],
+    )
     locked.last_saved_by = by
     locked.save(update_fields=["last_saved_by", "updated_at"])
     return locked

@@ -618,3 +618,17 @@ def test_juror_list_and_progress_query_count_constant(
         "draft": 1,
         "not_started": size - 3,
     }
+
+
+def test_an_autosave_of_a_started_evaluation_locks_it_in_one_query(
+    assignment, criteria, django_assert_num_queries
+):
+    """The transaction's savepoint and its release, the evaluation row read and locked at
+    once (not looked up, then locked), the juror's conflicts, the rubric, the scores, their
+    update and the comment: what a juror autosaving every few seconds costs."""
+    save(assignment, scores={criteria[0].pk: Decimal("5")})
+
+    with django_assert_num_queries(8):
+        save(assignment, scores={criteria[0].pk: Decimal("6")}, overall_comment="Better.")
+
+    assert stored(assignment)[criteria[0].name][0] == Decimal("6")
