@@ -59,22 +59,37 @@ def add_default_checklist(*, edition: Edition) -> list[EligibilityCriterion]:
 def save_checklist(
     *, entry: Entry, by: User, answers: Mapping[int, bool | None], notes: Mapping[int, str]
 ) -> None:
-    """Side effects: one EligibilityAnswer per checklist item given, by `by`."""
+    """Side effects: one EligibilityAnswer per checklist item given, by `by`, written in one
+    statement."""
+    # What the rules read of the entry, read once for all of them (not from the caller's
+    # instance, whose relations may be stale or not read).
+    entry = (
+        Entry.objects.select_related("organisation", "edition")
+        .prefetch_related("partners", "projects", "sdgs", "edition__eligibility_criteria")
+        .get(pk=entry.pk)
+    )
+    rows = []
     for criterion in entry.edition.eligibility_criteria.all():
         if criterion.pk not in answers:
             continue
         answer = answers[criterion.pk]
         computed = computed_answer(criterion.rule, entry) if criterion.rule else None
-        EligibilityAnswer.objects.update_or_create(
-            entry=entry,
-            criterion=criterion,
-            defaults={
-                "answer": answer,
-                "computed": criterion.rule != "" and answer == computed,
-                "note": notes.get(criterion.pk, ""),
-                "answered_by": by,
-            },
+        rows.append(
+            EligibilityAnswer(
+                entry=entry,
+                criterion=criterion,
+                answer=answer,
+                computed=criterion.rule != "" and answer == computed,
+                note=notes.get(criterion.pk, ""),
+                answered_by=by,
+            )
         )
+    EligibilityAnswer.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["entry", "criterion"],
+        update_fields=["answer", "computed", "note", "answered_by", "answered_at"],
+    )
 
 
 def decide(*, entry: Entry, by: User, decision: str, note: str, internal_note: str = "") -> Entry:

@@ -246,3 +246,33 @@ def test_screening_closed_to_applicants(client, url_name):
     assert client.get(reverse(url_name)).status_code == 403
     entry = submitted_entry()
     assert client.get(reverse("awards:screening_entry", kwargs={"pk": entry.pk})).status_code == 403
+
+
+def test_saving_a_checklist_reads_the_entry_once_and_writes_every_answer_in_one_statement(
+    django_assert_num_queries,
+):
+    """The entry with what the rules read (partners, projects, goals, the checklist) and one
+    upsert, however many items: answering again replaces the answers, marks an answer that
+    differs from the data as the secretariat's own and keeps one row per item."""
+    from awards.services.screening import save_checklist
+
+    entry = submitted_entry(organisation__country="FR")
+    items = list(entry.edition.eligibility_criteria.all())
+    by = SecretariatFactory()
+    save_checklist(entry=entry, by=by, answers={c.pk: True for c in items}, notes={})
+
+    # The savepoint and its release, the entry, its four relations, the upsert.
+    with django_assert_num_queries(8):
+        save_checklist(
+            entry=entry,
+            by=by,
+            answers={c.pk: c.rule != "lead_eu" for c in items},
+            notes={items[0].pk: "Checked by hand."},
+        )
+
+    answers = {a.criterion.rule: a for a in EligibilityAnswer.objects.filter(entry=entry)}
+    assert len(answers) == len(items)
+    assert answers["lead_eu"].answer is False
+    assert answers["lead_eu"].computed is False  # the data says yes: the secretariat said no
+    assert answers["has_sdg"].computed is True
+    assert answers[items[0].rule].note == "Checked by hand."
