@@ -63,6 +63,19 @@ def edition_shows_jurors_the_ranking(user, edition) -> bool:
 
 
 @rules.predicate
+def jury_scores_not_hidden(user, edition) -> bool:
+    """The edition does not keep the jurors' scores from each other until scoring closes, or
+    scoring is over for everyone."""
+    if edition is None:
+        return False
+    from django.utils import timezone
+
+    from .selectors import scores_hidden_until_closed
+
+    return not scores_hidden_until_closed(edition, timezone.now())
+
+
+@rules.predicate
 def scores_entry(user, entry) -> bool:
     """Assigned to the entry, and not in conflict with it."""
     if entry is None or not user.is_authenticated:
@@ -91,10 +104,11 @@ rules.add_perm("jury.decide_prizes", is_secretariat | chairs_jury_of_entry)
 rules.add_perm("jury.run_deliberation", is_secretariat | chairs_jury_of_edition)
 rules.add_perm("jury.confirm_decision", chairs_jury_of_edition)
 rules.add_perm("jury.view_deliberation", is_secretariat | sits_on_jury_of_edition)
-# The ranking: the secretariat and the chair; the jurors once scoring is over, if allowed.
+# The ranking: the secretariat and the chair (a juror too: not while the edition keeps the
+# jurors' scores from each other); the jurors once scoring is over, if allowed.
 rules.add_perm(
     "jury.view_ranking",
     is_secretariat
-    | chairs_jury_of_edition
+    | (chairs_jury_of_edition & jury_scores_not_hidden)
     | (sits_on_jury_of_edition & edition_shows_jurors_the_ranking),
 )

@@ -28,7 +28,7 @@ from core.limits import LONG_TEXT_MAX_CHARS
 from core.parsing import parse_id
 from core.refusals import Refused, refused
 
-from .. import rounds, services, standings
+from .. import rounds, selectors, services, standings
 from ..forms import (
     BallotForm,
     DiscussForm,
@@ -45,6 +45,7 @@ from ..forms import (
     ShortlistForm,
 )
 from ..models import (
+    Assignment,
     ConflictOfInterest,
     Evaluation,
     JuryMember,
@@ -89,6 +90,17 @@ def _hidden_from(member: JuryMember | None) -> set[int]:
             "entry_id", flat=True
         )
     )
+
+
+def _awaiting_own_score(member: JuryMember | None, edition: Edition, round: int) -> set[int]:
+    """While the round is being scored, the entries the viewer was given and has not yet
+    submitted: as on the scoring page, others' scores of an entry come after one's own."""
+    if member is None or timezone.now() > selectors.scoring_closes_for_all(edition, round):
+        return set()
+    given = Assignment.objects.filter(member=member, round=round).exclude(
+        evaluation__status=Evaluation.Status.SUBMITTED
+    )
+    return set(given.values_list("entry_id", flat=True))
 
 
 @dataclass
@@ -152,7 +164,9 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
         context["no_scores"] = str(refusal)
         return render(request, "jury/ranking.html", context)
     member = _membership(request, edition)
-    hidden = _hidden_from(member)
+    conflicted = _hidden_from(member)
+    awaiting = _awaiting_own_score(member, edition, chosen_round) - conflicted
+    hidden = conflicted | awaiting
     # Ranks among what the viewer may see: no gap tells where a hidden entry stands.
     rows = ranks_among(result.figures.entries, hidden) if hidden else result.figures.entries
     country = form.value("country", "")
@@ -190,7 +204,8 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         query=_query_without_page(request),
         # Jurors never read others' severity by name, nor the rows of their conflicts.
-        hidden_count=len(hidden & {f.entry for f in result.figures.entries}),
+        hidden_count=len(conflicted & {f.entry for f in result.figures.entries}),
+        awaiting_count=len(awaiting & {f.entry for f in result.figures.entries}),
     )
     return render(request, "jury/ranking.html", context)
 

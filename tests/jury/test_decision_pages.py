@@ -2,11 +2,13 @@
 them, what they show, the numbers the exports carry, and queries that do not grow."""
 
 import csv
+import datetime
 import html
 import io
 import re
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,6 +27,7 @@ from jury.models import (
 from tests.factories.deliberation import Scored
 
 pytestmark = pytest.mark.django_db
+DAY = datetime.timedelta(days=1)
 
 
 @pytest.fixture
@@ -92,6 +95,40 @@ def test_a_round_with_no_evaluation_says_so(client, scored):
     text = page(client.get(reverse("jury:ranking", args=[scored.edition.slug])))
 
     assert "No evaluation of round 1 has been submitted yet" in text
+
+
+def test_a_chair_still_scoring_reads_no_score_of_an_entry_before_their_own(client, scored):
+    """As on the scoring page: the chair sees others' scores of an entry once they have
+    submitted their own, and nothing while the edition keeps scores hidden until closing."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    type(scored.edition).objects.filter(pk=scored.edition.pk).update(
+        phase="jury_review",
+        scoring_deadline=now + DAY,
+        deliberation_at=now + 2 * DAY,
+        announcement_at=now + 3 * DAY,
+    )
+    Evaluation.objects.filter(
+        assignment__member=scored.chair, assignment__entry=scored.entries[0]
+    ).update(status="draft", submitted_at=None)
+    client.force_login(scored.chair.user)
+    url = reverse("jury:ranking", args=[scored.edition.slug])
+
+    text = page(client.get(url))
+    assert scored.entries[0].reference not in text
+    assert scored.entries[1].reference in text
+    assert "One entry you have not yet scored is not shown" in text
+
+    JurySettings.objects.update_or_create(
+        edition=scored.edition, defaults={"hide_scores_until_closed": True}
+    )
+    assert client.get(url).status_code == 403
+
+    with time_machine.travel(now + 2 * DAY):
+        text = page(client.get(url))
+    assert scored.entries[0].reference in text
+    assert "not yet scored" not in text
 
 
 @pytest.mark.parametrize("entries", [3, 25])
