@@ -3,6 +3,9 @@
 Each benchmark module under bench/ exposes `run(report)`; they share one throw-away database
 (the test database of the configured DATABASE_URL, SQLite in memory by default) so that a run
 never touches real data. Usage: python bench/run.py [name ...]
+
+What a run prints is also written to bench/reports/<date and time>.txt (not committed), the
+report `make bench` leaves.
 """
 
 import importlib
@@ -15,7 +18,23 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-BENCHMARKS = ["pages", "reminders", "ranking", "certificates", "public"]
+BENCHMARKS = ["pages", "reminders", "ranking", "certificates", "public", "simulation"]
+REPORTS = ROOT / "bench" / "reports"
+
+
+class Tee:
+    """Standard output, copied to the report file as it is printed."""
+
+    def __init__(self, stream, copy) -> None:
+        self.stream, self.copy = stream, copy
+
+    def write(self, text: str) -> int:
+        self.copy.write(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.copy.flush()
+        self.stream.flush()
 
 
 def report(name: str, value: float, unit: str, note: str = "") -> None:
@@ -46,4 +65,13 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    REPORTS.mkdir(exist_ok=True)
+    path = REPORTS / f"{time.strftime('%Y-%m-%d-%H%M%S')}.txt"
+    with path.open("w") as copy:
+        sys.stdout = Tee(sys.__stdout__, copy)
+        try:
+            print(f"python bench/run.py {' '.join(sys.argv[1:])}".rstrip())
+            main(sys.argv[1:])
+        finally:
+            sys.stdout = sys.__stdout__
+    print(f"Report: {path.relative_to(ROOT)}", file=sys.__stdout__)

@@ -5,6 +5,7 @@ call (demo/simulation.py), with each phase's counts, time and queries, and the i
 checked against the database at the end. Mails go to memory, not out."""
 
 import json
+import resource
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -42,11 +43,17 @@ class Command(BaseCommand):
         ):
             result = simulation.run()
         document = result.as_dict()
+        # The process's peak resident memory (Linux reports it in kilobytes).
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        document["peak_memory_mb"] = round(peak / 1024)
         if options["json"]:
             self.stdout.write(json.dumps(document, indent=2, default=str))
         else:
             for name, holds in result.invariants.items():
                 self.stdout.write(f"{'holds ' if holds else 'FAILS '} {name}")
-            self.stdout.write(f"{document['seconds']:.1f} s, {document['queries']} queries in all")
+            self.stdout.write(
+                f"{document['seconds']:.1f} s, {document['queries']} queries in all, "
+                f"peak memory {document['peak_memory_mb']} MB"
+            )
         if not all(result.invariants.values()):
             raise CommandError("An invariant does not hold.")
