@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from typing import cast
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -14,7 +15,8 @@ from core.refusals import Conflict, Refused
 
 from .. import signals
 from ..models import Edition, EditionPhaseChange, Entry, EntryTransition
-from ..workflow import PHASE_MOVES_ENTRIES
+from ..selectors import ENTRY_COMPLETENESS
+from ..workflow import PHASE_MOVES_ENTRIES, is_complete
 from . import announcements
 
 
@@ -66,6 +68,7 @@ def transition_entry(
             if locked.state != entry.state:
                 raise MovedMeanwhile(_stale_message(locked))
             locked.transition_note, locked.transition_now = note, now
+            _read_what_conditions_read(locked, name)
             _check(locked, locked.state, name, by)
             source = locked.state
             getattr(locked, name)()
@@ -85,6 +88,17 @@ def transition_entry(
         # Another request moved the entry between our read and our write.
         raise MovedMeanwhile(_stale_message(Entry.objects.get(pk=entry.pk))) from error
     return locked
+
+
+def _read_what_conditions_read(entry: Entry, name: str) -> None:
+    """The entry's parts that its completeness reads, read once: the conditions are asked
+    twice (by `_check`, for its message, and by the transition itself)."""
+    meta = getattr(Entry, name)._django_fsm
+    if (
+        meta.has_transition(entry.state)
+        and is_complete in meta.get_transition(entry.state).conditions
+    ):
+        prefetch_related_objects([entry], *ENTRY_COMPLETENESS)
 
 
 def check_transition(

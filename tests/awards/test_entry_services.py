@@ -258,3 +258,26 @@ def test_save_answers_refuses_an_answer_beyond_its_character_limit(applicant_ent
         "Ensure this value has at most 600 characters (it has 601).",
     )
     assert entry.answers.count() == 0
+
+
+def test_submitting_reads_what_completeness_needs_once_though_the_conditions_are_asked_twice(
+    applicant_entry,
+):
+    """The transition's conditions are asked for their message, then by the transition
+    itself: the entry's partners, projects, goals and answers are read the first time only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from awards.services.entries import submit_entry
+    from tests.factories import complete_entry
+
+    user, entry = applicant_entry
+    complete_entry(entry)
+
+    with CaptureQueriesContext(connection) as queries:
+        submitted = submit_entry(entry=entry, by=user, public_display=False)
+
+    assert submitted.state == "submitted"
+    projects = [q["sql"] for q in queries if 'FROM "awards_linkedproject"' in q["sql"]]
+    answers = [q["sql"] for q in queries if 'FROM "awards_answer"' in q["sql"]]
+    assert (len(projects), len(answers)) == (1, 1)
