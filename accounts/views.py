@@ -51,7 +51,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             )
             % {"email": user.email},
         )
-        response = redirect(_safe_next(request, next_url, fallback="dashboard"))
+        response = HttpResponseRedirect(_safe_next(request, next_url, fallback="dashboard"))
         _set_language_cookie(response, user.preferred_language)
         return response
     return render(request, "accounts/sign_up.html", {"form": form, "next": next_url})
@@ -144,8 +144,13 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 
 def _safe_next(request: HttpRequest, next_url: str, *, fallback: str) -> str:
-    """`next_url` when it stays on this site, else the page named `fallback`."""
-    if url_has_allowed_host_and_scheme(
+    """`next_url` when it is a path on this site, else the page named `fallback`.
+
+    Our pages only ever send a path ("/entries/1/"). A bare "0" or "dashboard" passes the host
+    check too, and `redirect()` would read it as a view name: NoReverseMatch, a server error
+    after the account was made.
+    """
+    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return next_url

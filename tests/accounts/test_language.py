@@ -35,6 +35,12 @@ def test_switcher_refuses_foreign_redirect(client):
     assert response["Location"] == reverse("home")
 
 
+def test_switcher_refuses_a_next_that_is_no_path(client):
+    response = client.post(reverse("accounts:set_language"), {"language": "es", "next": "0"})
+
+    assert response["Location"] == reverse("home")
+
+
 def test_switcher_ignores_unknown_language(client):
     response = client.post(reverse("accounts:set_language"), {"language": "xx", "next": "/"})
 

@@ -88,3 +88,39 @@ def test_sign_in_lockout_counts_email_in_any_case(client):
     response = sign_in(client, "maria@example.org", PASSWORD)
 
     assert response.status_code == 429
+
+
+@pytest.mark.parametrize("next_url", ["0", "dashboard", "https://evil.example/", "//evil.example/"])
+def test_sign_up_with_a_next_that_is_no_path_of_the_site_lands_on_the_dashboard(client, next_url):
+    # A bare "0" used to pass the host check and be read as a view name: a server error, after
+    # the account was made.
+    response = client.post(
+        reverse("accounts:sign_up"),
+        {
+            "email": "ana@sevilla.example",
+            "full_name": "Ana Sevillana",
+            "preferred_language": "es",
+            "password1": "a-long-passphrase-9",
+            "password2": "a-long-passphrase-9",
+            "next": next_url,
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
+
+
+def test_sign_up_with_a_next_on_the_site_lands_there(client):
+    response = client.post(
+        reverse("accounts:sign_up"),
+        {
+            "email": "ana@sevilla.example",
+            "full_name": "Ana Sevillana",
+            "preferred_language": "es",
+            "password1": "a-long-passphrase-9",
+            "password2": "a-long-passphrase-9",
+            "next": "/organisations/new/",
+        },
+    )
+
+    assert response["Location"] == "/organisations/new/"
