@@ -22,3 +22,5 @@ urlpatterns = [
 ]
 
 handler400 = "config.views.bad_request"
+# A database out of reach for a moment is a 503 that says to try again, not a 500.
+handler500 = "core.unavailable.server_error"

@@ -11,10 +11,14 @@ any change to what the public pages show of other rows (showcase.freshness). Sho
 lose it, it is asked of the database again. Parts hold nothing of the visitor: the menu, their
 name and the CSRF token are rendered around them at each request, or, in a whole page kept
 for visitors without a session, the token is put in at each request (`TOKEN_MARK`).
+
+A cache out of reach (Redis down or restarting) is a cache that keeps nothing: the pages are
+built from the database, and a change to public data commits all the same.
 """
 
 import datetime
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -25,6 +29,8 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 
 from . import selectors
+
+logger = logging.getLogger(__name__)
 
 CHANGED = "showcase:changed"
 # Where a whole page kept for visitors holds the CSRF token, replaced by each visitor's own.
@@ -51,7 +57,7 @@ def last_change(request: HttpRequest) -> datetime.datetime | None:
     Last-Modified all read it)."""
     known = getattr(request, "_public_last_change", _UNKNOWN)
     if known is _UNKNOWN:
-        known = _read_change(cache.get(CHANGED) if shared() else None)
+        known = _read_change(_ask(lambda: cache.get(CHANGED), None) if shared() else None)
         request._public_last_change = known  # type: ignore[attr-defined]
     return known  # type: ignore[return-value]
 
@@ -62,7 +68,7 @@ def _read_change(kept: object) -> datetime.datetime | None:
         return kept[1]
     changed = selectors.last_change()
     if shared():
-        cache.add(CHANGED, ("at", changed), timeout=None)
+        _ask(lambda: cache.add(CHANGED, ("at", changed), timeout=None), False)
     return changed
 
 
@@ -75,22 +81,38 @@ def parts(request: HttpRequest, name: str, build: Callable[[], T]) -> T:
     asked = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:24]
     key = f"showcase:{name}:{translation.get_language()}:{asked}"
     if shared() and not hasattr(request, "_public_last_change"):
-        found = cache.get_many([CHANGED, key])
+        found: dict = _ask(lambda: cache.get_many([CHANGED, key]), {})
         request._public_last_change = _read_change(found.get(CHANGED))  # type: ignore[attr-defined]
         kept = found.get(key)
     else:
-        kept = cache.get(key)
+        kept = _ask(lambda: cache.get(key), None)
     changed = last_change(request)
     if kept is None or kept[0] != changed:
         kept = (changed, build())
-        cache.set(key, kept, PART_SECONDS)
+        _ask(lambda: cache.set(key, kept, PART_SECONDS), None)
     return kept[1]
 
 
+def _ask(operation: Callable[[], T], default: T) -> T:
+    """What the cache answers, or `default` (nothing kept) when it cannot be reached."""
+    try:
+        return operation()
+    except Exception as error:  # each backend raises its own: redis-py's, pymemcache's...
+        logger.warning("The public pages' cache cannot be reached: %s", error)
+        return default
+
+
 def forget_on_commit(**kwargs: object) -> None:
-    """Every part made before this transaction commits is stale after it."""
+    """Every part made before this transaction commits is stale after it.
+
+    Robust: a cache out of reach when the change commits (Redis down, on the day of a
+    publication say) is logged, and is no error for the person whose change is already
+    committed, nor for the callbacks registered after this one (a publication's mails and
+    certificates). The parts kept then are rebuilt PART_SECONDS after they were made at the
+    latest, or at once when the cache comes back empty.
+    """
     if shared():
-        transaction.on_commit(_moved)
+        transaction.on_commit(_moved, robust=True)
 
 
 def _moved() -> None:

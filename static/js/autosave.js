@@ -1,14 +1,17 @@
 // When an autosave is refused by the server (the entry was deleted, someone else saved first,
 // the session ended) or never reaches it (the connection dropped), htmx swaps nothing; say so in
 // the status line instead of leaving "saved" there while the person keeps typing. A refusal
-// (400, or 409 when someone else was faster) carries its own message: show that one.
+// (400, or 409 when someone else was faster) carries its own message: show that one, as well
+// as the one of a database out of reach for a moment (503: try again in a moment).
 document.addEventListener("DOMContentLoaded", function () {
   function refusalMessage(xhr) {
-    if (!xhr || (xhr.status !== 400 && xhr.status !== 409) || !xhr.responseText) {
+    if (!xhr || [400, 409, 503].indexOf(xhr.status) === -1 || !xhr.responseText) {
       return "";
     }
+    // Only the site's own status line: a proxy's error page is no message for the person.
     var fragment = new DOMParser().parseFromString(xhr.responseText, "text/html");
-    return (fragment.body.textContent || "").trim();
+    var error = fragment.querySelector("span.text-danger");
+    return error ? (error.textContent || "").trim() : "";
   }
 
   function showFailure(event) {
