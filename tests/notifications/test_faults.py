@@ -206,3 +206,32 @@ def test_reminder_task_run_twice_in_a_day_reminds_each_person_once(start_worker,
     assert sorted(rows.values_list("recipient_email", "status")) == [
         (email, "sent") for email in reminded
     ]
+
+
+def test_a_message_that_cannot_reach_the_broker_is_tried_once_and_left_to_the_sweeper(
+    rows_made_by_migrations, redis_server, queue, monkeypatch
+):
+    """Retried for 0.6 s a task (Celery's default), the hand-overs of a publication to every
+    entrant outlasted the secretariat's request while the broker was down."""
+    import redis.connection
+
+    from notifications.services import dispatch
+
+    attempts = []
+    connect = redis.connection.AbstractConnection.connect
+    monkeypatch.setattr(
+        redis.connection.AbstractConnection,
+        "connect",
+        lambda connection: attempts.append(1) or connect(connection),
+    )
+    redis_server.stop()
+    notification = Notification.objects.create(
+        kind=Kind.ENTRY_SUBMITTED, key="k", recipient_email="a@b.eu"
+    )
+
+    with pytest.raises(Exception, match="Connection refused"):
+        dispatch(notification.pk)
+
+    assert len(attempts) == 1
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == ("pending", 0)
