@@ -14,22 +14,17 @@ every request; a few of those connections wait up to a second in the kernel (the
 the bare view shows it), the same for every URL. p50 is the time of a request itself.
 """
 
-import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from django.db import connection
 from django.utils import timezone
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.serve import serving, site_env
+
 ENTRIES = 1000
 EDITIONS = 4
 SECONDS = 4
@@ -43,12 +38,8 @@ def run(report) -> None:
     if connection.vendor != "postgresql" or shutil.which("wrk") is None:
         report("public pages", 0, "-", "skipped: needs PostgreSQL (DATABASE_URL) and wrk")
         return
-    sample = _published_entries()
-    port = _free_port()
-    server = _gunicorn(port)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_until_up(base + "/bench/bare/")
+    sample = published_entries()
+    with serving(site_env()) as base:
         targets = [
             ("bare Django view", "/bench/bare/"),
             ("gallery", "/gallery/"),
@@ -77,23 +68,24 @@ def run(report) -> None:
             if path != "/bench/bare/":
                 note += f"; {rps / bare_rps:.2f}x the bare view (target >= 0.5x)"
             report(f"{name} (req/s)", rps, "req/s", note)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
 
 
-def _published_entries() -> str:
-    """ENTRIES published entries over EDITIONS editions, made in bulk; the reference of one."""
+def published_entries(
+    count: int = ENTRIES, editions: int = EDITIONS, first_year: int = 2018
+) -> str:
+    """`count` published entries over `editions` editions (every other year from
+    `first_year`), made in bulk; the reference of one."""
     from awards.models import Entry, Organisation, Partner
     from jury.models import Prize
     from tests.factories import EditionFactory
 
     now = timezone.now()
+    before = Entry.objects.filter(published_at__isnull=False).count()
     through = Entry.sdgs.through
     sample = ""
-    per_edition = ENTRIES // EDITIONS
-    for e in range(EDITIONS):
-        edition = EditionFactory(year=2018 + 2 * e, phase="published", results_locked_at=now)
+    per_edition = count // editions
+    for e in range(editions):
+        edition = EditionFactory(year=first_year + 2 * e, phase="published", results_locked_at=now)
         organisations = Organisation.objects.bulk_create(
             Organisation(
                 name=f"Town {e}-{n}", country=("FR", "ES", "PL", "DE")[n % 4], kind="municipality"
@@ -141,45 +133,8 @@ def _published_entries() -> str:
             )
         )
         sample = entries[0].reference
-    assert Entry.objects.filter(published_at__isnull=False).count() == ENTRIES
+    assert Entry.objects.filter(published_at__isnull=False).count() == before + count
     return sample
-
-
-def _gunicorn(port: int) -> subprocess.Popen:
-    database = connection.settings_dict
-    url = (
-        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST'] or '127.0.0.1'}"
-        f":{database['PORT'] or 5432}/{database['NAME']}"
-    )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.public_site",
-        "DATABASE_URL": url,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "benchmark-only-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
-    }
-    # The cache as production has it (Redis) unless CACHE_URL says otherwise: CACHE_URL=
-    # dummycache:// measures the pages without it.
-    if os.environ.get("REDIS_URL") and not os.environ.get("CACHE_URL"):
-        env["CACHE_URL"] = os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/3"
-    # With DEBUG off, pages name their static files from the manifest collectstatic writes.
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    return subprocess.Popen(
-        [gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), "config.wsgi:application"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
 
 
 def _load(url: str) -> tuple[float, float, float, int, int]:
@@ -199,21 +154,3 @@ def _load(url: str) -> tuple[float, float, float, int, int]:
     assert found, done.stdout + done.stderr
     rps, p95, p50, errors, total, sockets = found.groups()
     return float(rps), float(p95), float(p50), int(errors), int(total), int(sockets)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(url: str) -> None:
-    for _ in range(100):
-        try:
-            asked = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
-            with urllib.request.urlopen(asked, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer at {url}")

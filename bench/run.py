@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-BENCHMARKS = ["pages", "reminders", "ranking", "certificates", "public", "simulation"]
+BENCHMARKS = ["pages", "reminders", "ranking", "certificates", "public", "simulation", "load"]
 REPORTS = ROOT / "bench" / "reports"
 
 
