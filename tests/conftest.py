@@ -19,6 +19,41 @@ def postgresql(db) -> None:
     )
 
 
+@pytest.fixture
+def redis_server(postgresql):
+    """A Redis of the test's own on a free port, which the test may stop and start again."""
+    from tests.support import RedisServer
+
+    binary = services.redis_server_binary()
+    services.require(binary is not None, "redis-server is not installed")
+    server = RedisServer(binary, services.free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mail_dir(tmp_path):
+    """Where a worker started by the test writes the mails it sends."""
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def worker_issuing_env(settings) -> dict[str, str]:
+    """What a worker process needs to issue certificates as this test's site does: its
+    media folder, seal and credential key."""
+    return {
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CERTIFICATE_SEAL_FILE": str(settings.CERTIFICATE_SEAL_FILE),
+        "CERTIFICATE_SEAL_PASSWORD": settings.CERTIFICATE_SEAL_PASSWORD,
+        "CREDENTIAL_KEY_FILE": str(settings.CREDENTIAL_KEY_FILE),
+    }
+
+
 @pytest.fixture(scope="session")
 def seal_path(tmp_path_factory):
     """One self-signed seal for the whole run (making an RSA key takes a moment)."""

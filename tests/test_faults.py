@@ -47,7 +47,7 @@ from tests.factories import (
     scoring_edition,
 )
 from tests.factories.publication import Decided
-from tests.support import RedisServer, Worker, delivered, drain, publishing_to, wait_for
+from tests.support import Worker, delivered, drain, publishing_to, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -421,19 +421,6 @@ def test_the_score_page_tells_the_juror_to_try_again_while_the_database_restarts
 
 
 @pytest.fixture
-def redis_server(postgresql):
-    """A Redis of the test's own on a free port, which the test may stop and start again."""
-    binary = services.redis_server_binary()
-    services.require(binary is not None, "redis-server is not installed")
-    server = RedisServer(binary, services.free_port())
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
 def site_on_redis(redis_server, settings):
     """The site as it is deployed: its broker and the public pages' cache on one Redis; tasks
     handed to it on a queue of the test's own."""
@@ -449,14 +436,7 @@ def site_on_redis(redis_server, settings):
 
 
 @pytest.fixture
-def mail_dir(tmp_path):
-    folder = tmp_path / "mail"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
-def worker(redis_server, site_on_redis, mail_dir, settings, tmp_path):
+def worker(redis_server, site_on_redis, mail_dir, worker_issuing_env, tmp_path):
     """A worker on the test's queue, started and ready, delivering mail into `mail_dir` and
     issuing certificates into this process's MEDIA_ROOT."""
     worker = Worker(
@@ -464,12 +444,7 @@ def worker(redis_server, site_on_redis, mail_dir, settings, tmp_path):
         queue=site_on_redis,
         mail_dir=mail_dir,
         log_path=tmp_path / "worker.log",
-        env={
-            "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "CERTIFICATE_SEAL_FILE": str(settings.CERTIFICATE_SEAL_FILE),
-            "CERTIFICATE_SEAL_PASSWORD": settings.CERTIFICATE_SEAL_PASSWORD,
-            "CREDENTIAL_KEY_FILE": str(settings.CREDENTIAL_KEY_FILE),
-        },
+        env=worker_issuing_env,
     )
     worker.start()
     try:

@@ -23,19 +23,14 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def worker(postgresql, redis_url, settings, tmp_path):
+def worker(postgresql, redis_url, worker_issuing_env, tmp_path):
     queue = f"test-{uuid.uuid4().hex[:12]}"
     worker = Worker(
         broker_url=redis_url,
         queue=queue,
         mail_dir=tmp_path,
         log_path=tmp_path / "worker.log",
-        env={
-            "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "CERTIFICATE_SEAL_FILE": str(settings.CERTIFICATE_SEAL_FILE),
-            "CERTIFICATE_SEAL_PASSWORD": settings.CERTIFICATE_SEAL_PASSWORD,
-            "CREDENTIAL_KEY_FILE": str(settings.CREDENTIAL_KEY_FILE),
-        },
+        env=worker_issuing_env,
     )
     with publishing_to(redis_url, queue):
         worker.start()

@@ -2,21 +2,7 @@ import uuid
 
 import pytest
 
-from tests import services
-from tests.support import RedisServer, Worker, publishing_to, stop_process
-
-
-@pytest.fixture
-def redis_server(postgresql):
-    """A Redis of the test's own on a free port, which the test may stop and start again."""
-    binary = services.redis_server_binary()
-    services.require(binary is not None, "redis-server is not installed")
-    server = RedisServer(binary, services.free_port())
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+from tests.support import Worker, publishing_to, stop_process
 
 
 @pytest.fixture
@@ -25,13 +11,6 @@ def queue(redis_server):
     name = f"test-{uuid.uuid4().hex[:12]}"
     with publishing_to(redis_server.url, name):
         yield name
-
-
-@pytest.fixture
-def mail_dir(tmp_path):
-    folder = tmp_path / "mail"
-    folder.mkdir()
-    return folder
 
 
 @pytest.fixture
