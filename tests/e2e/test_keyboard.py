@@ -32,6 +32,16 @@ def follow(page: Page) -> None:
         page.keyboard.press("Enter")
 
 
+def sign_in(page: Page, live_server, email: str) -> None:
+    page.goto(f"{live_server.url}/accounts/sign-in/")
+    tab_to(page, "#id_username")
+    page.keyboard.type(email)
+    tab_to(page, "#id_password")
+    page.keyboard.type(PASSWORD)
+    follow(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+
+
 FOCUSED = """([selector, text]) => {
   const focused = document.activeElement;
   return focused.matches(selector) && (!text || focused.textContent.trim() === text);
@@ -46,13 +56,7 @@ def test_a_juror_scores_and_submits_an_entry_with_the_keyboard_alone(page, live_
     assignment = Assignment.objects.create(member=member, entry=entry)
     criteria = list(edition.criteria.order_by("position"))
 
-    page.goto(f"{live_server.url}/accounts/sign-in/")
-    tab_to(page, "#id_username")
-    page.keyboard.type(member.user.email)
-    tab_to(page, "#id_password")
-    page.keyboard.type(PASSWORD)
-    follow(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    sign_in(page, live_server, member.user.email)
 
     page.goto(f"{live_server.url}/jury/")
     tab_to(page, f"a[href$='/jury/assignments/{assignment.pk}/']")
@@ -96,13 +100,7 @@ def test_an_applicant_fills_in_and_submits_an_entry_with_the_keyboard_alone(page
     membership = MembershipFactory(user__email="elena@bologna.example")
     entry = EntryFactory(edition=edition, organisation=membership.organisation)
 
-    page.goto(f"{live_server.url}/accounts/sign-in/")
-    tab_to(page, "#id_username")
-    page.keyboard.type("elena@bologna.example")
-    tab_to(page, "#id_password")
-    page.keyboard.type(PASSWORD)
-    follow(page)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+    sign_in(page, live_server, "elena@bologna.example")
     page.goto(f"{live_server.url}/entries/{entry.pk}/edit/basics/")
 
     focus(page, "Title")
