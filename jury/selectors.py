@@ -180,6 +180,17 @@ def scores_hidden_until_closed(edition: Edition, now: datetime.datetime, round: 
     return hidden and now <= scoring_closes_for_all(edition, round)
 
 
+def awaiting_own_score(member: JuryMember | None, edition: Edition, round: int) -> set[int]:
+    """While `round` is being scored, the entries `member` was given and has not yet
+    submitted: as on the scoring page, others' scores of an entry come after one's own."""
+    if member is None or timezone.now() > scoring_closes_for_all(edition, round):
+        return set()
+    given = Assignment.objects.filter(member=member, round=round).exclude(
+        evaluation__status=Evaluation.Status.SUBMITTED
+    )
+    return set(given.values_list("entry_id", flat=True))
+
+
 OTHERS_AFTER_YOURS = gettext_lazy(
     "They are shown here once you have submitted your own evaluation (and, if the edition says "
     "so, once scoring has closed)."

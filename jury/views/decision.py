@@ -45,7 +45,6 @@ from ..forms import (
     ShortlistForm,
 )
 from ..models import (
-    Assignment,
     ConflictOfInterest,
     Evaluation,
     JuryMember,
@@ -90,17 +89,6 @@ def _hidden_from(member: JuryMember | None) -> set[int]:
             "entry_id", flat=True
         )
     )
-
-
-def _awaiting_own_score(member: JuryMember | None, edition: Edition, round: int) -> set[int]:
-    """While the round is being scored, the entries the viewer was given and has not yet
-    submitted: as on the scoring page, others' scores of an entry come after one's own."""
-    if member is None or timezone.now() > selectors.scoring_closes_for_all(edition, round):
-        return set()
-    given = Assignment.objects.filter(member=member, round=round).exclude(
-        evaluation__status=Evaluation.Status.SUBMITTED
-    )
-    return set(given.values_list("entry_id", flat=True))
 
 
 @dataclass
@@ -165,7 +153,7 @@ def ranking(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "jury/ranking.html", context)
     member = _membership(request, edition)
     conflicted = _hidden_from(member)
-    awaiting = _awaiting_own_score(member, edition, chosen_round) - conflicted
+    awaiting = selectors.awaiting_own_score(member, edition, chosen_round) - conflicted
     hidden = conflicted | awaiting
     # Ranks among what the viewer may see: no gap tells where a hidden entry stands.
     rows = ranks_among(result.figures.entries, hidden) if hidden else result.figures.entries
