@@ -31,19 +31,17 @@ HOUR = datetime.timedelta(hours=1)
 @dataclass(frozen=True)
 class MailLimit:
     """At most `per_person` messages of `kind` caused by one person, and `per_address` to one
-    address, in any `within`. `caused_by` names the context entry (a `person()` dict) that
-    says who caused a message."""
+    address, in any `within`. Who caused a message is the outbox row's `caused_by`, which the
+    sender gives to notify()."""
 
     kind: Kind
     per_person: int
     per_address: int
-    caused_by: str
     within: datetime.timedelta = HOUR
 
     def sent_by(self, user: User, *, now: datetime.datetime | None = None) -> int:
         """How many messages `user` caused in the last `within`."""
-        lookup = {f"context__{self.caused_by}__email": user.email}
-        return sent_recently(self.kind, within=self.within, now=now, **lookup)
+        return sent_recently(self.kind, within=self.within, now=now, caused_by=user.email)
 
     def sent_to(self, address: str, *, now: datetime.datetime | None = None) -> int:
         """How many messages went to `address` (in any spelling) in the last `within`."""

@@ -46,9 +46,17 @@ def person(user: User) -> dict:
     }
 
 
-def notify_user(kind: Kind, *, user: User, context: dict, key: str) -> None:
+def notify_user(
+    kind: Kind, *, user: User, context: dict, key: str, caused_by: User | None = None
+) -> None:
     """Queue a message for a person with an account, addressed by name, in their language."""
-    notify(kind, to=recipient_of(user), context={"recipient": person(user), **context}, key=key)
+    notify(
+        kind,
+        to=recipient_of(user),
+        context={"recipient": person(user), **context},
+        key=key,
+        caused_by=caused_by.email if caused_by else "",
+    )
 
 
 def sign_up(*, email: str, full_name: str, preferred_language: str, password: str) -> User:

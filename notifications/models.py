@@ -22,6 +22,9 @@ class Notification(models.Model):
     language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
     # Written by notifications.context.encode(): JSON, with times and decimals tagged.
     context = models.JSONField(_("context"), default=dict)
+    # The person whose action sent the message, for mail that anyone can make the site send
+    # (accounts.limits counts it per person); empty for the site's own messages.
+    caused_by = models.EmailField(_("caused by"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -35,7 +38,12 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            # What the limits on mail count: by whom, and to whom, of a kind, lately.
+            models.Index(fields=["kind", "caused_by", "created_at"], name="outbox_caused_by"),
+            models.Index(fields=["kind", "recipient_email", "created_at"], name="outbox_recipient"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_email} ({self.status})"

@@ -37,8 +37,11 @@ class Recipient:
     language: str = ""
 
 
-def notify(kind: Kind, *, to: Recipient, context: dict, key: str) -> Notification:
-    """Queue one message, once.
+def notify(
+    kind: Kind, *, to: Recipient, context: dict, key: str, caused_by: str = ""
+) -> Notification:
+    """Queue one message, once. `caused_by` is the address of the person whose action sends
+    it, where the site limits how much mail a person may cause (accounts.limits).
 
     Side effects, in order: refused (`UnstorableValue`, nothing written) when the context holds
     a value that could not be given back exactly; an outbox row written in the caller's
@@ -56,6 +59,7 @@ def notify(kind: Kind, *, to: Recipient, context: dict, key: str) -> Notificatio
                 recipient_name=to.name,
                 language=to.language or settings.LANGUAGE_CODE,
                 context=stored,
+                caused_by=caused_by,
                 next_attempt_at=timezone.now() + FIRST_SWEEP_AFTER,
             )
     except IntegrityError:

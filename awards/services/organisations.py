@@ -60,7 +60,6 @@ COLLEAGUE_INVITATIONS = MailLimit(
     kind=Kind.COLLEAGUE_INVITED,
     per_person=INVITATIONS_PER_HOUR,
     per_address=INVITATIONS_PER_ADDRESS_PER_HOUR,
-    caused_by="inviter",
 )
 
 
@@ -167,6 +166,7 @@ def invite_colleague(*, organisation: Organisation, by: User, email: str) -> Org
             "token": invitation_token(invitation),
         },
         key=f"invitation:{invitation.pk}",
+        caused_by=by.email,
     )
     return invitation
 

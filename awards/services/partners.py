@@ -71,7 +71,6 @@ PARTNER_REQUESTS = MailLimit(
     kind=Kind.PARTNER_CONFIRMATION,
     per_person=PARTNER_REQUESTS_PER_HOUR,
     per_address=PARTNER_REQUESTS_PER_ADDRESS_PER_HOUR,
-    caused_by="asked_by",
 )
 
 
@@ -126,6 +125,7 @@ def ask_partners(
                 "asked_by": person(by),
             },
             key=f"partner-confirmation:{partner.pk}:{now.isoformat()}",
+            caused_by=by.email,
         )
     return PartnersAsked(asked=len(asked), held_back=len(partners) - len(asked))
 

@@ -36,7 +36,7 @@ INVITATION_LINK = SignedLink(
 # A jury is invited in one sitting, so a secretariat member may send many in an hour; one
 # address is invited a few times at most (a second invitation replaces the first).
 JURY_INVITATIONS = MailLimit(
-    kind=Kind.JURY_INVITATION, per_person=60, per_address=3, caused_by="invited_by"
+    kind=Kind.JURY_INVITATION, per_person=60, per_address=3
 )
 
 
@@ -87,6 +87,7 @@ def invite_juror(
             "invited_by": person(by),
         },
         key=f"jury-invitation:{member.pk}:{member.invited_at.isoformat()}",
+        caused_by=by,
     )
     return member
 
