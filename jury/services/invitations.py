@@ -35,9 +35,7 @@ INVITATION_LINK = SignedLink(
 
 # A jury is invited in one sitting, so a secretariat member may send many in an hour; one
 # address is invited a few times at most (a second invitation replaces the first).
-JURY_INVITATIONS = MailLimit(
-    kind=Kind.JURY_INVITATION, per_person=60, per_address=3
-)
+JURY_INVITATIONS = MailLimit(kind=Kind.JURY_INVITATION, per_person=60, per_address=3)
 
 
 @transaction.atomic
