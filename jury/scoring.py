@@ -85,10 +85,12 @@ def save_scores(
     changed = _changed_scores(evaluation, criteria, scores=scores, comments=comments)
     if overall_comment is not None:
         overall_comment = _checked_text(overall_comment.strip(), about=None)
-    CriterionScore.objects.bulk_create([score for score in changed if score.pk is None])
-    CriterionScore.objects.bulk_update(
-        [score for score in changed if score.pk is not None],
-        ["value", "not_applicable", "comment"],
+    # One statement for every score touched, new or changed (the evaluation's lock orders it).
+    CriterionScore.objects.bulk_create(
+        changed,
+        update_conflicts=True,
+        unique_fields=["evaluation", "criterion"],
+        update_fields=["value", "not_applicable", "comment"],
     )
     if overall_comment is not None:
         evaluation.comment = overall_comment
@@ -300,7 +302,8 @@ def _locked_evaluation(assignment: Assignment) -> Evaluation:
     try:
         return _lock(assignment_id=assignment.pk)
     except Evaluation.DoesNotExist:
-        Evaluation.objects.get_or_create(assignment=assignment)
+        # Made unless a parallel request made it first (no savepoint, no second read).
+        Evaluation.objects.bulk_create([Evaluation(assignment=assignment)], ignore_conflicts=True)
         return _lock(assignment_id=assignment.pk)
 
 

@@ -632,3 +632,43 @@ def test_an_autosave_of_a_started_evaluation_locks_it_in_one_query(
         save(assignment, scores={criteria[0].pk: Decimal("6")}, overall_comment="Better.")
 
     assert stored(assignment)[criteria[0].name][0] == Decimal("6")
+
+
+def test_a_first_save_makes_the_evaluation_and_writes_each_score_once(
+    assignment, criteria, django_assert_num_queries
+):
+    """The lookup that finds no evaluation, its insertion (ignored when a parallel request made
+    it first: no savepoint of its own) and the locked read, then the checks and one statement
+    for the new scores: a score just created is not updated again."""
+    with django_assert_num_queries(10) as captured:
+        save(
+            assignment,
+            scores={criteria[0].pk: Decimal("5"), criteria[1].pk: Decimal("7")},
+            overall_comment="A start.",
+        )
+
+    writes = [q["sql"] for q in captured.captured_queries if "jury_criterionscore" in q["sql"]]
+    assert [sql.split()[0] for sql in writes] == ["SELECT", "INSERT"]
+    assert stored(assignment)[criteria[1].name][0] == Decimal("7")
+
+
+def test_a_first_save_racing_another_keeps_one_evaluation(assignment, criteria, monkeypatch):
+    """A parallel request made the evaluation between the lookup and the insertion: the
+    insertion is ignored and this save goes on with the one row."""
+    from jury import scoring
+
+    real_lock = scoring._lock
+    calls = []
+
+    def lock_after_a_rival(**lookup):
+        calls.append(lookup)
+        if len(calls) == 1:
+            Evaluation.objects.create(assignment=assignment)  # the other request's
+            raise Evaluation.DoesNotExist
+        return real_lock(**lookup)
+
+    monkeypatch.setattr(scoring, "_lock", lock_after_a_rival)
+    save(assignment, scores={criteria[0].pk: Decimal("5")})
+
+    assert Evaluation.objects.filter(assignment=assignment).count() == 1
+    assert stored(assignment)[criteria[0].name][0] == Decimal("5")
