@@ -54,8 +54,11 @@ def _entry_saved(sender: type[Model], instance: Entry, **kwargs: object) -> None
 
 
 def _person_changed(sender: type[Model], instance: Model, **kwargs: object) -> None:
-    """A juror's name is on the results of the editions they judged."""
-    if kwargs.get("raw") or kwargs.get("update_fields") == frozenset({"last_login"}):
+    """A juror's name is on the results of the editions they judged (an account just made
+    judged none)."""
+    if kwargs.get("raw") or kwargs.get("created"):
+        return
+    if kwargs.get("update_fields") == frozenset({"last_login"}):
         return
     judged = JuryMember.objects.filter(
         user=instance, accepted_at__isnull=False, edition__phase__in=ANNOUNCED_PHASES
