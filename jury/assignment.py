@@ -79,9 +79,9 @@ def assign(
     wanted = {
         entry: max(
             len(board.panel[entry]),
-            len(eligible) if per_entry is None else min(per_entry, len(eligible)),
+            eligible if per_entry is None else min(per_entry, eligible),
         )
-        for entry, eligible in board.eligible.items()
+        for entry, eligible in ((entry, board.eligible_count(entry)) for entry in board.entries)
     }
     _fill_greedily(board, wanted, rng)
     while (moves := _improving_path(board)) is not None:
@@ -134,7 +134,9 @@ class _Board:
     """Who is on which entry, kept from both sides, the fixed pairs placed from the start.
 
     Dicts with ``None`` values serve as ordered sets, so every walk over them follows the seeded
-    order (fixed pairs in sorted order) and never depends on hashing.
+    order (fixed pairs in sorted order) and never depends on hashing. Conflicts are kept per
+    entry rather than as each entry's list of eligible jurors: that list would hold nearly
+    every juror for every entry, growing with jurors times entries.
     """
 
     def __init__(
@@ -146,15 +148,22 @@ class _Board:
     ) -> None:
         self.jurors = juror_order
         self.entries = entries
-        self.eligible = {
-            entry: [juror for juror in juror_order if (juror, entry) not in conflicts]
-            for entry in entries
-        }
+        self.conflicted: dict[int, set[int]] = {entry: set() for entry in entries}
+        for juror, entry in conflicts:
+            self.conflicted[entry].add(juror)
         self.panel: dict[int, dict[int, None]] = {entry: {} for entry in entries}
         self.held: dict[int, dict[int, None]] = {juror: {} for juror in juror_order}
         self.fixed = fixed
         for juror, entry in sorted(fixed):
             self.add(entry, juror)
+
+    def eligible(self, entry: int) -> Iterable[int]:
+        """The jurors free of conflict with ``entry``, in the seeded order."""
+        conflicted = self.conflicted[entry]
+        return (juror for juror in self.jurors if juror not in conflicted)
+
+    def eligible_count(self, entry: int) -> int:
+        return len(self.jurors) - len(self.conflicted[entry])
 
     def load(self, juror: int) -> int:
         return len(self.held[juror])
@@ -180,21 +189,30 @@ def _fill_greedily(board: _Board, wanted: dict[int, int], rng: random.Random) ->
 
     The most constrained entries (fewest eligible jurors not already fixed on them) go first,
     while every juror still has room to be the lighter one; each entry is topped up with its
-    lightest eligible jurors, ties broken by the seed.
+    lightest eligible jurors, ties broken by the seed. The jurors wait in one heap by load
+    (a juror given an entry goes back one heavier, with a fresh draw for ties, so that panels
+    mix), and an entry only takes from its top the few it needs, passing over those it
+    conflicts with: the work grows with the places to fill, not with jurors times entries.
     """
     rank = {entry: rng.random() for entry in board.entries}
-    free = {entry: len(board.eligible[entry]) - len(board.panel[entry]) for entry in board.entries}
+    free = {entry: board.eligible_count(entry) - len(board.panel[entry]) for entry in board.entries}
     order = sorted(board.entries, key=lambda entry: (free[entry], rank[entry]))
+    waiting = [(board.load(juror), rng.random(), juror) for juror in board.jurors]
+    heapq.heapify(waiting)
     for entry in order:
-        panel = board.panel[entry]
-        keys = {
-            juror: (board.load(juror), rng.random())
-            for juror in board.eligible[entry]
-            if juror not in panel
-        }
+        panel, conflicted = board.panel[entry], board.conflicted[entry]
         missing = wanted[entry] - len(panel)
-        for juror in heapq.nsmallest(missing, keys, key=keys.__getitem__):
+        passed_over = []
+        while missing > 0 and waiting:
+            load, tie, juror = heapq.heappop(waiting)
+            if juror in panel or juror in conflicted:
+                passed_over.append((load, tie, juror))
+                continue
             board.add(entry, juror)
+            missing -= 1
+            heapq.heappush(waiting, (load + 1, rng.random(), juror))
+        for waiter in passed_over:
+            heapq.heappush(waiting, waiter)
 
 
 def _improving_path(board: _Board) -> list[tuple[int, int, int]] | None:
@@ -232,7 +250,7 @@ def _search(
                 continue
             given_by[entry] = giver
             panel = board.panel[entry]
-            for receiver in board.eligible[entry]:
+            for receiver in board.eligible(entry):
                 if receiver in seen or receiver in panel:
                     continue
                 seen.add(receiver)
@@ -261,7 +279,7 @@ def _result(board: _Board, per_entry: int | None) -> Assignment:
     if per_entry is not None:
         for entry in board.entries:
             assigned = len(board.panel[entry])
-            available = len(board.eligible[entry])
+            available = board.eligible_count(entry)
             if assigned < per_entry:
                 reason = REASON_CONFLICTS if available < per_entry else REASON_CAPACITY
                 shortfalls.append(Shortfall(entry, assigned, per_entry, reason, available))

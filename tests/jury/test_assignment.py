@@ -649,3 +649,24 @@ def test_assign_accepts_duplicate_fixed_pairs():
 
     assert result.by_entry == {10: (1,), 11: (2,)}
     assert result.loads == {1: 1, 2: 1}
+
+
+def test_assign_holds_no_list_of_jurors_for_every_entry():
+    """The work and the memory grow with the places to fill and the conflicts, not with
+    jurors times entries: 3,000 entries and 300 jurors fit in what 300 x 3,000 ids alone would
+    take (a list of each entry's eligible jurors, as before, made the peak over 9 MB)."""
+    import tracemalloc
+
+    jurors, entries = list(range(1, 301)), list(range(1, 3001))
+    conflicts = {(j, e) for j in jurors[::30] for e in entries if e % 12 == j % 12}
+
+    tracemalloc.start()
+    try:
+        result = assign(jurors=jurors, entries=entries, conflicts=conflicts, per_entry=3, seed=1)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert peak < 4 * 1024 * 1024
+    assert max(result.loads.values()) - min(result.loads.values()) <= 1
+    assert not result.shortfalls
