@@ -29,7 +29,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import Count
@@ -53,6 +52,7 @@ from awards.services.organisations import create_organisation
 from awards.services.screening import decide, save_checklist
 from awards.services.transitions import change_phase
 from core.rows import RowChanges
+from demo.mail import sent as sent_mail
 from jury import exports, standings
 from jury.models import Assignment, ConflictOfInterest, Evaluation, JuryMember, Prize
 from jury.scoring import save_scores, submit_evaluation
@@ -171,7 +171,7 @@ class Simulation:
     # The phases, in order.
 
     def run(self) -> Result:
-        mail.outbox = []  # the mails the outbox sends (the backend is locmem's)
+        sent_mail.clear()  # the mails the outbox sends (demo.mail.EnvelopeBackend keeps them)
         self.started = timezone.now()
         with connection.execute_wrapper(self.counter):
             self._phase("edition", self._edition)
@@ -605,14 +605,17 @@ class Simulation:
         address; no row was sent twice (each has its key once)."""
         sent = self._sent()
         self.result.details["notifications"] = dict(Counter(sent.values_list("kind", flat=True)))
-        outbox = Counter(address for message in mail.outbox for address in message.to)
+        outbox = Counter(address for envelope in sent_mail for address in envelope.to)
         rows = Counter(sent.values_list("recipient_email", flat=True))
+        keys = Counter(envelope.key for envelope in sent_mail)
         self.result.details["mails"] = sum(outbox.values())
         unsent = Notification.objects.filter(created_at__gte=self.started).exclude(
             status=Notification.Status.SENT
         )
         self.result.details["not_sent"] = unsent.count()
-        return outbox == rows and not unsent.exists()
+        once = max(keys.values(), default=0) <= 1
+        once = once and set(keys) == set(sent.values_list("key", flat=True))
+        return outbox == rows and once and not unsent.exists()
 
     def _sent(self):
         return Notification.objects.filter(

@@ -54,7 +54,7 @@ def test_a_simulated_edition_holds_every_invariant_and_a_seed_gives_the_same_one
     assert again["details"]["loads"] == first["details"]["loads"]
 
 
-@override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+@override_settings(EMAIL_BACKEND="demo.mail.EnvelopeBackend")
 def test_each_invariant_fails_when_the_database_says_otherwise(monkeypatch):
     simulation = Simulation(entries=8, jurors=3, seed=2)
     result = simulation.run()
@@ -84,3 +84,12 @@ def test_each_invariant_fails_when_the_database_says_otherwise(monkeypatch):
     assert simulation._one_receipt_each()  # receipts are per entry, not per submission
     simulation.entries.pop()
     assert not simulation._one_receipt_each()
+
+    from demo.mail import sent
+
+    assert simulation._no_message_sent_twice()
+    sent.append(sent[0])  # one mail delivered a second time
+    assert not simulation._no_message_sent_twice()
+    sent.pop()
+    sent.pop(0)  # one row marked sent whose mail never left
+    assert not simulation._no_message_sent_twice()

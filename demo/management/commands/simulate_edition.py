@@ -36,11 +36,10 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
-        # The outbox sends each mail for real, to memory: nobody of a simulation is written to.
-        # The site runs as it is served, without the local debugging that logs every query.
-        with override_settings(
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", DEBUG=False
-        ):
+        # The outbox sends each mail for real, built to its bytes, and keeps its envelope:
+        # nobody of a simulation is written to. The site runs as it is served, without the
+        # local debugging that logs every query.
+        with override_settings(EMAIL_BACKEND="demo.mail.EnvelopeBackend", DEBUG=False):
             result = simulation.run()
         document = result.as_dict()
         # The process's peak resident memory (Linux reports it in kilobytes).
