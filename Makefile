@@ -37,9 +37,12 @@ demo-data: setup
 	$(BIN)/python manage.py migrate --no-input
 	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
 
-## test: the whole suite (services used when reachable; REQUIRE_SERVICES=1 makes them mandatory)
+## test: the whole suite (services used when reachable; REQUIRE_SERVICES=1 makes them mandatory),
+## on TEST_WORKERS processes; the tests that stop a shared service run alone after the rest
+TEST_WORKERS ?= auto
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not exclusive" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m exclusive $(PYTEST_ARGS) || test $$? -eq 5
 
 ## lint: ruff, formatting, migrations in step with models, types of services and selectors
 lint: setup

@@ -101,3 +101,13 @@ def rows_made_by_migrations(transactional_db) -> None:
         [SustainableDevelopmentGoal(number=n) for n in range(1, 18)], ignore_conflicts=True
     )
     Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+
+
+# Fixtures that stop a service every process of the run shares: a test using one runs alone.
+STOPS_A_SHARED_SERVICE = {"database_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if STOPS_A_SHARED_SERVICE.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.exclusive)
