@@ -134,6 +134,13 @@ class Entry(EntryWorkflow):
                 condition=models.Q(published_at__isnull=False),
                 name="entry_public_updated",
             ),
+            # The public entries of an edition: what a change to the edition, its jury or its
+            # prizes marks as changed (showcase.freshness), without reading every entry of it.
+            models.Index(
+                fields=["edition"],
+                condition=models.Q(published_at__isnull=False),
+                name="entry_public_by_edition",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -32,3 +32,28 @@ def test_a_jurors_new_name_touches_the_editions_they_judged():
         user.save()
 
     assert len(entry_updates(captured)) == 1
+
+
+def plan(sql: str) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return "\n".join(str(row) for row in cursor.fetchall())
+
+
+def test_a_change_to_an_edition_reads_only_its_public_entries():
+    """A juror invited, a prize or the edition saved marks the edition's public entries: the
+    database finds them from an index of public entries, not by reading each entry of the
+    edition (a juror invited to a 10,000-entry edition read all of them, three times)."""
+    from django.db.models import Q
+
+    from showcase.freshness import touch
+
+    with CaptureQueriesContext(connection) as captured:
+        touch(Q(edition=1))
+    [update] = entry_updates(captured)
+
+    assert "entry_public_by_edition" in plan(update)
