@@ -3,6 +3,7 @@ declared by the juror, or recorded by the secretariat; lifted with a reason. The
 own record: who recorded it, when and why; who lifted it, when and why."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -48,26 +49,17 @@ def _involved(entry: Entry) -> tuple[set[str], set[str]]:
 
 @dataclass(frozen=True)
 class Affiliation:
-    """What the site knows of whom a juror acts or acted for, whatever they declared."""
+    """What the site knows of whom a juror acts or acted for, whatever they declared: the
+    juror is involved in an entry when a member, now or before, of its lead applicant or of a
+    partner government (by name and country), or the contact of a partner."""
 
     email: str  # as normalise_email() spells it
     organisation_ids: frozenset[int]
     # (name_key, country) of those organisations, to meet them among the partners.
     governments: frozenset[tuple[str, str]]
 
-    def involved_in(self, entry: Entry) -> bool:
-        """A member, now or before, of the lead applicant or of a partner government, or the
-        contact of a partner."""
-        if entry.organisation_id in self.organisation_ids:
-            return True
-        return any(
-            partner.contact_key == self.email
-            or (partner.name_key, partner.country.code) in self.governments
-            for partner in entry.partners.all()
-        )
-
     def may_involve(self) -> Q:
-        """The entries `involved_in` may hold true for, as a filter: no entry outside it is."""
+        """The entries the juror may be involved in, as a filter: no entry outside it is."""
         partners = Q(partners__contact_key=self.email)
         for name, country in self.governments:
             partners |= Q(partners__name_key=name, partners__country=country)
@@ -136,21 +128,10 @@ def record_automatic_conflicts(
         .exclude(lifted_with_rule=True)
         .values_list("member_id", "entry_id", "kind")
     )
+    rules = _MembersByKey(members, affiliation, settings)
     new = []
     for entry in entries:
-        countries, names = _involved(entry)
-        for member in members:
-            kinds = []
-            if (
-                settings.conflict_same_country
-                and member.country
-                and member.country.code in countries
-            ):
-                kinds.append(ConflictOfInterest.Kind.SAME_COUNTRY)
-            if settings.conflict_same_organisation and name_key(member.organisation) in names:
-                kinds.append(ConflictOfInterest.Kind.SAME_ORGANISATION)
-            if affiliation[member.pk].involved_in(entry):
-                kinds.append(ConflictOfInterest.Kind.MEMBERSHIP)
+        for member, kinds in rules.conflicted_with(entry):
             new += [
                 ConflictOfInterest(member=member, entry=entry, kind=kind)
                 for kind in kinds
@@ -166,6 +147,68 @@ def record_automatic_conflicts(
         )
     ).delete()
     return len(new)
+
+
+class _MembersByKey:
+    """The jurors found by what an entry involves (a country, a name, an organisation, a
+    contact's address) rather than each juror tried against each entry: recording a whole
+    jury's conflicts grows with the entries and the conflicts, not with jurors times entries.
+    The rules are the switchable ones and those of `Affiliation`."""
+
+    def __init__(
+        self,
+        members: list[JuryMember],
+        affiliation: dict[int, Affiliation],
+        settings: JurySettings,
+    ) -> None:
+        self.order = {member.pk: n for n, member in enumerate(members)}
+        self.by_country: dict[str, list[JuryMember]] = defaultdict(list)
+        self.by_name: dict[str, list[JuryMember]] = defaultdict(list)
+        self.by_organisation: dict[int, list[JuryMember]] = defaultdict(list)
+        self.by_government: dict[tuple[str, str], list[JuryMember]] = defaultdict(list)
+        self.by_contact: dict[str, list[JuryMember]] = defaultdict(list)
+        for member in members:
+            if settings.conflict_same_country and member.country:
+                self.by_country[member.country.code].append(member)
+            key = name_key(member.organisation)
+            if settings.conflict_same_organisation and key:
+                self.by_name[key].append(member)
+            known = affiliation[member.pk]
+            for organisation_id in known.organisation_ids:
+                self.by_organisation[organisation_id].append(member)
+            for government in known.governments:
+                self.by_government[government].append(member)
+            self.by_contact[known.email].append(member)
+
+    def conflicted_with(self, entry: Entry) -> list[tuple[JuryMember, list[str]]]:
+        """Each juror conflicted with `entry` (in the members' order) and the kinds, in the
+        order country, organisation, membership."""
+        countries, names = _involved(entry)
+        found: dict[int, tuple[JuryMember, set[str]]] = {}
+
+        def add(members: list[JuryMember], kind: str) -> None:
+            for member in members:
+                found.setdefault(member.pk, (member, set()))[1].add(kind)
+
+        for country in countries:
+            add(self.by_country.get(country, []), ConflictOfInterest.Kind.SAME_COUNTRY)
+        for name in names:
+            add(self.by_name.get(name, []), ConflictOfInterest.Kind.SAME_ORGANISATION)
+        membership = ConflictOfInterest.Kind.MEMBERSHIP
+        add(self.by_organisation.get(entry.organisation_id, []), membership)
+        for partner in entry.partners.all():
+            add(self.by_contact.get(partner.contact_key, []), membership)
+            government = (partner.name_key, partner.country.code)
+            add(self.by_government.get(government, []), membership)
+        kinds_in_order = [
+            ConflictOfInterest.Kind.SAME_COUNTRY,
+            ConflictOfInterest.Kind.SAME_ORGANISATION,
+            membership,
+        ]
+        return [
+            (member, [kind for kind in kinds_in_order if kind in kinds])
+            for member, kinds in sorted(found.values(), key=lambda pair: self.order[pair[0].pk])
+        ]
 
 
 def _may_involve(member: JuryMember, settings: JurySettings) -> Q:
