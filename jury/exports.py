@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from awards.models import Edition
+from awards.models.entries import entry_reference
 
 from . import standings
 from .models import ConflictOfInterest, CriterionScore
@@ -67,15 +68,12 @@ def evaluations_table(edition: Edition, round: int, *, pseudonymise: bool) -> Ta
             "submitted_at",
         ],
     )
+    # The columns alone, one row a score: no model of each of the eight rows behind it (an
+    # entry's whole text read again for each of its scores), one pseudonym a juror.
     scores = (
         CriterionScore.objects.filter(
             evaluation__assignment__entry__edition=edition,
             evaluation__assignment__round=round,
-        )
-        .select_related(
-            "criterion",
-            "evaluation__assignment__entry__edition",
-            "evaluation__assignment__member__user",
         )
         .order_by(
             "evaluation__assignment__entry__number",
@@ -83,29 +81,39 @@ def evaluations_table(edition: Edition, round: int, *, pseudonymise: bool) -> Ta
             "criterion__position",
             "criterion_id",
         )
+        .values_list(
+            "evaluation__assignment__entry__number",
+            "evaluation__assignment__entry__title",
+            "evaluation__assignment__member_id",
+            "evaluation__assignment__member__user__full_name",
+            "criterion__position",
+            "criterion__name",
+            "criterion__weight",
+            "criterion__scale_min",
+            "criterion__scale_max",
+            "value",
+            "evaluation__status",
+            "comment",
+            "evaluation__submitted_at",
+        )
     )
-    for score in scores:
-        evaluation = score.evaluation
-        entry = evaluation.assignment.entry
-        member = evaluation.assignment.member
-        criterion = score.criterion
+    codes: dict[int, str] = {}
+    for number, title, member_id, full_name, *criterion, value, status, comment, at in scores:
+        if member_id not in codes:
+            codes[member_id] = standings.juror_code(member_id, edition.pk)
         table.rows.append(
             [
                 edition.slug,
                 round,
-                entry.reference,
-                entry.title,
-                standings.juror_code(member.pk, edition.pk),
-                "" if pseudonymise else member.user.full_name,
-                criterion.position,
-                criterion.name,
-                criterion.weight,
-                criterion.scale_min,
-                criterion.scale_max,
-                score.value,
-                evaluation.status,
-                score.comment,
-                evaluation.submitted_at,
+                entry_reference(edition.year, number),
+                title,
+                codes[member_id],
+                "" if pseudonymise else full_name,
+                *criterion,
+                value,
+                status,
+                comment,
+                at,
             ]
         )
     return table

@@ -69,6 +69,11 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+def entry_reference(year: int, number: int) -> str:
+    """An entry's reference, from its edition's year and its number in the edition."""
+    return f"PA{year}-{number:04d}"
+
+
 class Entry(EntryWorkflow):
     """A partnership put forward by a lead local or regional government for one edition."""
 
@@ -151,7 +156,7 @@ class Entry(EntryWorkflow):
 
     @property
     def reference(self) -> str:
-        return f"PA{self.edition.year}-{self.number:04d}"
+        return entry_reference(self.edition.year, self.number)
 
     @property
     def version(self) -> str:
