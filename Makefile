@@ -41,7 +41,7 @@ demo-data: setup
 ## on TEST_WORKERS processes; the tests that stop a shared service run alone after the rest
 TEST_WORKERS ?= auto
 test: setup
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not exclusive" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not exclusive" $(PYTEST_ARGS) || test $$? -eq 5
 	$(BIN)/python -m pytest -m exclusive $(PYTEST_ARGS) || test $$? -eq 5
 
 ## lint: ruff, formatting, migrations in step with models, types of services and selectors

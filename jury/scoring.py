@@ -85,7 +85,8 @@ def save_scores(
     changed = _changed_scores(evaluation, criteria, scores=scores, comments=comments)
     if overall_comment is not None:
         overall_comment = _checked_text(overall_comment.strip(), about=None)
-    # One statement for every score touched, new or changed (the evaluation's lock orders it).
+    # Upserts, not a read-then-update: one statement for the new scores and one for those
+    # changed (the evaluation's lock orders them), each score written once.
     CriterionScore.objects.bulk_create(
         changed,
         update_conflicts=True,

@@ -219,7 +219,8 @@ def _may_involve(member: JuryMember, settings: JurySettings) -> Q:
         possible |= Q(partners__country=member.country.code)
     if settings.conflict_same_organisation:
         key = name_key(member.organisation)
-        possible |= Q(organisation__name_key=key) | Q(partners__name_key=key)
+        if key:  # a juror who declared no organisation shares none
+            possible |= Q(organisation__name_key=key) | Q(partners__name_key=key)
     return possible
 
 

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from awards.models import Entry
+from awards.models import Entry, FormerMembership
 from awards.models.organisations import name_key
 from jury.models import ConflictOfInterest, JurySettings
 from jury.services import record_automatic_conflicts
@@ -33,14 +33,23 @@ def expected(edition, members, entries, settings) -> set[tuple[int, int, str]]:
             member.user.organisation_memberships.filter(is_approved=True).values_list(
                 "organisation__pk", "organisation__name_key", "organisation__country"
             )
+        ) | set(
+            FormerMembership.objects.filter(user=member.user).values_list(
+                "organisation__pk", "organisation__name_key", "organisation__country"
+            )
         )
         for entry in entries:
             partners = list(entry.partners.all())
             countries = {entry.organisation.country.code} | {p.country.code for p in partners}
             names = {entry.organisation.name_key} | {p.name_key for p in partners}
-            if settings.conflict_same_country and member.country.code in countries:
+            if (
+                settings.conflict_same_country
+                and member.country
+                and member.country.code in countries
+            ):
                 pairs.add((member.pk, entry.pk, Kind.SAME_COUNTRY))
-            if settings.conflict_same_organisation and name_key(member.organisation) in names:
+            declared = name_key(member.organisation)
+            if settings.conflict_same_organisation and declared and declared in names:
                 pairs.add((member.pk, entry.pk, Kind.SAME_ORGANISATION))
             involved = any(pk == entry.organisation_id for pk, _, _ in memberships) or any(
                 p.contact_key == member.user.email.lower()
@@ -53,7 +62,10 @@ def expected(edition, members, entries, settings) -> set[tuple[int, int, str]]:
 
 
 @pytest.mark.parametrize("seed", range(4))
-@pytest.mark.parametrize(("same_country", "same_organisation"), [(True, True), (False, True)])
+@pytest.mark.parametrize(
+    ("same_country", "same_organisation"),
+    [(True, True), (False, True), (True, False), (False, False)],
+)
 def test_the_recorded_conflicts_are_the_rules_pair_by_pair(seed, same_country, same_organisation):
     rng = random.Random(seed)
     edition = EditionFactory(phase="jury_review")
@@ -82,12 +94,16 @@ def test_the_recorded_conflicts_are_the_rules_pair_by_pair(seed, same_country, s
     for n in range(6):
         member = JuryMemberFactory(
             edition=edition,
-            country=rng.choice(COUNTRIES),
+            country=rng.choice([*COUNTRIES, ""]),
             organisation=rng.choice([*NAMES, "UNDP", ""]),
             user__email=f"contact-{n}@example.org",
         )
         if rng.random() < 0.5:
             MembershipFactory(user=member.user, organisation=rng.choice(organisations))
+        if rng.random() < 0.3:
+            FormerMembership.objects.create(
+                user=member.user, organisation=rng.choice(organisations)
+            )
         members.append(member)
 
     record_automatic_conflicts(edition=edition)
