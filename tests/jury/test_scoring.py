@@ -660,12 +660,12 @@ def test_a_first_save_racing_another_keeps_one_evaluation(assignment, criteria, 
     real_lock = scoring._lock
     calls = []
 
-    def lock_after_a_rival(**lookup):
+    def lock_after_a_rival(related, **lookup):
         calls.append(lookup)
         if len(calls) == 1:
             Evaluation.objects.create(assignment=assignment)  # the other request's
             raise Evaluation.DoesNotExist
-        return real_lock(**lookup)
+        return real_lock(related, **lookup)
 
     monkeypatch.setattr(scoring, "_lock", lock_after_a_rival)
     save(assignment, scores={criteria[0].pk: Decimal("5")})
