@@ -6,6 +6,7 @@ them), stored as `notifications.context.encode()` writes them so that they come 
 """
 
 import datetime
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,8 @@ RETRY_PAUSES = [
     datetime.timedelta(hours=12),
 ]
 MAX_ATTEMPTS = len(RETRY_PAUSES) + 1
+# How many messages one task sends, over one connection to the mail server.
+DELIVERY_BATCH = 20
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,34 @@ def notify(
             )
     except IntegrityError:
         return Notification.objects.get(key=key)
-    transaction.on_commit(lambda: dispatch(notification.pk), robust=True)
+    _deliver_after_commit(notification.pk)
     return notification
+
+
+# The messages queued by this thread and not yet handed to a worker: a transaction that
+# queues many (a publication tells every entrant) hands them over together once it commits.
+_waiting = threading.local()
+
+
+def _deliver_after_commit(notification_id: int) -> None:
+    """Hand the message to a worker once the caller's transaction commits, in a batch with
+    the others it queued.
+
+    Every message registers the hand-over, so that a savepoint rolled back with one message's
+    callback does not strand the messages queued after it: the first callback to run hands
+    over all that are waiting, the others find none. An id left by a rolled-back transaction
+    goes with the next batch and is skipped there, its row never having been written.
+    """
+    if not hasattr(_waiting, "ids"):
+        _waiting.ids = []
+    _waiting.ids.append(notification_id)
+    transaction.on_commit(_hand_over_waiting, robust=True)
+
+
+def _hand_over_waiting() -> None:
+    ids, _waiting.ids = _waiting.ids, []
+    if ids:
+        dispatch(*dict.fromkeys(ids))
 
 
 def sent_recently(
@@ -78,10 +107,12 @@ def sent_recently(
     return Notification.objects.filter(kind=kind.value, created_at__gte=since, **lookups).count()
 
 
-def dispatch(notification_id: int) -> None:
-    from .tasks import deliver
+def dispatch(*notification_ids: int) -> None:
+    """Hand these messages to the workers, DELIVERY_BATCH to a task."""
+    from .tasks import deliver_batch
 
-    deliver.delay(notification_id=notification_id)
+    for start in range(0, len(notification_ids), DELIVERY_BATCH):
+        deliver_batch.delay(notification_ids=notification_ids[start : start + DELIVERY_BATCH])
 
 
 def resend(*, notification: Notification) -> Notification:
@@ -91,6 +122,6 @@ def resend(*, notification: Notification) -> Notification:
         attempts=0,
         next_attempt_at=timezone.now() + FIRST_SWEEP_AFTER,
     )
-    transaction.on_commit(lambda: dispatch(notification.pk), robust=True)
+    _deliver_after_commit(notification.pk)
     notification.refresh_from_db()
     return notification

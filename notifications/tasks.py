@@ -7,7 +7,15 @@ from .reminders import send_due_reminders
 
 @shared_task(name="notifications.deliver", acks_late=True, ignore_result=True)
 def deliver(*, notification_id: int) -> str:
+    """One message: what a worker of an earlier release queued, still in the broker."""
     return delivery.send_one(notification_id)
+
+
+@shared_task(name="notifications.deliver_batch", acks_late=True, ignore_result=True)
+def deliver_batch(*, notification_ids: list[int]) -> dict[str, int]:
+    """Several messages over one connection to the mail server (services.DELIVERY_BATCH)."""
+    outcomes = delivery.send_batch(notification_ids).values()
+    return {outcome: list(outcomes).count(outcome) for outcome in set(outcomes)}
 
 
 @shared_task(name="notifications.sweep", ignore_result=True)

@@ -169,7 +169,7 @@ def test_submission_survives_a_broker_outage(
     client.force_login(user)
 
     with (
-        mock.patch("notifications.tasks.deliver.delay", side_effect=OperationalError("down")),
+        mock.patch("notifications.tasks.deliver_batch.delay", side_effect=OperationalError("down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(
