@@ -577,15 +577,18 @@ class Simulation:
         for member, entry in pairs:
             if (member, entry) not in conflicted:
                 given[member].add(entry)
+        barred: dict[int, set[int]] = defaultdict(set)
+        for member, entry in conflicted:
+            barred[member].add(entry)
         loads = {member: len(entries) for member, entries in given.items()}
         busiest = max(loads.values())
         self.result.details["loads"] = {"min": min(loads.values()), "max": busiest}
+        busiest_members = [member for member, load in loads.items() if load == busiest]
         for low, load in loads.items():
             if load >= busiest - 1:
                 continue
-            for high in (m for m, n in loads.items() if n == busiest):
-                movable = given[high] - given[low] - {e for m, e in conflicted if m == low}
-                if movable:
+            for high in busiest_members:
+                if given[high] - given[low] - barred[low]:
                     return False
         return True
 
