@@ -33,6 +33,10 @@ SHOWN_WITH = {
     Organisation: lambda row: Q(organisation=row.pk),
 }
 
+# A row of these, just made, is shown with no entry yet: an edition or an organisation has
+# none until after it exists.
+SHOWN_WITH_NONE_WHEN_NEW = (Edition, Organisation)
+
 
 def touch(shown_with: Q) -> None:
     """Mark the public entries matching `shown_with` as changed now."""
@@ -44,8 +48,11 @@ def touch(shown_with: Q) -> None:
 
 
 def _changed(sender: type[Model], instance: Model, **kwargs: object) -> None:
-    if not kwargs.get("raw"):  # not loading fixtures
-        touch(SHOWN_WITH[sender](instance))
+    if kwargs.get("raw"):  # loading fixtures
+        return
+    if kwargs.get("created") and sender in SHOWN_WITH_NONE_WHEN_NEW:
+        return
+    touch(SHOWN_WITH[sender](instance))
 
 
 def _entry_saved(sender: type[Model], instance: Entry, **kwargs: object) -> None:

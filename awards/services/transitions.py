@@ -16,7 +16,7 @@ from core.refusals import Conflict, Refused
 from .. import signals
 from ..models import Edition, EditionPhaseChange, Entry, EntryTransition
 from ..selectors import ENTRY_COMPLETENESS
-from ..workflow import PHASE_MOVES_ENTRIES, is_complete
+from ..workflow import PHASE_MOVES_ENTRIES, checklist_passed, is_complete
 from . import announcements
 
 
@@ -90,15 +90,26 @@ def transition_entry(
     return locked
 
 
+# What a step's conditions read of the entry beyond its row, for each condition that reads more.
+CONDITION_READS = {
+    is_complete: ENTRY_COMPLETENESS,
+    checklist_passed: ("eligibility_answers", "edition__eligibility_criteria"),
+}
+
+
 def _read_what_conditions_read(entry: Entry, name: str) -> None:
-    """The entry's parts that its completeness reads, read once: the conditions are asked
+    """The entry's parts that the step's conditions read, read once: the conditions are asked
     twice (by `_check`, for its message, and by the transition itself)."""
     meta = getattr(Entry, name)._django_fsm
-    if (
-        meta.has_transition(entry.state)
-        and is_complete in meta.get_transition(entry.state).conditions
-    ):
-        prefetch_related_objects([entry], *ENTRY_COMPLETENESS)
+    if not meta.has_transition(entry.state):
+        return
+    reads = [
+        lookup
+        for condition in meta.get_transition(entry.state).conditions
+        for lookup in CONDITION_READS.get(condition, ())
+    ]
+    if reads:
+        prefetch_related_objects([entry], *reads)
 
 
 def check_transition(

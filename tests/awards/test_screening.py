@@ -276,3 +276,25 @@ def test_saving_a_checklist_reads_the_entry_once_and_writes_every_answer_in_one_
     assert answers["lead_eu"].computed is False  # the data says yes: the secretariat said no
     assert answers["has_sdg"].computed is True
     assert answers[items[0].rule].note == "Checked by hand."
+
+
+def test_deciding_eligible_reads_the_checklist_once():
+    """The step's condition is asked twice, for its message and by the transition: the answers
+    and the items are read once for both."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from awards.services.screening import decide, save_checklist
+
+    entry = submitted_entry()
+    items = list(entry.edition.eligibility_criteria.all())
+    by = SecretariatFactory()
+    save_checklist(entry=entry, by=by, answers={c.pk: True for c in items}, notes={})
+
+    with CaptureQueriesContext(connection) as captured:
+        entry = decide(entry=entry, by=by, decision="eligible", note="")
+
+    assert entry.state == "eligible"
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+    assert sum('FROM "awards_eligibilityanswer"' in sql for sql in reads) == 1
+    assert sum('FROM "awards_eligibilitycriterion"' in sql for sql in reads) == 1

@@ -57,3 +57,16 @@ def test_a_change_to_an_edition_reads_only_its_public_entries():
     [update] = entry_updates(captured)
 
     assert "entry_public_by_edition" in plan(update)
+
+
+def test_a_new_organisation_or_edition_touches_no_entry():
+    """Neither has an entry to show it until after it exists."""
+    from awards.services.organisations import create_organisation
+    from tests.factories import EditionFactory, UserFactory
+
+    by = UserFactory()
+    with CaptureQueriesContext(connection) as captured:
+        EditionFactory()
+        create_organisation(by=by, name="Ville nouvelle", kind="municipality", country="FR")
+
+    assert entry_updates(captured) == []
