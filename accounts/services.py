@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.links import SignedLink
+from core.locks import lock
 from core.refusals import Refused
 from notifications.kinds import Kind
 from notifications.services import Recipient, notify, sent_recently
@@ -79,7 +80,7 @@ PASSWORD_RESETS_PER_HOUR = 3
 def lock_person(user: User) -> None:
     """Lock the person's row until the transaction ends: their limited actions (mails they
     trigger) are counted one after the other, never side by side."""
-    User.objects.select_for_update().filter(pk=user.pk).first()
+    lock(User.objects.filter(pk=user.pk))
 
 
 @transaction.atomic

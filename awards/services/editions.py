@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, ngettext_lazy
 
 from accounts.models import User
+from core.locks import lock
 from core.refusals import Refused
 from core.rows import RowChanges, prepare_rows
 from notifications.reminders import audience_choices
@@ -306,7 +307,7 @@ def save_reminder_rules(*, edition: Edition, by: User, rules: RowChanges[Reminde
     """
     if not by.has_perm("awards.manage_editions"):
         raise EditionRefused(_("Only the secretariat may change the reminders."))
-    Edition.objects.select_for_update().filter(pk=edition.pk).first()
+    lock(Edition.objects.filter(pk=edition.pk))
     audiences = dict(audience_choices())
     unknown = {row.audience for row in [*rules.added, *rules.changed.values()]} - set(audiences)
     if unknown:

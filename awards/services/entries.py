@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.limits import chars_for_words
+from core.locks import lock
 from core.refusals import Conflict, Refused
 from core.rows import RowChanges
 from notifications.kinds import Kind
@@ -45,7 +46,7 @@ class EntryChangedMeanwhile(Conflict):
 def create_entry(*, edition: Edition, organisation: Organisation, by: User) -> Entry:
     """Side effects: a draft entry with the next reference number of the edition."""
     # Locking the edition serialises numbering, so two drafts never get the same reference.
-    Edition.objects.select_for_update().filter(pk=edition.pk).first()
+    lock(Edition.objects.filter(pk=edition.pk))
     last = Entry.objects.filter(edition=edition).aggregate(last=Max("number"))["last"] or 0
     return Entry.objects.create(
         edition=edition, organisation=organisation, created_by=by, number=last + 1

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.services import notify_user
 from awards.models import Edition, Entry
+from core.locks import lock
 from notifications.kinds import Kind
 from notifications.models import Notification
 
@@ -126,7 +127,7 @@ def _set_cell(member: JuryMember, entry: Entry, *, assigned: bool, round: int) -
     if existing is None:
         return None
     # The evaluation row locked, if any: a juror saving at this moment goes first.
-    Evaluation.objects.select_for_update().filter(assignment=existing).first()
+    lock(Evaluation.objects.filter(assignment=existing))
     if Evaluation.objects.filter(selectors.STARTED, assignment=existing).exists():
         raise JuryRefused(
             _("%(juror)s has started scoring %(entry)s, so the assignment stays.")
