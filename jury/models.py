@@ -6,9 +6,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
 from awards.models import Edition, Entry
+from core.fields import CountryField
 from core.limits import LONG_TEXT_MAX_CHARS, NOTE_MAX_CHARS, text_field
 
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
 
+from core.fields import CountryField
 from core.limits import (
     LONG_TEXT_MAX_CHARS,
     MAX_WORD_LIMIT,

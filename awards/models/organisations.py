@@ -3,7 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries.fields import CountryField
+
+from core.fields import CountryField
 
 
 def name_key(name: str) -> str:
