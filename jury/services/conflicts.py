@@ -8,13 +8,20 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.addresses import normalise_email
 from accounts.models import User
-from awards.models import Edition, Entry, FormerMembership, Organisation, OrganisationMembership
+from awards.models import (
+    Edition,
+    Entry,
+    FormerMembership,
+    Organisation,
+    OrganisationMembership,
+    Partner,
+)
 from awards.models.organisations import name_key
 from awards.workflow import ANNOUNCED_PHASES
 
@@ -36,15 +43,38 @@ def automatic_rules(settings: JurySettings) -> dict[str, bool]:
     }
 
 
-def _involved(entry: Entry) -> tuple[set[str], set[str]]:
-    """The countries and the organisation names (as name_key() folds them) an entry involves,
-    lead and partners."""
-    countries = {entry.organisation.country.code}
-    names = {entry.organisation.name_key}
-    for partner in entry.partners.all():
-        countries.add(partner.country.code)
-        names.add(partner.name_key)
-    return countries, names
+@dataclass
+class Involvement:
+    """What the rules read of an entry, as plain values: its lead organisation, and each
+    partner by (contact_key, name_key, country)."""
+
+    entry_id: int
+    organisation_id: int
+    countries: set[str]  # of the lead and the partners
+    names: set[str]  # of the lead and the partners, as name_key() folds them
+    partners: list[tuple[str, str, str]]
+
+
+def involvements(entries: QuerySet[Entry]) -> list[Involvement]:
+    """What each of `entries` involves, in the order of their ids, in two queries whatever
+    their number: entries and partners built as model rows made recording a large jury's
+    conflicts the dearest part of seating it (some 1,500 entries read for each juror who
+    shares a country with many leads)."""
+    found = {
+        pk: Involvement(pk, organisation_id, {country}, {name}, [])
+        for pk, organisation_id, country, name in entries.order_by("pk").values_list(
+            "pk", "organisation_id", "organisation__country", "organisation__name_key"
+        )
+    }
+    partners = Partner.objects.filter(entry__in=entries.values("pk")).order_by("pk")
+    for entry_id, contact, name, country in partners.values_list(
+        "entry_id", "contact_key", "name_key", "country"
+    ):
+        involvement = found[entry_id]
+        involvement.countries.add(country)
+        involvement.names.add(name)
+        involvement.partners.append((contact, name, country))
+    return list(found.values())
 
 
 @dataclass(frozen=True)
@@ -122,7 +152,6 @@ def record_automatic_conflicts(
         for member in members:
             possible |= _may_involve(member, settings) | affiliation[member.pk].may_involve()
         entries = entries.filter(pk__in=edition.entries.filter(possible).values("pk"))
-    entries = entries.select_related("organisation").prefetch_related("partners")
     existing = set(
         ConflictOfInterest.objects.filter(member__in=members)
         .exclude(lifted_with_rule=True)
@@ -130,12 +159,12 @@ def record_automatic_conflicts(
     )
     rules = _MembersByKey(members, affiliation, settings)
     new = []
-    for entry in entries:
-        for member, kinds in rules.conflicted_with(entry):
+    for involvement in involvements(entries):
+        for member, kinds in rules.conflicted_with(involvement):
             new += [
-                ConflictOfInterest(member=member, entry=entry, kind=kind)
+                ConflictOfInterest(member=member, entry_id=involvement.entry_id, kind=kind)
                 for kind in kinds
-                if (member.pk, entry.pk, kind) not in existing
+                if (member.pk, involvement.entry_id, kind) not in existing
             ]
     ConflictOfInterest.objects.bulk_create(new)
     # As when a conflict is recorded by hand: unopened assignments of a conflicted juror go.
@@ -180,26 +209,24 @@ class _MembersByKey:
                 self.by_government[government].append(member)
             self.by_contact[known.email].append(member)
 
-    def conflicted_with(self, entry: Entry) -> list[tuple[JuryMember, list[str]]]:
-        """Each juror conflicted with `entry` (in the members' order) and the kinds, in the
+    def conflicted_with(self, entry: Involvement) -> list[tuple[JuryMember, list[str]]]:
+        """Each juror conflicted with the entry (in the members' order) and the kinds, in the
         order country, organisation, membership."""
-        countries, names = _involved(entry)
         found: dict[int, tuple[JuryMember, set[str]]] = {}
 
         def add(members: list[JuryMember], kind: str) -> None:
             for member in members:
                 found.setdefault(member.pk, (member, set()))[1].add(kind)
 
-        for country in countries:
+        for country in entry.countries:
             add(self.by_country.get(country, []), ConflictOfInterest.Kind.SAME_COUNTRY)
-        for name in names:
+        for name in entry.names:
             add(self.by_name.get(name, []), ConflictOfInterest.Kind.SAME_ORGANISATION)
         membership = ConflictOfInterest.Kind.MEMBERSHIP
         add(self.by_organisation.get(entry.organisation_id, []), membership)
-        for partner in entry.partners.all():
-            add(self.by_contact.get(partner.contact_key, []), membership)
-            government = (partner.name_key, partner.country.code)
-            add(self.by_government.get(government, []), membership)
+        for contact, name, country in entry.partners:
+            add(self.by_contact.get(contact, []), membership)
+            add(self.by_government.get((name, country), []), membership)
         kinds_in_order = [
             ConflictOfInterest.Kind.SAME_COUNTRY,
             ConflictOfInterest.Kind.SAME_ORGANISATION,

@@ -116,3 +116,24 @@ def test_the_recorded_conflicts_are_the_rules_pair_by_pair(seed, same_country, s
     assert recorded == expected(edition, members, entries, settings)
     # A juror checked alone (on accepting, on joining) finds the same, and adds nothing.
     assert record_automatic_conflicts(edition=edition, members=[members[0]]) == 0
+
+
+def test_recording_reads_the_entries_as_values_not_rows(monkeypatch):
+    """The rules read a few values of each entry and partner: no entry or partner row is
+    built, however many there are."""
+    from awards.models import Partner
+
+    edition = EditionFactory()
+    for country in ("GE", "SN", "GE"):
+        entry = EntryFactory(edition=edition, organisation__country=country)
+        PartnerFactory(entry=entry, country="GE")
+    Entry.objects.filter(edition=edition).update(state="in_review")
+    JuryMemberFactory(edition=edition, country="GE")
+
+    def refused(cls, *args, **kwargs):
+        raise AssertionError(f"a {cls.__name__} row was built")
+
+    for model in (Entry, Partner):
+        monkeypatch.setattr(model, "from_db", classmethod(refused))
+
+    assert record_automatic_conflicts(edition=edition) == 3

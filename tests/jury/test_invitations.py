@@ -379,8 +379,14 @@ def test_a_juror_accepting_is_checked_against_the_entries_they_may_be_involved_i
     government = entry(name="TBILISI", country="GE")
     unrelated = [entry() for _ in range(12)]
     read = []
-    involved = conflict_services._involved
-    monkeypatch.setattr(conflict_services, "_involved", lambda e: read.append(e.pk) or involved(e))
+    involvements = conflict_services.involvements
+
+    def reading(entries):
+        found = involvements(entries)
+        read.extend(involvement.entry_id for involvement in found)
+        return found
+
+    monkeypatch.setattr(conflict_services, "involvements", reading)
 
     accept_invitation(member=newcomer, user=newcomer.user)
 
