@@ -31,7 +31,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import SECRETARIAT_GROUP, User
@@ -634,8 +634,13 @@ class Simulation:
             .exclude(kind=Certificate.Kind.JURY_THANKS)
             .values_list("entry_id", flat=True)
         )
+        # Each certificate of the edition issued: rendered, sealed, its file's digest kept.
+        unissued = Certificate.objects.filter(edition=self.edition).filter(
+            Q(issued_at__isnull=True) | Q(sha256="") | Q(pdf="")
+        )
         self.result.details["certificates"] = sum(certificates.values())
-        return bool(prizes) and prizes == certificates
+        self.result.details["certificates_not_issued"] = unissued.count()
+        return bool(prizes) and prizes == certificates and not unissued.exists()
 
     def _ranking_recomputed(self) -> bool:
         """The ranking export's means against means recomputed from the evaluations export

@@ -54,6 +54,23 @@ def test_a_simulated_edition_holds_every_invariant_and_a_seed_gives_the_same_one
     assert again["details"]["loads"] == first["details"]["loads"]
 
 
+def test_without_a_seal_on_the_machine_the_certificates_are_sealed_with_a_throwaway_one(
+    capsys, settings, tmp_path
+):
+    settings.CERTIFICATE_SEAL_FILE = tmp_path / "no-seal.p12"
+    settings.CREDENTIAL_KEY_FILE = tmp_path / "no-key.jwk"
+
+    call_command("simulate_edition", "--json", "--entries", "6", "--jurors", "3", "--seed", "3")
+    printed = capsys.readouterr()
+    document = json.loads(printed.out)
+
+    assert document["invariants"]["one_certificate_per_prize"]
+    assert document["details"]["certificates_not_issued"] == 0
+    assert Certificate.objects.filter(issued_at__isnull=False).exists()
+    assert "sealed with a throwaway one" in printed.err
+    assert not settings.CERTIFICATE_SEAL_FILE.exists()  # nothing left behind
+
+
 @override_settings(EMAIL_BACKEND="demo.mail.EnvelopeBackend")
 def test_each_invariant_fails_when_the_database_says_otherwise(monkeypatch):
     simulation = Simulation(entries=8, jurors=3, seed=2)
@@ -61,6 +78,11 @@ def test_each_invariant_fails_when_the_database_says_otherwise(monkeypatch):
     assert all(result.invariants.values()), result.invariants
     edition = simulation.edition
 
+    issued = Certificate.objects.filter(edition=edition).first()
+    Certificate.objects.filter(pk=issued.pk).update(issued_at=None)
+    assert not simulation._one_certificate_each()  # requested, never issued
+    Certificate.objects.filter(pk=issued.pk).update(issued_at=issued.issued_at)
+    assert simulation._one_certificate_each()
     Certificate.objects.filter(edition=edition).exclude(kind="jury_thanks").first().delete()
     assert not simulation._one_certificate_each()
 

@@ -7,10 +7,16 @@ checked against the database at the end. Mails go to memory, not out."""
 import json
 import resource
 import sys
+import tempfile
+from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from awards import credentials
+from awards.certificates import seal_file
+from awards.management.commands.create_seal import make_seal
 from demo.simulation import Simulation
 
 
@@ -39,7 +45,14 @@ class Command(BaseCommand):
         # The outbox sends each mail for real, built to its bytes, and keeps its envelope:
         # nobody of a simulation is written to. The site runs as it is served, without the
         # local debugging that logs every query.
-        with override_settings(EMAIL_BACKEND="demo.mail.EnvelopeBackend", DEBUG=False):
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            override_settings(
+                EMAIL_BACKEND="demo.mail.EnvelopeBackend",
+                DEBUG=False,
+                **signing_settings(Path(folder), say),
+            ),
+        ):
             result = simulation.run()
         document = result.as_dict()
         # The process's peak resident memory (Linux reports it in kilobytes).
@@ -56,3 +69,21 @@ class Command(BaseCommand):
             )
         if not all(result.invariants.values()):
             raise CommandError("An invariant does not hold.")
+
+
+def signing_settings(folder: Path, say) -> dict[str, Path]:
+    """The settings of a throwaway seal and credential key made in `folder`, for what this
+    machine has not got: the simulated edition's certificates are issued for real, rendered,
+    sealed and signed, wherever it runs (a fresh checkout has neither until `make demo`)."""
+    overrides = {}
+    if not seal_file().exists():
+        path = folder / "seal.p12"
+        password = settings.CERTIFICATE_SEAL_PASSWORD
+        path.write_bytes(make_seal(name="Simulated edition", years=1, password=password))
+        overrides["CERTIFICATE_SEAL_FILE"] = path
+        say(f"No seal at {seal_file()}: certificates are sealed with a throwaway one.")
+    if not credentials.key_file().exists():
+        path = folder / "credential.jwk"
+        credentials.write_key(path)
+        overrides["CREDENTIAL_KEY_FILE"] = path
+    return overrides
