@@ -65,3 +65,55 @@ def test_the_evaluations_export_says_what_each_score_is():
     assert first["submitted_at"].startswith(str(evaluation.submitted_at.year))
     pseudonymous = exports.evaluations_table(edition, 1, pseudonymise=True)
     assert {row[5] for row in pseudonymous.rows} == {""}
+
+
+def test_the_conflicts_export_reads_columns_and_makes_one_pseudonym_a_juror(monkeypatch):
+    """A 10,000-entry edition has some 160,000 conflicts: no model is built for any of them,
+    and each juror's pseudonym is made once, not once a row."""
+    from jury.models import ConflictOfInterest
+    from jury.services.conflicts import add_conflict
+    from tests.factories import SecretariatFactory
+
+    edition = scoring_edition()
+    members = [JuryMemberFactory(edition=edition) for _ in range(2)]
+    entries = [EntryFactory(edition=edition, title=f"Entry {n}") for n in range(3)]
+    by = SecretariatFactory()
+    for member in members:
+        for entry in entries:
+            add_conflict(member=member, entry=entry, by=by, reason="Worked together.")
+    made = []
+    juror_code = standings.juror_code
+    monkeypatch.setattr(
+        standings, "juror_code", lambda *args: made.append(args) or juror_code(*args)
+    )
+
+    def refused(cls, *args, **kwargs):
+        raise AssertionError("a conflict was built as a model")
+
+    monkeypatch.setattr(ConflictOfInterest, "from_db", classmethod(refused))
+    named = exports.conflicts_table(edition, pseudonymise=False)
+
+    assert len(named.rows) == 6 and len(made) == 2
+    first = dict(zip(named.header, named.rows[0], strict=True))
+    assert first["entry_reference"] == entries[0].reference
+    assert first["entry_title"] == "Entry 0"
+    assert first["juror_code"] == juror_code(members[0].pk, edition.pk)
+    assert first["juror_name"] == members[0].user.full_name
+    assert first["note"] == "Worked together."
+    assert {row[1] for row in exports.conflicts_table(edition, pseudonymise=True).rows} == {""}
+
+
+def test_the_ranking_export_reads_the_entries_number_and_title_only():
+    """Not each entry's whole text with its edition's row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    edition, _members, _criteria = scored_edition(2, 2)
+
+    with CaptureQueriesContext(connection) as captured:
+        table = exports.ranking_table(edition, 1)
+
+    assert [row[2] for row in table.rows] == ["Entry 0", "Entry 1"]
+    assert table.rows[0][1] == edition.entries.order_by("number").first().reference
+    wide = [q["sql"] for q in captured.captured_queries if '"awards_entry"."summary"' in q["sql"]]
+    assert wide == []
