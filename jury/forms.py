@@ -13,6 +13,7 @@ from awards.workflow import EntryState
 from core.forms import BoundedDateTimeField, ModelIdsField, PartialFormMixin
 from core.limits import LONG_TEXT_MAX_CHARS, NOTE_MAX_CHARS
 from core.rows import CappedFormSetMixin, RowChanges, row_changes
+from core.widgets import CountrySelect
 
 from .marks import BOTH_MARKS, NOT_APPLICABLE, Score, value_problem
 from .models import (
@@ -31,7 +32,7 @@ from .services.editions import TOO_MANY_CRITERIA, CriterionRow
 class InviteJurorForm(forms.Form):
     email = EmailAddressField(label=_("Email address"))
     full_name = forms.CharField(label=_("Full name"), max_length=200)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=CountrySelect)
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     is_chair = forms.BooleanField(label=_("Chairs the jury"), required=False)
     language = forms.ChoiceField(label=_("Language of the invitation"), choices=settings.LANGUAGES)
@@ -44,7 +45,7 @@ class InviteJurorForm(forms.Form):
 class AffiliationForm(forms.Form):
     """What the juror says of themselves when accepting: it decides their automatic conflicts."""
 
-    country = forms.ChoiceField(label=_("Your country"))
+    country = forms.ChoiceField(label=_("Your country"), widget=CountrySelect)
     organisation = forms.CharField(
         label=_("Your organisation"),
         max_length=200,
@@ -322,7 +323,7 @@ class RankingFilterForm(forms.Form):
 
     round = forms.TypedChoiceField(label=_("Round"), coerce=int, required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=RankingMethod.choices, required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=CountrySelect)
     sdg = forms.TypedChoiceField(label=_("Goal"), coerce=int, required=False, empty_value=None)
     disagreement = forms.BooleanField(
         label=_("Only entries the jurors disagree on"), required=False

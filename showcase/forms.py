@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from awards.models import ENTRY_LANGUAGES, SDG_NAMES
+from core.widgets import CountrySelect
 from jury.models import Prize
 
 from .regions import region_choices
@@ -27,7 +28,9 @@ class GalleryForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
     edition = forms.ChoiceField(label=_("Edition"), required=False)
     prize = forms.ChoiceField(label=_("Prize"), choices=PRIZE_CHOICES, required=False)
-    country = forms.ChoiceField(label=_("Country (lead or partner)"), required=False)
+    country = forms.ChoiceField(
+        label=_("Country (lead or partner)"), required=False, widget=CountrySelect
+    )
     region = forms.ChoiceField(label=_("Region of the world"), required=False)
     sdg = forms.TypedChoiceField(
         label=_("Sustainable Development Goal"), coerce=int, empty_value=None, required=False

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.addresses import EmailAddressField
+from core.widgets import CountrySelect
 
 from ..models import Organisation
 
@@ -19,7 +20,7 @@ class OrganisationForm(forms.ModelForm):
 
 class OrganisationSearchForm(forms.Form):
     name = forms.CharField(label=_("Name contains"), required=False, max_length=200)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=CountrySelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
