@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
-from django_countries import Countries, countries, fields
+from django_countries import countries, fields
 from django_countries.fields import LazyTypedChoiceField  # type: ignore[attr-defined]  # not in its stub
 
 from .widgets import CountrySelect
@@ -14,12 +14,9 @@ class CountryChoiceField(LazyTypedChoiceField):
 
     widget = CountrySelect
 
-    def __init__(self, *args: object, countries: Countries = countries, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self.countries = countries
-
     def valid_value(self, value: object) -> bool:
-        return str(value) in self.countries
+        # The site's list, the one the project's country fields choose from.
+        return str(value) in countries
 
 
 class CountryField(fields.CountryField):
@@ -40,5 +37,4 @@ class CountryField(fields.CountryField):
     def formfield(self, **kwargs):  # type: ignore[no-untyped-def]
         if not self.multiple:
             kwargs.setdefault("choices_form_class", CountryChoiceField)
-            kwargs.setdefault("countries", self.countries)
         return super().formfield(**kwargs)
