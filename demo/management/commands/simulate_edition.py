@@ -4,19 +4,21 @@ A fresh edition driven from its call to its published results through the servic
 call (demo/simulation.py), with each phase's counts, time and queries, and the invariants
 checked against the database at the end. Mails go to memory, not out."""
 
+import io
 import json
 import resource
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
 from awards import credentials
 from awards.certificates import seal_file
-from awards.management.commands.create_seal import make_seal
 from demo.simulation import Simulation
 
 
@@ -46,12 +48,8 @@ class Command(BaseCommand):
         # nobody of a simulation is written to. The site runs as it is served, without the
         # local debugging that logs every query.
         with (
-            tempfile.TemporaryDirectory() as folder,
-            override_settings(
-                EMAIL_BACKEND="demo.mail.EnvelopeBackend",
-                DEBUG=False,
-                **signing_settings(Path(folder), say),
-            ),
+            override_settings(EMAIL_BACKEND="demo.mail.EnvelopeBackend", DEBUG=False),
+            signing_ready(say),
         ):
             result = simulation.run()
         document = result.as_dict()
@@ -71,19 +69,19 @@ class Command(BaseCommand):
             raise CommandError("An invariant does not hold.")
 
 
-def signing_settings(folder: Path, say) -> dict[str, Path]:
-    """The settings of a throwaway seal and credential key made in `folder`, for what this
-    machine has not got: the simulated edition's certificates are issued for real, rendered,
-    sealed and signed, wherever it runs (a fresh checkout has neither until `make demo`)."""
-    overrides = {}
-    if not seal_file().exists():
-        path = folder / "seal.p12"
-        password = settings.CERTIFICATE_SEAL_PASSWORD
-        path.write_bytes(make_seal(name="Simulated edition", years=1, password=password))
-        overrides["CERTIFICATE_SEAL_FILE"] = path
-        say(f"No seal at {seal_file()}: certificates are sealed with a throwaway one.")
-    if not credentials.key_file().exists():
-        path = folder / "credential.jwk"
-        credentials.write_key(path)
-        overrides["CREDENTIAL_KEY_FILE"] = path
-    return overrides
+@contextmanager
+def signing_ready(say: Callable[[str], None]) -> Iterator[None]:
+    """A throwaway seal and credential key, for the run only, where this machine has none (a
+    fresh checkout has neither until `make demo`): the simulated edition's certificates are
+    issued for real, rendered, sealed and signed, wherever it runs."""
+    with tempfile.TemporaryDirectory() as folder:
+        missing = {}
+        if not seal_file().exists():
+            missing["CERTIFICATE_SEAL_FILE"] = Path(folder) / "seal.p12"
+            say(f"No seal at {seal_file()}: certificates are sealed with a throwaway one.")
+        if not credentials.key_file().exists():
+            missing["CREDENTIAL_KEY_FILE"] = Path(folder) / "credential.jwk"
+        with override_settings(**missing):
+            if missing:
+                call_command("create_seal", stdout=io.StringIO())
+            yield
