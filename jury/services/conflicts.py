@@ -50,9 +50,15 @@ class Involvement:
 
     entry_id: int
     organisation_id: int
-    countries: set[str]  # of the lead and the partners
-    names: set[str]  # of the lead and the partners, as name_key() folds them
+    lead: tuple[str, str]  # the lead's (name_key, country)
     partners: list[tuple[str, str, str]]
+
+    def countries(self) -> set[str]:
+        return {self.lead[1], *(country for _contact, _name, country in self.partners)}
+
+    def names(self) -> set[str]:
+        """The lead's and the partners' names, as name_key() folds them."""
+        return {self.lead[0], *(name for _contact, name, _country in self.partners)}
 
 
 def involvements(entries: QuerySet[Entry]) -> list[Involvement]:
@@ -61,19 +67,16 @@ def involvements(entries: QuerySet[Entry]) -> list[Involvement]:
     conflicts the dearest part of seating it (some 1,500 entries read for each juror who
     shares a country with many leads)."""
     found = {
-        pk: Involvement(pk, organisation_id, {country}, {name}, [])
-        for pk, organisation_id, country, name in entries.order_by("pk").values_list(
-            "pk", "organisation_id", "organisation__country", "organisation__name_key"
+        pk: Involvement(pk, organisation_id, (name, country), [])
+        for pk, organisation_id, name, country in entries.order_by("pk").values_list(
+            "pk", "organisation_id", "organisation__name_key", "organisation__country"
         )
     }
     partners = Partner.objects.filter(entry__in=entries.values("pk")).order_by("pk")
     for entry_id, contact, name, country in partners.values_list(
         "entry_id", "contact_key", "name_key", "country"
     ):
-        involvement = found[entry_id]
-        involvement.countries.add(country)
-        involvement.names.add(name)
-        involvement.partners.append((contact, name, country))
+        found[entry_id].partners.append((contact, name, country))
     return list(found.values())
 
 
@@ -218,9 +221,9 @@ class _MembersByKey:
             for member in members:
                 found.setdefault(member.pk, (member, set()))[1].add(kind)
 
-        for country in entry.countries:
+        for country in entry.countries():
             add(self.by_country.get(country, []), ConflictOfInterest.Kind.SAME_COUNTRY)
-        for name in entry.names:
+        for name in entry.names():
             add(self.by_name.get(name, []), ConflictOfInterest.Kind.SAME_ORGANISATION)
         membership = ConflictOfInterest.Kind.MEMBERSHIP
         add(self.by_organisation.get(entry.organisation_id, []), membership)
