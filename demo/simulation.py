@@ -55,7 +55,7 @@ from core.rows import RowChanges
 from demo.mail import sent as sent_mail
 from jury import exports, standings
 from jury.models import Assignment, ConflictOfInterest, Evaluation, JuryMember, Prize
-from jury.scoring import save_scores, submit_evaluation
+from jury.scoring import submit_evaluation
 from jury.services import (
     assign_automatically,
     confirm_decision,
@@ -398,13 +398,12 @@ class Simulation:
                 continue
             # The juror scored it, then found they had advised the applicant: the score
             # submitted must no longer count.
-            save_scores(
+            submit_evaluation(
                 assignment=given,
                 by=member.user,
                 scores={c.pk: Decimal(c.scale_max) for c in criteria},
                 overall_comment="Scored before the conflict was seen.",
             )
-            submit_evaluation(assignment=given, by=member.user)
             declare_conflict(
                 member=member, entry=given.entry, by=member.user, note="I advised them."
             )
@@ -436,14 +435,14 @@ class Simulation:
                 span = criterion.scale_max - criterion.scale_min
                 value = criterion.scale_min + max(0.0, min(10.0, mark)) / 10 * float(span)
                 scores[criterion.pk] = Decimal(round(value)).quantize(Decimal(1))
-            save_scores(
+            # The score sheet filled in and submitted, as the score page posts it.
+            submit_evaluation(
                 assignment=assignment,
                 by=by,
                 scores=scores,
                 comments={criteria[0].pk: "Clear roles on both sides."},
                 overall_comment="A partnership others can learn from.",
             )
-            submit_evaluation(assignment=assignment, by=by)
             submitted += 1
         return submitted
 

@@ -12,7 +12,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,64 +71,51 @@ def save_scores(
     names the first problem, and nothing is written); the touched CriterionScore rows created
     or updated; the evaluation's comment and `updated_at` saved.
     """
-    scores, comments = scores or {}, comments or {}
     evaluation = _locked_evaluation(assignment)
     _check_may_score(evaluation, by=by, now=now or timezone.now())
-    criteria = _criteria_by_id(evaluation)
-    unknown = (set(scores) | set(comments)) - set(criteria)
-    if unknown:
-        raise ScoringRefused(
-            _("There is no criterion %(criterion)s in this edition's rubric.")
-            % {"criterion": min(unknown)}
-        )
-    changed = _changed_scores(evaluation, criteria, scores=scores, comments=comments)
-    if overall_comment is not None:
-        overall_comment = _checked_text(overall_comment.strip(), about=None)
-    # Upserts, not a read-then-update: one statement for the new scores and one for those
-    # changed (the evaluation's lock orders them), each score written once.
-    CriterionScore.objects.bulk_create(
-        changed,
-        update_conflicts=True,
-        unique_fields=["evaluation", "criterion"],
-        update_fields=["value", "not_applicable", "comment"],
-    )
-    if overall_comment is not None:
-        evaluation.comment = overall_comment
-    evaluation.save(update_fields=["comment", "updated_at"])
+    sheet = _Sheet(evaluation, scores or {}, comments or {}, overall_comment)
+    sheet.write(update_fields=["comment", "updated_at"])
     return evaluation
+
+
+class EvaluationIncomplete(ScoringRefused):
+    """A submission refused because a criterion is neither scored nor marked n/a."""
 
 
 @transaction.atomic
 def submit_evaluation(
-    *, assignment: Assignment, by: User, now: datetime.datetime | None = None
+    *,
+    assignment: Assignment,
+    by: User,
+    scores: Mapping[int, Score] | None = None,
+    comments: Mapping[int, str] | None = None,
+    overall_comment: str | None = None,
+    now: datetime.datetime | None = None,
 ) -> Evaluation:
-    """Submit the juror's evaluation, which locks it until the secretariat reopens it.
+    """Submit the juror's evaluation, with the scores and comments they send with it (as
+    `save_scores` takes them), which locks it until the secretariat reopens it.
 
     Side effects, in order: the evaluation row locked (created as a draft if missing); the same
-    checks as `save_scores`, and every criterion of the rubric scored or marked n/a
-    (ScoringRefused otherwise, nothing written); status set to submitted and `submitted_at` to
-    now.
+    checks as `save_scores`, and every criterion of the rubric scored or marked n/a once what
+    is sent is applied (EvaluationIncomplete otherwise, and ScoringRefused for the rest:
+    nothing written); the CriterionScore rows sent written, then the comment, status submitted
+    and `submitted_at` now saved.
     """
     now = now or timezone.now()
     evaluation = _locked_evaluation(assignment)
     _check_may_score(evaluation, by=by, now=now)
-    criteria = _criteria_by_id(evaluation)
-    if not criteria:
+    sheet = _Sheet(evaluation, scores or {}, comments or {}, overall_comment)
+    if not sheet.criteria:
         raise ScoringRefused(_("This edition has no scoring criteria yet."))
-    answered = set(
-        evaluation.scores.filter(Q(value__isnull=False) | Q(not_applicable=True)).values_list(
-            "criterion_id", flat=True
-        )
-    )
-    missing = [criterion.name for pk, criterion in criteria.items() if pk not in answered]
+    missing = sheet.unanswered()
     if missing:
-        raise ScoringRefused(
+        raise EvaluationIncomplete(
             _("Score every criterion, or mark it n/a. Still open: %(criteria)s.")
             % {"criteria": ", ".join(missing)}
         )
     evaluation.status = Evaluation.Status.SUBMITTED
     evaluation.submitted_at = now
-    evaluation.save(update_fields=["status", "submitted_at", "updated_at"])
+    sheet.write(update_fields=["comment", "status", "submitted_at", "updated_at"])
     return evaluation
 
 
@@ -342,38 +328,79 @@ def _check_may_score(evaluation: Evaluation, *, by: User, now: datetime.datetime
         raise ScoringRefused(_("The scoring deadline for this edition has passed."))
 
 
-def _criteria_by_id(evaluation: Evaluation) -> dict[int, Criterion]:
-    """The edition's rubric, in its order."""
-    edition_id = evaluation.assignment.entry.edition_id
-    return {
-        criterion.pk: criterion for criterion in Criterion.objects.filter(edition_id=edition_id)
-    }
+class _Sheet:
+    """What a save or a submission does to an evaluation's scores, worked out in memory and
+    checked before anything is written: the rubric and the stored scores are read once."""
 
-
-def _changed_scores(
-    evaluation: Evaluation,
-    criteria: dict[int, Criterion],
-    *,
-    scores: Mapping[int, Score],
-    comments: Mapping[int, str],
-) -> list[CriterionScore]:
-    """The evaluation's scores that the input touches, changed in memory (new ones unsaved)."""
-    existing = {score.criterion_id: score for score in evaluation.scores.all()}
-    changed = []
-    for criterion_id, criterion in criteria.items():  # in rubric order: the first error first
-        if criterion_id not in scores and criterion_id not in comments:
-            continue
-        score = existing.get(criterion_id) or CriterionScore(
-            evaluation=evaluation, criterion=criterion
+    def __init__(
+        self,
+        evaluation: Evaluation,
+        scores: Mapping[int, Score],
+        comments: Mapping[int, str],
+        overall_comment: str | None,
+    ) -> None:
+        self.evaluation = evaluation
+        # The edition's rubric, in its order.
+        self.criteria = {
+            criterion.pk: criterion
+            for criterion in Criterion.objects.filter(
+                edition_id=evaluation.assignment.entry.edition_id
+            )
+        }
+        unknown = (set(scores) | set(comments)) - set(self.criteria)
+        if unknown:
+            raise ScoringRefused(
+                _("There is no criterion %(criterion)s in this edition's rubric.")
+                % {"criterion": min(unknown)}
+            )
+        self.stored = {score.criterion_id: score for score in evaluation.scores.all()}
+        self.changed = self._changed(scores, comments)
+        self.overall_comment = (
+            None if overall_comment is None else _checked_text(overall_comment.strip(), about=None)
         )
-        if criterion_id in scores:
-            mark = scores[criterion_id]
-            score.not_applicable = mark is NOT_APPLICABLE
-            score.value = None if mark is NOT_APPLICABLE else checked_value(criterion, mark)
-        if criterion_id in comments:
-            score.comment = _checked_text(comments[criterion_id].strip(), about=criterion)
-        changed.append(score)
-    return changed
+
+    def _changed(
+        self, scores: Mapping[int, Score], comments: Mapping[int, str]
+    ) -> list[CriterionScore]:
+        """The scores that the input touches, changed in memory (new ones unsaved)."""
+        changed = []
+        for criterion_id, criterion in self.criteria.items():  # in rubric order: first error first
+            if criterion_id not in scores and criterion_id not in comments:
+                continue
+            score = self.stored.get(criterion_id) or CriterionScore(
+                evaluation=self.evaluation, criterion=criterion
+            )
+            if criterion_id in scores:
+                mark = scores[criterion_id]
+                score.not_applicable = mark is NOT_APPLICABLE
+                score.value = None if mark is NOT_APPLICABLE else checked_value(criterion, mark)
+            if criterion_id in comments:
+                score.comment = _checked_text(comments[criterion_id].strip(), about=criterion)
+            changed.append(score)
+        return changed
+
+    def unanswered(self) -> list[str]:
+        """The names of the criteria neither scored nor marked n/a, once the input applies."""
+        after = {**self.stored, **{score.criterion_id: score for score in self.changed}}
+        return [
+            criterion.name
+            for pk, criterion in self.criteria.items()
+            if pk not in after or (after[pk].value is None and not after[pk].not_applicable)
+        ]
+
+    def write(self, *, update_fields: list[str]) -> None:
+        # Upserts, not a read-then-update: one statement for the new scores and one for those
+        # changed (the evaluation's lock orders them), each score written once.
+        if self.changed:
+            CriterionScore.objects.bulk_create(
+                self.changed,
+                update_conflicts=True,
+                unique_fields=["evaluation", "criterion"],
+                update_fields=["value", "not_applicable", "comment"],
+            )
+        if self.overall_comment is not None:
+            self.evaluation.comment = self.overall_comment
+        self.evaluation.save(update_fields=update_fields)
 
 
 def checked_value(criterion: Criterion, value: object) -> Decimal | None:

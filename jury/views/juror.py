@@ -189,9 +189,15 @@ def _save_sheet(request, assignment: Assignment, form: ScoreSheetForm, *, submit
     if not form.is_valid():
         return _("Some scores need your attention; nothing you typed is lost.")
     try:
-        scoring.save_scores(assignment=assignment, by=request.user, **form.values())
-        if submit:
-            scoring.submit_evaluation(assignment=assignment, by=request.user)
+        if not submit:
+            scoring.save_scores(assignment=assignment, by=request.user, **form.values())
+            return ""
+        try:
+            scoring.submit_evaluation(assignment=assignment, by=request.user, **form.values())
+        except scoring.EvaluationIncomplete as refusal:
+            # Not yet complete: what the juror typed is kept as their draft.
+            scoring.save_scores(assignment=assignment, by=request.user, **form.values())
+            return str(refusal)
     except scoring.ScoringRefused as refusal:
         return str(refusal)
     return ""

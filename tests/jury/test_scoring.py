@@ -672,3 +672,61 @@ def test_a_first_save_racing_another_keeps_one_evaluation(assignment, criteria, 
 
     assert Evaluation.objects.filter(assignment=assignment).count() == 1
     assert stored(assignment)[criteria[0].name][0] == Decimal("5")
+
+
+def test_a_submission_with_its_sheet_saves_and_submits_under_one_lock(
+    assignment, criteria, django_assert_num_queries
+):
+    """The score page's Submit carries the sheet: one transaction locks the evaluation once,
+    reads the conflicts, the rubric and the stored scores once, and writes the scores (one
+    statement for those new, one for those changed) and the evaluation."""
+    save(assignment, scores={criteria[0].pk: Decimal("5")})
+    sheet = {c.pk: Decimal("8") for c in criteria[:4]} | {criteria[4].pk: NOT_APPLICABLE}
+
+    with django_assert_num_queries(9):
+        evaluation = submit_evaluation(
+            assignment=assignment,
+            by=assignment.member.user,
+            scores=sheet,
+            comments={criteria[1].pk: "Clear roles."},
+            overall_comment="Others can learn from it.",
+        )
+
+    evaluation.refresh_from_db()
+    assert (evaluation.status, evaluation.comment) == ("submitted", "Others can learn from it.")
+    assert stored(assignment)[criteria[0].name] == (Decimal("8"), False, "")
+    assert stored(assignment)[criteria[1].name] == (Decimal("8"), False, "Clear roles.")
+    assert stored(assignment)[criteria[4].name] == (None, True, "")
+
+
+def test_a_submission_with_an_incomplete_sheet_writes_nothing(assignment, criteria):
+    from jury.scoring import EvaluationIncomplete
+
+    save(assignment, scores={criteria[0].pk: Decimal("5")}, overall_comment="Draft.")
+
+    with pytest.raises(EvaluationIncomplete) as refused:
+        submit_evaluation(
+            assignment=assignment,
+            by=assignment.member.user,
+            scores={c.pk: Decimal("9") for c in criteria[:4]},
+            overall_comment="Final.",
+        )
+
+    assert "Still open: Development effectiveness and policy coherence." in str(refused.value)
+    evaluation = Evaluation.objects.get()
+    assert (evaluation.status, evaluation.comment) == ("draft", "Draft.")
+    assert stored(assignment) == {STRATEGY: (Decimal("5"), False, "")}
+
+
+def test_a_submission_counts_what_it_clears(assignment, criteria):
+    """A criterion scored before and cleared by the sheet submitted is open again."""
+    from jury.scoring import EvaluationIncomplete
+
+    save(assignment, scores={c.pk: Decimal("6") for c in criteria})
+
+    with pytest.raises(EvaluationIncomplete):
+        submit_evaluation(
+            assignment=assignment, by=assignment.member.user, scores={criteria[2].pk: None}
+        )
+
+    assert Evaluation.objects.get().status == Evaluation.Status.DRAFT

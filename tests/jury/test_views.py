@@ -50,6 +50,22 @@ def test_juror_saves_then_submits(client, scoring_edition):
     assert sorted(evaluation.scores.values_list("value", flat=True)) == [8] * 5
 
 
+def test_a_submission_not_yet_complete_keeps_what_was_typed_as_the_draft(client, scoring_edition):
+    member = JuryMemberFactory(edition=scoring_edition)
+    [assignment] = assign(member)
+    client.force_login(member.user)
+    last = scoring_edition.criteria.last()
+    data = sheet(scoring_edition, value="6", overall_comment="Nearly there", action="submit")
+    data[f"score_{last.pk}"] = ""
+
+    response = client.post(reverse("jury:score", kwargs={"pk": assignment.pk}), data)
+
+    assert "Score every criterion, or mark it n/a. Still open: " in response.content.decode()
+    evaluation = Evaluation.objects.get(assignment=assignment)
+    assert (evaluation.status, evaluation.comment) == ("draft", "Nearly there")
+    assert sorted(v for v in evaluation.scores.values_list("value", flat=True) if v) == [6] * 4
+
+
 def test_out_of_scale_refused_and_typed_values_kept(client, scoring_edition):
     member = JuryMemberFactory(edition=scoring_edition)
     [assignment] = assign(member)
