@@ -16,6 +16,7 @@ import datetime
 import functools
 import hashlib
 import io
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -34,6 +35,10 @@ from .models import Certificate, Edition, Entry, Signatory, SupersededFile
 from .models.certificates import normalise_code
 from .pdf import asset_folder, render_pdf
 from .workflow import ANNOUNCED_PHASES
+
+# pyHanko imports cryptography's DSA key types to tell them apart, which cryptography 51
+# deprecates on import; the seal is RSA and no DSA key is made or accepted here.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko")
 
 # A certificate's page holds this many signatures side by side.
 MAX_SIGNATORIES = 3
