@@ -12,7 +12,7 @@ from core.links import SignedLink
 from core.locks import lock
 from core.refusals import Refused
 from notifications.kinds import Kind
-from notifications.services import Recipient, notify, sent_recently
+from notifications.services import Message, Recipient, notify, sent_recently
 
 from .models import User
 
@@ -51,8 +51,22 @@ def notify_user(
     kind: Kind, *, user: User, context: dict, key: str, caused_by: User | None = None
 ) -> None:
     """Queue a message for a person with an account, addressed by name, in their language."""
+    message = message_to(user, kind, context=context, key=key, caused_by=caused_by)
     notify(
-        kind,
+        message.kind,
+        to=message.to,
+        context=message.context,
+        key=message.key,
+        caused_by=message.caused_by,
+    )
+
+
+def message_to(
+    user: User, kind: Kind, *, context: dict, key: str, caused_by: User | None = None
+) -> Message:
+    """The message `notify_user` queues, for `notifications.services.notify_many`."""
+    return Message(
+        kind=kind,
         to=recipient_of(user),
         context={"recipient": person(user), **context},
         key=key,

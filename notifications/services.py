@@ -52,23 +52,94 @@ def notify(
     commit, its delivery handed to a worker (a broker that is down is no error: the sweeper
     sends it later).
     """
-    stored = encode(context)
+    notification = Notification(
+        kind=kind.value,
+        key=key,
+        recipient_email=to.email,
+        recipient_name=to.name,
+        language=to.language or settings.LANGUAGE_CODE,
+        context=encode(context),
+        caused_by=caused_by,
+        next_attempt_at=timezone.now() + FIRST_SWEEP_AFTER,
+    )
+    if not _queue(notification):
+        return Notification.objects.get(key=key)
+    return notification
+
+
+def _queue(notification: Notification) -> bool:
+    """Write the unsaved `notification` and hand it over after commit, unless a row with its
+    key exists (False, nothing written)."""
     try:
         with transaction.atomic():
-            notification = Notification.objects.create(
-                kind=kind.value,
-                key=key,
-                recipient_email=to.email,
-                recipient_name=to.name,
-                language=to.language or settings.LANGUAGE_CODE,
-                context=stored,
-                caused_by=caused_by,
-                next_attempt_at=timezone.now() + FIRST_SWEEP_AFTER,
-            )
+            notification.save(force_insert=True)
     except IntegrityError:
-        return Notification.objects.get(key=key)
+        return False
     _deliver_after_commit(notification.pk)
-    return notification
+    return True
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message for `notify_many`: `notify`'s arguments."""
+
+    kind: Kind
+    to: Recipient
+    context: dict
+    key: str
+    caused_by: str = ""
+
+
+def notify_many(messages: list[Message]) -> int:
+    """Queue many messages, each once, as `notify` would one by one, in a few statements: what
+    a publication that tells every entrant does. Returns how many were new.
+
+    Side effects, in order: refused (`UnstorableValue`, nothing written) when a context holds a
+    value that could not be given back exactly; the outbox rows whose keys are not there yet
+    written in the caller's transaction (a key given twice is queued once); after commit,
+    their delivery handed to the workers. When a parallel transaction queues one of the keys
+    meanwhile, the messages are queued one by one instead, so each is still queued once.
+    """
+    first_attempt = timezone.now() + FIRST_SWEEP_AFTER
+    rows: dict[str, Notification] = {}
+    for message in messages:
+        row = Notification(
+            kind=message.kind.value,
+            key=message.key,
+            recipient_email=message.to.email,
+            recipient_name=message.to.name,
+            language=message.to.language or settings.LANGUAGE_CODE,
+            context=encode(message.context),
+            caused_by=message.caused_by,
+            next_attempt_at=first_attempt,
+        )
+        rows.setdefault(message.key, row)
+    queued = _queued_keys(list(rows))
+    new = [row for key, row in rows.items() if key not in queued]
+    try:
+        with transaction.atomic():
+            Notification.objects.bulk_create(new, batch_size=KEYS_PER_READ)
+    except IntegrityError:
+        # Someone queued one of these keys since they were looked up: each on its own, as
+        # rows never written (the statement that failed took back any id it gave).
+        for row in new:
+            row.pk, row._state.adding = None, True
+        return sum(_queue(row) for row in new)
+    _deliver_after_commit(*(row.pk for row in new))
+    return len(new)
+
+
+def _queued_keys(keys: list[str]) -> set[str]:
+    """Those of `keys` that the outbox holds already."""
+    queued: set[str] = set()
+    for start in range(0, len(keys), KEYS_PER_READ):
+        chunk = keys[start : start + KEYS_PER_READ]
+        queued.update(Notification.objects.filter(key__in=chunk).values_list("key", flat=True))
+    return queued
+
+
+# How many keys one statement looks up (SQLite takes at most 32,766 parameters).
+KEYS_PER_READ = 500
 
 
 # The messages queued by this thread and not yet handed to a worker: a transaction that
@@ -76,8 +147,8 @@ def notify(
 _waiting = threading.local()
 
 
-def _deliver_after_commit(notification_id: int) -> None:
-    """Hand the message to a worker once the caller's transaction commits, in a batch with
+def _deliver_after_commit(*notification_ids: int) -> None:
+    """Hand the messages to the workers once the caller's transaction commits, in batches with
     the others it queued.
 
     Every message registers the hand-over, so that a savepoint rolled back with one message's
@@ -87,7 +158,7 @@ def _deliver_after_commit(notification_id: int) -> None:
     """
     if not hasattr(_waiting, "ids"):
         _waiting.ids = []
-    _waiting.ids.append(notification_id)
+    _waiting.ids.extend(notification_ids)
     transaction.on_commit(_hand_over_waiting, robust=True)
 
 

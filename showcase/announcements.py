@@ -5,13 +5,16 @@ before the moment."""
 
 import datetime
 
+from django.db.models import Prefetch
+
 from accounts.addresses import normalise_email
-from awards.models import Edition, Entry, Partner
-from awards.notices import entry_context, notify_members
+from accounts.services import message_to
+from awards.models import Edition, Entry, OrganisationMembership, Partner
+from awards.notices import entry_context
 from awards.workflow import EntryState
 from jury.models import Prize
 from notifications.kinds import Kind
-from notifications.services import Recipient, notify
+from notifications.services import Message, Recipient, notify_many
 
 from .selectors import PRIZE_ORDER, public_prizes
 
@@ -27,42 +30,69 @@ REVIEWED = (
 
 
 def tell_results(*, edition: Edition, now: datetime.datetime, **kwargs: object) -> int:
-    """Queue each reviewed entry's result for the members of its lead organisation and its
-    partners' contacts, each in their language; returns how many entries were told."""
+    """Queue each reviewed entry's result for the approved members of its lead organisation
+    and its confirmed partners' contacts, each in their language; returns how many entries were
+    told. The messages are queued TOLD_TOGETHER entries at a time, a few statements each."""
     prizes: dict[int, list[Prize]] = {}
     for prize in public_prizes().filter(edition=edition):
         prizes.setdefault(prize.entry_id, []).append(prize)
+    approved = (
+        OrganisationMembership.objects.filter(is_approved=True, user__is_active=True)
+        .select_related("user")
+        .order_by("user_id")
+    )
     entries = (
         edition.entries.filter(state__in=REVIEWED)
         .select_related("organisation", "edition")
-        .prefetch_related("partners")
+        .prefetch_related(
+            "partners",
+            Prefetch("organisation__memberships", queryset=approved, to_attr="approved"),
+        )
         .order_by("pk")
     )
-    for entry in entries:
-        context = _result_context(entry, prizes.get(entry.pk, []))
-        notify_members(
-            entry.organisation, Kind.RESULTS_PUBLISHED, context=context, key=f"results:{entry.pk}"
+    told, messages = 0, []
+    for entry in entries.iterator(chunk_size=TOLD_TOGETHER):
+        messages += _result_messages(entry, prizes.get(entry.pk, []))
+        told += 1
+        if told % TOLD_TOGETHER == 0:
+            notify_many(messages)
+            messages = []
+    notify_many(messages)
+    return told
+
+
+# How many entries' results are queued together (a few thousand messages at most in memory).
+TOLD_TOGETHER = 500
+
+
+def _result_messages(entry: Entry, prizes: list[Prize]) -> list[Message]:
+    context = _result_context(entry, prizes)
+    key = f"results:{entry.pk}"
+    messages = [
+        message_to(
+            membership.user,
+            Kind.RESULTS_PUBLISHED,
+            context=context,
+            key=f"{key}:{membership.user_id}",
         )
-        for partner in entry.partners.all():
-            if partner.status == Partner.Status.CONFIRMED:
-                notify(
-                    Kind.RESULTS_PUBLISHED,
+        for membership in entry.organisation.approved
+    ]
+    for partner in entry.partners.all():
+        if partner.status == Partner.Status.CONFIRMED:
+            recipient = {"full_name": partner.contact_name, "short_name": partner.contact_name}
+            messages.append(
+                Message(
+                    kind=Kind.RESULTS_PUBLISHED,
                     to=Recipient(
                         email=normalise_email(partner.contact_email),
                         name=partner.contact_name,
                         language=entry.language,
                     ),
-                    context={
-                        **context,
-                        "recipient": {
-                            "full_name": partner.contact_name,
-                            "short_name": partner.contact_name,
-                        },
-                        "partner": {"name": partner.name},
-                    },
-                    key=f"results:{entry.pk}:partner:{partner.pk}",
+                    context={**context, "recipient": recipient, "partner": {"name": partner.name}},
+                    key=f"{key}:partner:{partner.pk}",
                 )
-    return len(entries)
+            )
+    return messages
 
 
 def _result_context(entry: Entry, prizes: list[Prize]) -> dict:

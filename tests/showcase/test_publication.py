@@ -337,3 +337,21 @@ def test_a_public_title_that_is_empty_or_too_long_is_refused_by_the_service(titl
             entry=decided.winner, by=secretariat, reason="x", title=title, summary="Summary."
         )
     assert not decided.winner.public_corrections.exists()
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_telling_the_results_takes_the_same_statements_for_more_entries(extra):
+    """The prizes, the entries with their partners and approved members, the keys already
+    queued, and the messages written: whatever the number of entries told."""
+    from django.test.utils import CaptureQueriesContext
+
+    from showcase.announcements import tell_results
+
+    decided = Decided(announce_in=-DAY, extra_reviewed=extra)
+
+    with CaptureQueriesContext(connection) as captured:
+        told = tell_results(edition=decided.edition, now=timezone.now())
+
+    assert told == 4 + extra
+    assert len(captured.captured_queries) == 8
+    assert results_mails() > 2 * told
