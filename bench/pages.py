@@ -1,19 +1,20 @@
-"""Server time and queries of the pages every visitor and every signed-in person hits first.
+"""Server time and queries of the pages every visitor and every signed-in person hits first,
+each beside the bare sign-in page in the same run (`ratio_to_bare`: the share of the bare
+page's requests per second the page can serve).
 
 The dashboards are measured with ten times more data than a real programme holds (a
 secretariat seeing 200 editions, 200 pending membership requests and 600 jurors; an applicant
 with 50 complete entries), to show that their query count does not grow with the data. The
-entry PDF is rendered by WeasyPrint on every request.
+entry PDF is rendered by WeasyPrint on every request. Then the pages a person waits on are
+measured on whole simulated editions (bench/edition_pages.py).
 """
 
-import statistics
 import time
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
-ROUNDS = 30
+from bench import edition_pages
+from bench.edition_pages import measure_beside_bare
 
 
 def run(report) -> None:
@@ -59,8 +60,7 @@ def run(report) -> None:
     applicant_client = Client()
     applicant_client.force_login(applicant.user)
 
-    for label, client, url in [
-        ("sign-in page (anonymous)", anonymous, "/accounts/sign-in/"),
+    pages = [
         ("home page (anonymous)", anonymous, "/"),
         ("healthz", anonymous, "/healthz"),
         ("dashboard (secretariat, 200 editions)", signed_in, "/dashboard/"),
@@ -88,18 +88,10 @@ def run(report) -> None:
             f"/editions/{jury_edition.slug}/jury/progress/",
         ),
         ("juror home (60 assignments)", juror_client, "/jury/"),
-    ]:
-        client.get(url)  # warm template and translation caches
-        timings = []
-        for _ in range(ROUNDS):
-            with CaptureQueriesContext(connection) as queries:
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        timings.sort()
-        p95 = timings[int(len(timings) * 0.95) - 1]
-        report(label, statistics.median(timings), "ms", f"p95 {p95:.1f} ms, {len(queries)} queries")
+    ]
+    measure_beside_bare(report, pages)
+    # The pages a person waits on, on a whole edition at two sizes (bench/edition_pages.py).
+    edition_pages.run(report)
 
 
 def _jury_at_work(report, secretariat):
