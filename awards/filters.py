@@ -3,6 +3,8 @@ from django.db.models import F, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.widgets import CountrySelect
+
 from .models import ENTRY_LANGUAGES, SustainableDevelopmentGoal
 from .workflow import AWAITING_DECISION, EntryState
 
@@ -28,6 +30,7 @@ class ScreeningFilter(django_filters.FilterSet):
         label=_("Country of the lead applicant"),
         field_name="organisation__country",
         choices=list(countries),
+        widget=CountrySelect,
     )
     sdg = django_filters.ModelChoiceFilter(
         label=_("SDG"), field_name="sdgs", queryset=SustainableDevelopmentGoal.objects.all()

@@ -93,3 +93,39 @@ def test_a_partners_country_is_checked_against_the_country_list(monkeypatch):
     refused = form("ZZ")
     assert not refused.is_valid()
     assert refused.errors["country"][0].startswith("Select a valid choice.")
+
+
+def test_every_country_to_choose_in_a_form_or_filter_is_a_country_select():
+    """Each form and filter of the project (found by importing every app's forms and filters)
+    offers its countries through CountrySelect: Django's own select took 24 ms a page."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import django_filters
+
+    def modules():
+        for app in ("accounts", "awards", "jury", "notifications", "showcase", "core"):
+            package = importlib.import_module(app)
+            for info in pkgutil.walk_packages(package.__path__, f"{app}."):
+                if info.name.rsplit(".", 1)[-1] in ("forms", "filters") or ".forms." in info.name:
+                    yield importlib.import_module(info.name)
+
+    seen = []
+    for module in modules():
+        for _name, kind in inspect.getmembers(module, inspect.isclass):
+            if kind.__module__ != module.__name__:
+                continue
+            if issubclass(kind, forms.BaseForm):
+                fields = {name: field.widget for name, field in kind.base_fields.items()}
+            elif issubclass(kind, django_filters.FilterSet):
+                fields = {name: f.field.widget for name, f in kind.base_filters.items()}
+            else:
+                continue
+            for name, widget in fields.items():
+                if "country" in name and isinstance(widget, forms.Select):
+                    seen.append((kind.__name__, name, type(widget).__name__))
+
+    assert ("ScreeningFilter", "country", "CountrySelect") in seen
+    assert len(seen) >= 6
+    assert [row for row in seen if row[2] != "CountrySelect"] == []
