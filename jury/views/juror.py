@@ -115,7 +115,7 @@ def juror_home(request: HttpRequest) -> HttpResponse:
 def _assignment_for(request: HttpRequest, pk: int) -> Assignment:
     # Someone else's assignment, or an entry the juror is conflicted with, does not exist here.
     assignment = get_object_or_404(
-        Assignment.objects.select_related("member__edition", "entry"),
+        Assignment.objects.select_related("member__edition", "entry__edition"),
         pk=pk,
         member__user=request.user,
         member__accepted_at__isnull=False,
@@ -140,6 +140,7 @@ def score_entry(request: HttpRequest, pk: int) -> HttpResponse:
     edition = assignment.member.edition
     criteria = list(edition.criteria.all())
     evaluation = scoring.evaluation_for(assignment=assignment)
+    evaluation.assignment = assignment  # read above, with its entry and edition
     form = ScoreSheetForm(request.POST if request.method == "POST" else None, criteria=criteria)
     typed = None
     if request.method == "POST":
@@ -158,7 +159,9 @@ def score_entry(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("jury:score", pk=following.pk)
                 return redirect("jury:home")
             return redirect("jury:score", pk=assignment.pk)
-    evaluation.refresh_from_db()
+    if request.method == "POST":
+        evaluation.refresh_from_db()  # as the save left it, which forgets its assignment
+        evaluation.assignment = assignment
     return render(
         request,
         "jury/score.html",

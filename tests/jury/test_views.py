@@ -130,6 +130,33 @@ def test_juror_home_query_count_constant(client, django_assert_num_queries, scor
     assert f"0 of {size} scored" in response.content.decode()
 
 
+@pytest.mark.parametrize("others", [1, 6])
+def test_the_scoring_page_reads_the_assignment_once(
+    client, django_assert_num_queries, scoring_edition, others
+):
+    """The assignment with its entry and edition is read once and used for the evaluation's
+    closing time and the others' scores (it was read three times more, and the evaluation
+    twice)."""
+    member = JuryMemberFactory(edition=scoring_edition)
+    [assignment] = assign(member)
+    for _ in range(others):
+        Assignment.objects.create(
+            member=JuryMemberFactory(edition=scoring_edition), entry=assignment.entry
+        )
+    client.force_login(member.user)
+    url = reverse("jury:score", kwargs={"pk": assignment.pk})
+    client.get(url)  # the draft made
+
+    # session, user; the assignment, its conflicts, the rubric; the evaluation (in a
+    # savepoint); the entry with its parts (7); its scores; for the others' scores, the
+    # conflicts and the juror's own submitted rounds; the navigation's groups and permissions.
+    with django_assert_num_queries(21):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert "Markets" in response.content.decode()
+
+
 def shown(moment, edition) -> str:
     """A time as the juror's pages write it: in the edition's zone."""
     return date_format(moment.astimezone(ZoneInfo(edition.timezone)), "DATETIME_FORMAT")
