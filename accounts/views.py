@@ -15,6 +15,7 @@ from core.links import link_unusable
 from core.parsing import parse_choice
 
 from . import services
+from .backends import SIGN_IN_BACKEND
 from .forms import PasswordResetForm, ProfileForm, SignInForm, SignUpForm
 
 
@@ -42,7 +43,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             preferred_language=form.cleaned_data["preferred_language"],
             password=form.cleaned_data["password1"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=SIGN_IN_BACKEND)
         messages.success(
             request,
             _(

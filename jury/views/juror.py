@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.backends import SIGN_IN_BACKEND
 from awards import selectors as award_selectors
 from awards.certificates import personal_certificates
 from awards.models import Attachment
@@ -57,7 +58,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             },
         )
         if request.user != user:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=SIGN_IN_BACKEND)
         messages.success(
             request, _("Welcome to the jury of the %(edition)s.") % {"edition": member.edition}
         )

@@ -92,10 +92,11 @@ def test_dashboard_applicant_query_count_constant(client, django_assert_num_quer
         PartnerFactory(entry=entry)
     client.force_login(membership.user)
 
-    # session, user, groups, the model backend's user and group permissions (once each), jury
-    # memberships, own memberships, entries and their five prefetches (sdgs, partners,
-    # projects, answers, edition questions), approved organisations (rules), open editions.
-    with django_assert_num_queries(15):
+    # session, user, groups (the navigation asks whether they manage the editions: no model
+    # permission is read for it), jury memberships, own memberships, entries and their five
+    # prefetches (sdgs, partners, projects, answers, edition questions), approved
+    # organisations (rules), open editions.
+    with django_assert_num_queries(13):
         response = client.get(reverse("dashboard"))
 
     assert response.status_code == 200

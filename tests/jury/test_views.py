@@ -121,10 +121,10 @@ def test_juror_home_query_count_constant(client, django_assert_num_queries, scor
     assign(member, size)
     client.force_login(member.user)
 
-    # session, user, groups and the model backend's two permission reads (the navigation),
+    # session, user, groups (the navigation; no model permission is read for it),
     # memberships, then per jury its assignments, of every round (the progress is counted
     # from them), and the certificates that thank the juror.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(reverse("jury:home"))
 
     assert f"0 of {size} scored" in response.content.decode()
@@ -149,8 +149,8 @@ def test_the_scoring_page_reads_the_assignment_once(
 
     # session, user; the assignment, its conflicts, the rubric; the evaluation (in a
     # savepoint); the entry with its parts (7); its scores; for the others' scores, the
-    # conflicts and the juror's own submitted rounds; the navigation's groups and permissions.
-    with django_assert_num_queries(21):
+    # conflicts and the juror's own submitted rounds; the navigation's groups.
+    with django_assert_num_queries(19):
         response = client.get(url)
 
     assert response.status_code == 200
