@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import permission_required
 from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -197,7 +198,7 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
         "jury/assignments.html",
         {
             "edition": edition,
-            "board": board.board(edition),
+            "board": board.board(edition, page=request.GET.get("page", 1)),
             "settings_form": settings_form,
             "automatic_form": automatic_form,
             "section": "assignments",
@@ -208,7 +209,10 @@ def assignments(request: HttpRequest, slug: str) -> HttpResponse:
 def _assignments_action(request, edition, settings_form, automatic_form) -> HttpResponse | None:
     """Carry out the matrix page's POST; None to show the page again with the form's errors."""
     action = parse_choice(request.POST.get("action"), MATRIX_ACTIONS)
-    here = redirect("jury:assignments", slug=edition.slug)
+    # Back to the page of the matrix the form was on (its address carries the page).
+    page = parse_id(request.GET.get("page"))
+    matrix = reverse("jury:assignments", kwargs={"slug": edition.slug})
+    here = redirect(f"{matrix}?page={page}" if page else matrix)
     if action == "settings":
         if not settings_form.is_valid():
             return None
@@ -300,7 +304,7 @@ def progress(request: HttpRequest, slug: str) -> HttpResponse:
         "jury/progress.html",
         {
             "edition": edition,
-            "board": board.board(edition, round=chosen),
+            "board": board.board(edition, round=chosen, page=request.GET.get("page", 1)),
             "section": "progress",
             "round": chosen,
             "deadline": rounds.deadline(edition, chosen),

@@ -20,6 +20,7 @@ from jury.models import (
     ConflictOfInterest,
     Criterion,
     Evaluation,
+    JuryMember,
     JurySettings,
     Reopening,
 )
@@ -1243,3 +1244,39 @@ def test_more_time_is_the_secretariats_and_stays_in_its_edition(client, edition)
 
     assert forbidden.status_code == 403
     assert elsewhere.status_code == 404
+
+
+def test_the_matrix_shows_a_page_of_entries_and_counts_them_all(staff_client, edition):
+    """60 entries: the first page holds 50 rows of cells, the second the other 10; each juror's
+    counts and the caption are of all 60; an entry short of jurors links to its page."""
+    busy_jury(edition, 60)
+    JurySettings.objects.filter(edition=edition).update(jurors_per_entry=4)
+
+    first = page(staff_client.get(assignments_url(edition)))
+    second = page(staff_client.get(assignments_url(edition) + "?page=2"))
+
+    entries = list(edition.entries.order_by("number"))
+    assert "60 entries, 4 jurors" in first and "60 entries, 4 jurors" in second
+    assert f'id="entry-{entries[49].pk}"' in first and f'id="entry-{entries[50].pk}"' not in first
+    assert f'id="entry-{entries[50].pk}"' in second and f'id="entry-{entries[0].pk}"' not in second
+    assert "60 entries have fewer jurors than asked for" in text(first)
+    assert "The first 50 of 60 are listed." in text(first)
+    assert f'href="?page=1#entry-{entries[0].pk}"' in first
+    assert f'href="?page=2#entry-{entries[50].pk}"' not in first  # beyond the first 50 listed
+    progress = page(staff_client.get(progress_url(edition) + "?page=2"))
+    assert row_of(progress, "Dee")[4] == "30"  # its conflicts with all 60, from any page
+    assert entries[55].reference in progress and entries[5].reference not in progress
+
+
+def test_a_cell_set_on_a_later_page_comes_back_to_that_page(staff_client, edition):
+    busy_jury(edition, 60)
+    dee = JuryMember.objects.get(edition=edition, user__full_name="Dee")
+    entry = edition.entries.order_by("number")[51]  # on page 2, not conflicted with Dee
+
+    response = staff_client.post(
+        assignments_url(edition) + "?page=2", {"cell": f"assign:{dee.pk}:{entry.pk}"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{assignments_url(edition)}?page=2#entry-{entry.pk}"
+    assert Assignment.objects.filter(member=dee, entry=entry).exists()
