@@ -82,6 +82,12 @@ class EntryRow:
     page: int = 1  # the page of the board the entry is on
 
     @property
+    def listed(self) -> list[Cell]:
+        """The cells that say something (assigned or conflicted): what the progress board lists
+        of an entry, left out of the template's loop the jurors with nothing there."""
+        return [cell for cell in self.cells if cell.status]
+
+    @property
     def short_of_free_jurors(self) -> bool:
         return self.shortfall == SHORT_OF_FREE_JURORS
 
