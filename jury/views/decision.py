@@ -66,10 +66,14 @@ def _edition(request: HttpRequest, slug: str, permission: str) -> Edition:
 
 
 def _settings(edition: Edition) -> JurySettings:
-    services.settings_for(edition)
-    return JurySettings.objects.select_related("tie_break_criterion", "edition").get(
-        edition=edition
-    )
+    """The edition's jury settings with what the ranking reads of them, made first if the
+    edition has none yet (one query when it has)."""
+    read = JurySettings.objects.select_related("tie_break_criterion", "edition")
+    found = read.filter(edition=edition).first()
+    if found is None:
+        services.settings_for(edition)
+        found = read.get(edition=edition)
+    return found
 
 
 def _membership(request: HttpRequest, edition: Edition) -> JuryMember | None:
@@ -402,7 +406,7 @@ class BoardEntry:
 
 
 def _board_entries(
-    edition: Edition, hidden: set[int], settings: JurySettings, *, may_run: bool
+    edition: Edition, hidden: set[int], settings: JurySettings, deliberation, *, may_run: bool
 ) -> list[BoardEntry]:
     entries = list(
         edition.entries.filter(
@@ -413,7 +417,6 @@ def _board_entries(
         .order_by("number")
     )
     figures: dict[int, EntryFigures] = {}
-    deliberation = services.deliberation_for(edition)
     try:
         result = standings.standings(edition, round=deliberation.round, settings=settings)
         figures = {f.entry: f for f in result.figures.entries}
@@ -491,7 +494,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "edition": edition,
             "section": "board",
-            "entries": _board_entries(edition, hidden, settings, may_run=may_run),
+            "entries": _board_entries(edition, hidden, settings, deliberation, may_run=may_run),
             "deliberation": deliberation,
             "current": _current(deliberation, hidden),
             "may_run": may_run,

@@ -15,7 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from awards.models import Entry
-from jury import standings
+from jury import services, standings
 from jury.exports import neutralised
 from jury.models import (
     ConflictOfInterest,
@@ -142,12 +142,13 @@ def test_the_ranking_page_takes_the_same_queries_whatever_the_entries(client, en
         text = page(client.get(url, {"sort": "borda"}))
     assert text.count('class="score-strip"') == entries
 
-    # The same literal for both sizes: sessions, the edition, permissions, settings, scores,
-    # the filters, the page's entries and the jurors.
+    # The same literal for both sizes: sessions, the edition, permissions, settings (one read
+    # with what the ranking needs of them), scores, the filters, the page's entries and the
+    # jurors.
     assert len(queries) == QUERIES_RANKING
 
 
-QUERIES_RANKING = 12
+QUERIES_RANKING = 11
 
 
 def test_the_shortlist_is_pre_filled_confirmed_and_undone(client, scored):
@@ -549,3 +550,27 @@ def test_a_conflicted_juror_reads_ranks_without_a_gap_where_the_hidden_entry_sta
 
     ranks = re.findall(r"<tr[^>]*>\s*<td>(\d+)", text)
     assert ranks == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize("entries", [3, 25])
+def test_the_board_takes_the_same_queries_whatever_the_entries(client, entries):
+    """The settings and the deliberation are read once each (twice before)."""
+    scored = Scored(entries=entries)
+    services.confirm_shortlist(
+        edition=scored.edition,
+        entries=[entry.pk for entry in scored.entries],
+        method="mean",
+        by=scored.secretariat,
+    )
+    client.force_login(scored.secretariat)
+    url = reverse("jury:board", args=[scored.edition.slug])
+    client.get(url)
+
+    with CaptureQueriesContext(connection) as queries:
+        text = page(client.get(url))
+    assert scored.entries[-1].reference in text
+
+    assert len(queries) == QUERIES_BOARD
+
+
+QUERIES_BOARD = 16
