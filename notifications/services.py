@@ -116,6 +116,8 @@ def notify_many(messages: list[Message]) -> int:
         rows.setdefault(message.key, row)
     queued = _queued_keys(list(rows))
     new = [row for key, row in rows.items() if key not in queued]
+    if not new:
+        return 0
     try:
         with transaction.atomic():
             Notification.objects.bulk_create(new, batch_size=KEYS_PER_READ)

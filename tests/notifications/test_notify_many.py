@@ -121,3 +121,16 @@ def test_a_key_queued_meanwhile_by_someone_else_is_still_queued_once(
         "person2@example.org",
         "rival@example.org",
     ]
+
+
+def test_messages_all_queued_before_write_nothing(django_capture_on_commit_callbacks):
+    notify_many([message(0), message(1)])
+
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks() as callbacks,
+    ):
+        assert notify_many([message(1), message(0)]) == 0
+
+    assert len(captured.captured_queries) == 1  # the keys looked up
+    assert callbacks == []
