@@ -296,6 +296,9 @@ class Simulation:
             self.transitions[entry.pk] += 1
             self.submissions += 1
             entry.applicant = applicant  # type: ignore[attr-defined]
+            # Kept for the phases to come, without what the submission read of its parts (its
+            # answers, partners, projects and goals: most of the run's memory at 30,000).
+            entry._prefetched_objects_cache = {}
             self.entries.append(entry)
         return len(self.entries)
 
