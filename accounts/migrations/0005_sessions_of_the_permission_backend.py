@@ -12,10 +12,11 @@ NEW = "accounts.backends.ModelPermissionBackend"
 
 def rename(apps, schema_editor, before: str, after: str) -> None:
     from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
 
     Session = apps.get_model("sessions", "Session")
     store = SessionStore()
-    for session in Session.objects.filter(expire_date__isnull=False).iterator():
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         data = store.decode(session.session_data)  # {} when it cannot be read
         if data.get(BACKEND_SESSION_KEY) == before:
             data[BACKEND_SESSION_KEY] = after
