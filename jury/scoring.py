@@ -71,11 +71,9 @@ def save_scores(
     names the first problem, and nothing is written); the touched CriterionScore rows created
     or updated; the evaluation's comment and `updated_at` saved.
     """
-    evaluation = _locked_evaluation(assignment)
-    _check_may_score(evaluation, by=by, now=now or timezone.now())
-    sheet = _Sheet(evaluation, scores or {}, comments or {}, overall_comment)
+    sheet = _Sheet.opened(assignment, by, now or timezone.now(), scores, comments, overall_comment)
     sheet.write(update_fields=["comment", "updated_at"])
-    return evaluation
+    return sheet.evaluation
 
 
 class EvaluationIncomplete(ScoringRefused):
@@ -102,9 +100,8 @@ def submit_evaluation(
     and `submitted_at` now saved.
     """
     now = now or timezone.now()
-    evaluation = _locked_evaluation(assignment)
-    _check_may_score(evaluation, by=by, now=now)
-    sheet = _Sheet(evaluation, scores or {}, comments or {}, overall_comment)
+    sheet = _Sheet.opened(assignment, by, now, scores, comments, overall_comment)
+    evaluation = sheet.evaluation
     if not sheet.criteria:
         raise ScoringRefused(_("This edition has no scoring criteria yet."))
     missing = sheet.unanswered()
@@ -358,6 +355,22 @@ class _Sheet:
         self.overall_comment = (
             None if overall_comment is None else _checked_text(overall_comment.strip(), about=None)
         )
+
+    @classmethod
+    def opened(
+        cls,
+        assignment: Assignment,
+        by: User,
+        now: datetime.datetime,
+        scores: Mapping[int, Score] | None,
+        comments: Mapping[int, str] | None,
+        overall_comment: str | None,
+    ) -> "_Sheet":
+        """The assignment's evaluation locked (made if missing), `by` allowed to score it now,
+        and the input checked against its rubric: what a save and a submission start with."""
+        evaluation = _locked_evaluation(assignment)
+        _check_may_score(evaluation, by=by, now=now)
+        return cls(evaluation, scores or {}, comments or {}, overall_comment)
 
     def _changed(
         self, scores: Mapping[int, Score], comments: Mapping[int, str]

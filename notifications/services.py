@@ -52,16 +52,8 @@ def notify(
     commit, its delivery handed to a worker (a broker that is down is no error: the sweeper
     sends it later).
     """
-    notification = Notification(
-        kind=kind.value,
-        key=key,
-        recipient_email=to.email,
-        recipient_name=to.name,
-        language=to.language or settings.LANGUAGE_CODE,
-        context=encode(context),
-        caused_by=caused_by,
-        next_attempt_at=timezone.now() + FIRST_SWEEP_AFTER,
-    )
+    message = Message(kind=kind, to=to, context=context, key=key, caused_by=caused_by)
+    notification = _row(message, first_attempt=timezone.now() + FIRST_SWEEP_AFTER)
     if not _queue(notification):
         return Notification.objects.get(key=key)
     return notification
@@ -103,17 +95,7 @@ def notify_many(messages: list[Message]) -> int:
     first_attempt = timezone.now() + FIRST_SWEEP_AFTER
     rows: dict[str, Notification] = {}
     for message in messages:
-        row = Notification(
-            kind=message.kind.value,
-            key=message.key,
-            recipient_email=message.to.email,
-            recipient_name=message.to.name,
-            language=message.to.language or settings.LANGUAGE_CODE,
-            context=encode(message.context),
-            caused_by=message.caused_by,
-            next_attempt_at=first_attempt,
-        )
-        rows.setdefault(message.key, row)
+        rows.setdefault(message.key, _row(message, first_attempt=first_attempt))
     queued = _queued_keys(list(rows))
     new = [row for key, row in rows.items() if key not in queued]
     if not new:
@@ -129,6 +111,20 @@ def notify_many(messages: list[Message]) -> int:
         return sum(_queue(row) for row in new)
     _deliver_after_commit(*(row.pk for row in new))
     return len(new)
+
+
+def _row(message: Message, *, first_attempt: datetime.datetime) -> Notification:
+    """The outbox row of `message`, unsaved (UnstorableValue for a context it cannot store)."""
+    return Notification(
+        kind=message.kind.value,
+        key=message.key,
+        recipient_email=message.to.email,
+        recipient_name=message.to.name,
+        language=message.to.language or settings.LANGUAGE_CODE,
+        context=encode(message.context),
+        caused_by=message.caused_by,
+        next_attempt_at=first_attempt,
+    )
 
 
 def _queued_keys(keys: list[str]) -> set[str]:
